@@ -1,0 +1,15 @@
+"""sensorlab: log classroom sensors read by the browser into a shared EtherCalc sheet."""
+
+from ._version import __version__
+from .ethercalc import Sheet, SheetError
+from .logger import Logger, register_comm_target
+from .schedule import DaylightSchedule
+
+__all__ = ["__version__", "Sheet", "SheetError", "DaylightSchedule", "Logger"]
+
+
+def _jupyter_labextension_paths():
+    return [{"src": "labextension", "dest": "sensorlab"}]
+
+
+register_comm_target()

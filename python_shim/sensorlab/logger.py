@@ -1,0 +1,334 @@
+"""The Logger widget: receives readings from the browser, keeps them, and posts rows."""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from array import array
+from datetime import datetime
+
+import comm as jupyter_comm
+import pandas as pd
+from ipywidgets import DOMWidget
+from traitlets import Dict, Float, Unicode, validate
+
+from . import protocol
+from ._version import MODULE_VERSION
+from .ethercalc import Sheet
+from .outbox import Outbox
+from .schedule import DaylightSchedule, parse_interval
+
+__all__ = ["Logger"]
+
+log = logging.getLogger("sensorlab")
+
+SOURCES = ("simulated", "serial", "bluetooth")
+STATUS_EVERY = 0.5  # seconds between two status updates sent to the browser
+
+
+class _SeqTracker:
+    """The sequence numbers seen on one stream, kept small: a low-water mark and the few above it."""
+
+    def __init__(self):
+        self.low = 0
+        self.above: set[int] = set()
+
+    def add(self, seq: int) -> bool:
+        """True if ``seq`` is new."""
+        if seq < self.low or seq in self.above:
+            return False
+        self.above.add(seq)
+        while self.low in self.above:
+            self.above.remove(self.low)
+            self.low += 1
+        return True
+
+
+class _ReadingStore:
+    """Every reading, column by column (an array of floats per channel, NaN where absent)."""
+
+    def __init__(self):
+        self.time = array("d")
+        self.received = array("d")
+        self.source: list[str] = []
+        self.channels: dict[str, array] = {}
+
+    def __len__(self):
+        return len(self.time)
+
+    def add(self, reading: protocol.Reading, received: float) -> None:
+        count = len(self.time)
+        for name in reading.values:
+            if name not in self.channels:
+                self.channels[name] = array("d", [math.nan]) * count
+        self.time.append(reading.time)
+        self.received.append(received)
+        self.source.append(reading.source)
+        for name, column in self.channels.items():
+            column.append(float(reading.values.get(name, math.nan)))
+
+    def frame(self, tz) -> pd.DataFrame:
+        columns = {
+            "time": pd.to_datetime(list(self.time), unit="ms", utc=True).tz_convert(tz),
+            "source": list(self.source),
+        }
+        for name, column in self.channels.items():
+            columns[name] = list(column)
+        columns["received"] = pd.to_datetime(list(self.received), unit="s", utc=True).tz_convert(tz)
+        return pd.DataFrame(columns)
+
+
+# Loggers of this kernel by name: the readings comm finds its logger here.
+_loggers: dict[str, "Logger"] = {}
+_loggers_lock = threading.Lock()
+
+
+def _open_readings_comm(comm, open_msg) -> None:
+    """Target of the comms the browser opens to send readings."""
+    try:
+        name, stream = protocol.parse_open(open_msg["content"]["data"])
+    except (protocol.ProtocolError, KeyError, TypeError) as error:
+        log.warning("sensorlab refused a readings connection: %s", error)
+        comm.close({"reason": f"The browser and the kernel do not understand each other: {error}"})
+        return
+    with _loggers_lock:
+        logger = _loggers.get(name)
+    if logger is None:
+        comm.close({"reason": f'There is no logger called "{name}" in this notebook yet: run the cell that creates it.'})
+        return
+    logger._attach(comm, stream)
+
+
+def register_comm_target() -> None:
+    """Let the browser open readings comms to this kernel (done when sensorlab is imported)."""
+    try:
+        jupyter_comm.get_comm_manager().register_target(protocol.READINGS_TARGET, _open_readings_comm)
+    except Exception as error:  # not in a kernel: loggers then only work without a browser
+        log.debug("sensorlab: no comm manager (%s)", error)
+
+
+class Logger(DOMWidget):
+    """Logs a sensor read by the browser, and posts rows to a sheet on a schedule.
+
+    Parameters
+    ----------
+    sheet : Sheet or str, optional
+        Where rows go, e.g. ``"http://127.0.0.1:8000/class-7b"``. Without a sheet,
+        readings are kept in the notebook only.
+    schedule : DaylightSchedule, optional
+        When rows are due; by default every 15 min from 08:00 to 20:00 and every 60 min
+        otherwise.
+    source : {"simulated", "serial", "bluetooth"}
+        Which kind of sensor the widget connects to.
+    name : str, optional
+        Names this logger; a new Logger with the same name replaces the old one.
+        Defaults to the sheet's name, or "sensorlab" without a sheet.
+    forward_every : seconds or text like "5s"
+        How often the browser sends what it has read to the kernel.
+    """
+
+    _model_name = Unicode("LoggerModel").tag(sync=True)
+    _view_name = Unicode("LoggerView").tag(sync=True)
+    _model_module = Unicode("sensorlab").tag(sync=True)
+    _view_module = Unicode("sensorlab").tag(sync=True)
+    _model_module_version = Unicode(MODULE_VERSION).tag(sync=True)
+    _view_module_version = Unicode(MODULE_VERSION).tag(sync=True)
+
+    name = Unicode(help="The logger's name, unique in this kernel.").tag(sync=True)
+    source = Unicode("simulated", help="simulated, serial or bluetooth.").tag(sync=True)
+    forward_every = Float(5.0, help="Seconds between two batches from the browser.").tag(sync=True)
+    sheet_url = Unicode("", help="The sheet's address for people, or empty.").tag(sync=True)
+    _status = Dict(help="What logger.status says, for the views.").tag(sync=True)
+    device = Dict(help="The browser's device: id, transport, label, state.").tag(sync=True)
+
+    def __init__(self, sheet=None, schedule=None, source="simulated", name=None, forward_every=5, **kwargs):
+        if isinstance(sheet, str):
+            sheet = Sheet(sheet)
+        elif sheet is not None and not isinstance(sheet, Sheet):
+            raise ValueError(f'sheet must be a Sheet or an address such as "http://127.0.0.1:8000/class-7b", not {sheet!r}')
+        if schedule is None:
+            schedule = DaylightSchedule()
+        elif not isinstance(schedule, DaylightSchedule):
+            raise ValueError(f"schedule must be a sensorlab.DaylightSchedule, not {schedule!r}")
+        forward_seconds = parse_interval(forward_every, "forward_every").total_seconds()
+        name = name or (sheet.name if sheet else "sensorlab")
+        super().__init__(
+            name=name, source=source, forward_every=forward_seconds,
+            sheet_url=sheet.url if sheet else "", **kwargs,
+        )
+        self.sheet = sheet
+        self.schedule = schedule
+        self._lock = threading.RLock()
+        self._store = _ReadingStore()
+        self._streams: dict[str, _SeqTracker] = {}
+        self._latest_values: dict[str, float] = {}
+        self._latest_time: float | None = None
+        self._last_post: datetime | None = None
+        self._errors = 0
+        self._last_error = ""
+        self._status_timer: threading.Timer | None = None
+        self._closed = False
+        self._outbox = Outbox(sheet, on_change=self._status_changed) if sheet else None
+        self.on_msg(self._on_widget_msg)
+        with _loggers_lock:
+            previous = _loggers.get(name)
+            _loggers[name] = self
+        if previous is not None and previous is not self:
+            previous.close()
+        self._publish_status()
+
+    @validate("source")
+    def _valid_source(self, proposal):
+        if proposal["value"] not in SOURCES:
+            raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {proposal['value']!r}")
+        return proposal["value"]
+
+    @validate("name")
+    def _valid_name(self, proposal):
+        value = proposal["value"]
+        if not value or len(value) > protocol.MAX_NAME_LENGTH:
+            raise ValueError(f"name must be text of 1 to {protocol.MAX_NAME_LENGTH} characters")
+        return value
+
+    # -- what users read --------------------------------------------------------
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """Every reading received so far: time, source, one column per channel, received."""
+        with self._lock:
+            return self._store.frame(self._tz())
+
+    @property
+    def status(self) -> dict:
+        """connected, device, readings, last_post, next_post, pending, posted, errors, last_error, next_retry."""
+        with self._lock:
+            now = datetime.now().astimezone()
+            outbox = self._outbox
+            return {
+                "connected": self.device.get("state") == "connected",
+                "device": self.device.get("state", "not connected"),
+                "readings": len(self._store),
+                "last_reading": _iso_ms(self._latest_time),
+                "last_post": _iso(self._last_post),
+                "next_post": _iso(self.schedule.next_post(self._last_post, now)) if self.sheet else None,
+                "pending": outbox.pending if outbox else 0,
+                "posted": outbox.posted if outbox else 0,
+                "errors": self._errors + (outbox.errors if outbox else 0),
+                "last_error": (outbox.last_error if outbox and outbox.last_error else self._last_error),
+                "next_retry": _iso(outbox.next_retry) if outbox else None,
+            }
+
+    def post_now(self) -> dict | None:
+        """Queue a row with the latest values now, whatever the schedule; returns the row."""
+        with self._lock:
+            row = self._queue_row(datetime.now().astimezone())
+        self._status_changed()
+        return row
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every queued row is in the sheet; False if ``timeout`` seconds passed first."""
+        return self._outbox.flush(timeout) if self._outbox else True
+
+    def close(self):
+        with _loggers_lock:
+            if _loggers.get(self.name) is self:
+                del _loggers[self.name]
+        with self._lock:
+            self._closed = True
+            if self._status_timer:
+                self._status_timer.cancel()
+        if self._outbox:
+            self._outbox.close()
+        super().close()
+
+    # -- the readings comm -------------------------------------------------------
+
+    def _attach(self, comm, stream: str) -> None:
+        with self._lock:
+            self._streams.setdefault(stream, _SeqTracker())
+        comm.on_msg(lambda msg: self._on_readings_msg(comm, stream, msg))
+        comm.send(protocol.hello(self.name))
+
+    def _on_readings_msg(self, comm, stream: str, msg) -> None:
+        # Runs on a kernel subshell thread while cells execute: keep it short and locked.
+        try:
+            data = msg["content"]["data"]
+            try:
+                batch = protocol.parse_batch(data)
+            except protocol.ProtocolError as error:
+                self._record_error(f"A message from the browser was refused: {error}")
+                seq = data.get("seq") if isinstance(data, dict) else None
+                comm.send(protocol.refused(seq if isinstance(seq, int) and not isinstance(seq, bool) else None, str(error)))
+                return
+            received = time.time()
+            with self._lock:
+                if self._closed:
+                    return
+                if self._streams.setdefault(stream, _SeqTracker()).add(batch.seq):
+                    for reading in batch.readings:
+                        self._store.add(reading, received)
+                        self._latest_values.update(reading.values)
+                        self._latest_time = reading.time
+                    now = datetime.now().astimezone()
+                    if self.sheet and self._latest_time is not None and self.schedule.is_due(self._last_post, now):
+                        self._queue_row(now)
+            comm.send(protocol.ack(batch.seq))
+            self._status_changed()
+        except Exception as error:  # never let a bad message break the kernel's comm handling
+            log.exception("sensorlab could not handle readings")
+            self._record_error(f"Readings could not be stored: {error!r}")
+
+    def _queue_row(self, now: datetime) -> dict | None:
+        if self._latest_time is None or self._outbox is None:
+            return None
+        row = {"time": datetime.fromtimestamp(self._latest_time / 1000, self._tz())}
+        row.update(sorted(self._latest_values.items()))
+        self._outbox.put(row)
+        self._last_post = now
+        return row
+
+    def _on_widget_msg(self, _, content, buffers) -> None:
+        if isinstance(content, dict) and content.get("type") == "post_now":
+            self.post_now()
+
+    # -- status ------------------------------------------------------------------
+
+    def _record_error(self, message: str) -> None:
+        log.warning("sensorlab: %s", message)
+        with self._lock:
+            self._errors += 1
+            self._last_error = message
+        self._status_changed()
+
+    def _status_changed(self) -> None:
+        """Send the status to the views soon, at most every STATUS_EVERY seconds."""
+        with self._lock:
+            if self._closed or self._status_timer is not None:
+                return
+            self._status_timer = threading.Timer(STATUS_EVERY, self._publish_status)
+            self._status_timer.daemon = True
+            self._status_timer.start()
+
+    def _publish_status(self) -> None:
+        with self._lock:
+            self._status_timer = None
+            if self._closed:
+                return
+            status = self.status
+        try:
+            self._status = status
+        except Exception:  # the widget's comm may be gone (kernel shutting down)
+            log.debug("sensorlab: status not sent", exc_info=True)
+
+    def _tz(self):
+        return self.schedule.tz or datetime.now().astimezone().tzinfo
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def _iso_ms(epoch_ms: float | None) -> str | None:
+    return _iso(datetime.fromtimestamp(epoch_ms / 1000).astimezone()) if epoch_ms is not None else None

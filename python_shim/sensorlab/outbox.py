@@ -1,0 +1,126 @@
+"""Rows waiting to be posted, and the background worker that posts them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from datetime import datetime, timedelta
+
+from .ethercalc import Sheet, SheetError
+
+__all__ = ["Outbox"]
+
+log = logging.getLogger("sensorlab")
+
+RETRY_MIN = 1.0
+RETRY_MAX = 60.0
+MAX_ROWS_PER_POST = 500
+
+
+class Outbox:
+    """Posts rows to a sheet on a worker thread, in order, retrying until each is confirmed.
+
+    A row leaves the outbox only after the sheet shows it. After a failure, rows that
+    the server applied anyway (a time-out after the write) are found and not sent twice.
+
+    Parameters
+    ----------
+    sheet : Sheet
+    on_change : callable, optional
+        Called (from the worker thread) whenever ``pending``, ``posted`` or the error changes.
+    """
+
+    def __init__(self, sheet: Sheet, on_change=None):
+        self.sheet = sheet
+        self._on_change = on_change or (lambda: None)
+        self._rows: deque[dict] = deque()
+        self._cond = threading.Condition()
+        self._closed = False
+        self.posted = 0
+        self.errors = 0
+        self.last_error = ""
+        self.next_retry: datetime | None = None
+        self._retry_delay = RETRY_MIN
+        self._failed_before = False
+        self._worker = threading.Thread(target=self._run, name=f"sensorlab-outbox-{sheet.name}", daemon=True)
+        self._worker.start()
+
+    @property
+    def pending(self) -> int:
+        with self._cond:
+            return len(self._rows)
+
+    def put(self, row: dict) -> None:
+        with self._cond:
+            self._rows.append(row)
+            self._cond.notify_all()
+        self._on_change()
+
+    def retry_now(self) -> None:
+        """Skip the rest of the current wait after an error."""
+        with self._cond:
+            self.next_retry = None
+            self._cond.notify_all()
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every row is posted; False if ``timeout`` seconds passed first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            while self._rows and not self._closed:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+            return not self._rows
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._closed and (not self._rows or self._waiting_to_retry()):
+                    timeout = None
+                    if self._rows and self.next_retry is not None:
+                        timeout = max(0.0, (self.next_retry - datetime.now().astimezone()).total_seconds())
+                    self._cond.wait(timeout)
+                if self._closed:
+                    return
+                batch = list(self._rows)[:MAX_ROWS_PER_POST]
+            try:
+                # After a failure the server may have applied the write anyway: look first.
+                if not (self._failed_before and self.sheet.contains(batch)):
+                    self.sheet.append(batch)
+            except SheetError as error:
+                self._failed(str(error))
+                continue
+            except Exception as error:  # a bug must not stop the worker: report it and retry
+                log.exception("sensorlab could not post rows")
+                self._failed(f"Unexpected problem while posting: {error!r}")
+                continue
+            with self._cond:
+                for _ in batch:
+                    self._rows.popleft()
+                self.posted += len(batch)
+                self.next_retry = None
+                self._retry_delay = RETRY_MIN
+                self._failed_before = False
+                self._cond.notify_all()
+            self._on_change()
+
+    def _waiting_to_retry(self) -> bool:
+        return self.next_retry is not None and datetime.now().astimezone() < self.next_retry
+
+    def _failed(self, message: str) -> None:
+        log.warning("sensorlab: %s", message)
+        with self._cond:
+            self.errors += 1
+            self.last_error = message
+            self._failed_before = True
+            self.next_retry = datetime.now().astimezone() + timedelta(seconds=self._retry_delay)
+            self._retry_delay = min(self._retry_delay * 2, RETRY_MAX)
+        self._on_change()

@@ -1,0 +1,117 @@
+"""The messages between the browser and the kernel: the kernel side's one table.
+
+The browser side's table is ``src/protocol.ts``; both are tested against the shared
+examples in ``test/fixtures/protocol``.
+
+Readings comm (target ``sensorlab.readings``, opened by the browser)
+    open data        {"protocol": 1, "logger": name, "stream": id}
+    browser → kernel {"type": "batch", "seq": n, "readings": [{"time": ms, "source": id, "values": {name: number}}]}
+    kernel → browser {"type": "hello", "logger": name}                    the comm is accepted:
+                                                                          send every unacked batch
+                     {"type": "ack", "seq": n}                            batch n is stored
+                     {"type": "refused", "seq": n or null, "reason": text} batch n is unusable
+    A comm whose logger is unknown is closed with {"reason": text}.
+
+Logger widget comm (custom messages beside the synced state)
+    browser → kernel {"type": "post_now"}
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = [
+    "PROTOCOL_VERSION", "READINGS_TARGET", "MAX_BATCH_READINGS", "MAX_NAME_LENGTH",
+    "ProtocolError", "Reading", "Batch", "parse_open", "parse_batch", "hello", "ack", "refused",
+]
+
+PROTOCOL_VERSION = 1
+READINGS_TARGET = "sensorlab.readings"
+MAX_BATCH_READINGS = 100_000
+MAX_NAME_LENGTH = 64
+MAX_CHANNELS = 64
+
+
+class ProtocolError(ValueError):
+    """A message that does not follow the protocol; the text says what is wrong with it."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    time: float  # epoch milliseconds, stamped by the browser
+    source: str
+    values: dict
+
+
+@dataclass(frozen=True)
+class Batch:
+    seq: int
+    readings: list
+
+
+def _name(value, what):
+    if not isinstance(value, str) or not value or len(value) > MAX_NAME_LENGTH:
+        raise ProtocolError(f"{what} must be text of 1 to {MAX_NAME_LENGTH} characters, not {value!r:.80}")
+    return value
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def parse_open(data) -> tuple[str, str]:
+    """(logger name, stream id) from a readings comm's open data."""
+    if not isinstance(data, dict):
+        raise ProtocolError("the open message must be an object")
+    if data.get("protocol") != PROTOCOL_VERSION:
+        raise ProtocolError(
+            f"the browser speaks protocol {data.get('protocol')!r} and this kernel speaks {PROTOCOL_VERSION}: "
+            "install the same sensorlab version in both and reload the page"
+        )
+    return _name(data.get("logger"), "logger"), _name(data.get("stream"), "stream")
+
+
+def parse_batch(data) -> Batch:
+    """A Batch from a browser message, or ProtocolError saying why it is refused."""
+    if not isinstance(data, dict):
+        raise ProtocolError("a message must be an object")
+    if data.get("type") != "batch":
+        raise ProtocolError(f"unknown message type {data.get('type')!r:.40}")
+    seq = data.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise ProtocolError(f"seq must be a whole number of at least 0, not {seq!r:.40}")
+    readings = data.get("readings")
+    if not isinstance(readings, list):
+        raise ProtocolError("readings must be a list")
+    if len(readings) > MAX_BATCH_READINGS:
+        raise ProtocolError(f"a batch holds at most {MAX_BATCH_READINGS} readings, this one {len(readings)}")
+    parsed = []
+    for index, item in enumerate(readings):
+        if not isinstance(item, dict):
+            raise ProtocolError(f"reading {index} must be an object")
+        time = item.get("time")
+        if not _is_number(time) or time < 0:
+            raise ProtocolError(f"reading {index} has no valid time (epoch milliseconds)")
+        source = _name(item.get("source"), f"reading {index}'s source")
+        values = item.get("values")
+        if not isinstance(values, dict) or len(values) > MAX_CHANNELS:
+            raise ProtocolError(f"reading {index}'s values must be an object of at most {MAX_CHANNELS} numbers")
+        for key, value in values.items():
+            _name(key, f"reading {index}'s channel name")
+            if not _is_number(value):
+                raise ProtocolError(f"reading {index}'s value {key!r:.40} is not a finite number")
+        parsed.append(Reading(float(time), source, dict(values)))
+    return Batch(seq, parsed)
+
+
+def hello(logger: str) -> dict:
+    return {"type": "hello", "logger": logger}
+
+
+def ack(seq: int) -> dict:
+    return {"type": "ack", "seq": seq}
+
+
+def refused(seq, reason: str) -> dict:
+    return {"type": "refused", "seq": seq, "reason": reason}

@@ -1,0 +1,156 @@
+"""When rows are due: often by day, rarely by night."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+__all__ = ["DaylightSchedule", "parse_interval"]
+
+_UNITS = {
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+    "d": 86400, "day": 86400, "days": 86400,
+}
+_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
+_EXAMPLES = 'a number of seconds (900) or text such as "90s", "15min", "1h" or "1h30min"'
+
+
+def parse_interval(value, what: str = "interval") -> timedelta:
+    """Turn 900, 900.0, timedelta(minutes=15), "15min", "1h30min" into a positive timedelta."""
+    if isinstance(value, timedelta):
+        result = value
+    elif isinstance(value, bool):
+        raise ValueError(f"{what} must be {_EXAMPLES}, not {value!r}")
+    elif isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"{what} must be {_EXAMPLES}, not {value!r}")
+        result = timedelta(seconds=value)
+    elif isinstance(value, str):
+        text = value.strip().lower()
+        if re.fullmatch(r"\d+(\.\d+)?", text):
+            result = timedelta(seconds=float(text))
+        else:
+            pos, seconds = 0, 0.0
+            for match in _PART.finditer(text):
+                if match.start() != pos or match.group(2) not in _UNITS:
+                    break
+                seconds += float(match.group(1)) * _UNITS[match.group(2)]
+                pos = match.end()
+            if pos != len(text) or not text:
+                raise ValueError(f"{what} must be {_EXAMPLES}, not {value!r}")
+            result = timedelta(seconds=seconds)
+    else:
+        raise ValueError(f"{what} must be {_EXAMPLES}, not {value!r}")
+    if result <= timedelta(0):
+        raise ValueError(f"{what} must be longer than zero, not {value!r}")
+    return result
+
+
+def _parse_clock(value, what: str) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*", value)
+        if match:
+            hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+            if hour < 24 and minute < 60 and second < 60:
+                return time(hour, minute, second)
+    raise ValueError(f'{what} must be a time of day such as "08:00" or "20:30", not {value!r}')
+
+
+def _parse_tz(value) -> tzinfo | None:
+    if value is None or isinstance(value, tzinfo):
+        return value
+    if isinstance(value, str):
+        try:
+            return ZoneInfo(value)
+        except Exception:
+            pass
+    raise ValueError(f'tz must be a time zone name such as "Europe/Berlin" or "UTC", not {value!r}')
+
+
+class DaylightSchedule:
+    """Post every ``day_every`` while ``day_start <= local time < day_end``, else every ``night_every``.
+
+    Parameters
+    ----------
+    day_start, day_end : str or datetime.time
+        The school day, as "HH:MM" in local time. ``day_end`` before ``day_start``
+        makes a day that wraps past midnight.
+    day_every, night_every : seconds, timedelta or text like "15min"
+        How long to wait between two posts by day and by night.
+    tz : str or tzinfo, optional
+        The time zone the day is measured in; the kernel's local zone if not given.
+    """
+
+    def __init__(self, day_start="08:00", day_end="20:00", day_every="15min", night_every="60min", tz=None):
+        self.day_start = _parse_clock(day_start, "day_start")
+        self.day_end = _parse_clock(day_end, "day_end")
+        if self.day_start == self.day_end:
+            raise ValueError("day_start and day_end must differ, or there is no day and no night")
+        self.day_every = parse_interval(day_every, "day_every")
+        self.night_every = parse_interval(night_every, "night_every")
+        self.tz = _parse_tz(tz)
+
+    def __repr__(self):
+        tz = f", tz={str(self.tz)!r}" if self.tz else ""
+        return (
+            f"DaylightSchedule(day_start={self.day_start:%H:%M}, day_end={self.day_end:%H:%M}, "
+            f"day_every={self.day_every}, night_every={self.night_every}{tz})"
+        )
+
+    def _local(self, when: datetime) -> datetime:
+        """``when`` as an aware datetime in the schedule's zone (naive means kernel local time)."""
+        if when.tzinfo is None:
+            when = when.astimezone()
+        return when.astimezone(self.tz) if self.tz else when.astimezone()
+
+    def is_day(self, when: datetime) -> bool:
+        clock = self._local(when).time().replace(tzinfo=None)
+        if self.day_start < self.day_end:
+            return self.day_start <= clock < self.day_end
+        return clock >= self.day_start or clock < self.day_end
+
+    def interval_at(self, when: datetime) -> timedelta:
+        """The interval in force at ``when``."""
+        return self.day_every if self.is_day(when) else self.night_every
+
+    def is_due(self, last_post: datetime | None, now: datetime) -> bool:
+        """True when no post was made yet, or the interval in force now has passed since ``last_post``."""
+        if last_post is None:
+            return True
+        # Aware datetimes subtract in real elapsed time, whatever the gap (days included).
+        return self._local(now) - self._local(last_post) >= self.interval_at(now)
+
+    def next_post(self, last_post: datetime | None, now: datetime) -> datetime:
+        """The earliest moment at or after ``now`` when a post is due."""
+        now = self._local(now)
+        if last_post is None:
+            return now
+        last = self._local(last_post)
+        start = max(now, last)
+        # Walk through the day and night stretches from ``start`` until one holds a due moment.
+        while True:
+            end = self._next_boundary(start)
+            candidate = max(start, last + self.interval_at(start))
+            if candidate < end:
+                return candidate
+            start = end
+
+    def _next_boundary(self, when: datetime) -> datetime:
+        """The next moment strictly after ``when`` at which day turns to night or back."""
+        local = self._local(when)
+        zone = local.tzinfo
+        candidates = []
+        for offset in (0, 1):
+            day = local.date() + timedelta(days=offset)
+            for clock in (self.day_start, self.day_end):
+                moment = datetime.combine(day, clock, tzinfo=zone)
+                if self.tz is None:
+                    moment = datetime.combine(day, clock).astimezone()
+                if moment > local:
+                    candidates.append(moment)
+        return min(candidates)

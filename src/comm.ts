@@ -1,0 +1,175 @@
+import type { Kernel, KernelMessage as KM } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
+import type { IReadingsChannel } from './forwarder';
+import {
+  IBatchMessage,
+  KernelMessage,
+  openData,
+  parseKernelMessage,
+  READINGS_TARGET
+} from './protocol';
+
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 15000;
+
+/**
+ * The readings comm to one logger in one kernel, opened by the browser.
+ *
+ * A browser-opened comm is served on a kernel subshell, so readings keep arriving
+ * while a cell runs. It is lost when the kernel restarts (and may be refused until
+ * the notebook has created its Logger again), so it is reopened with backoff until
+ * the kernel says hello.
+ */
+export class ReadingsChannel implements IReadingsChannel {
+  constructor(
+    readonly kernel: Kernel.IKernelConnection,
+    readonly logger: string,
+    readonly stream: string
+  ) {
+    kernel.statusChanged.connect(this._onKernelStatus, this);
+    kernel.disposed.connect(() => this.dispose(), this);
+    this._open();
+  }
+
+  get isOpen(): boolean {
+    return this._hello;
+  }
+
+  get opened(): ISignal<this, void> {
+    return this._opened;
+  }
+
+  get messageReceived(): ISignal<this, KernelMessage> {
+    return this._messageReceived;
+  }
+
+  /** Why the channel is not open, in words, or '' when it is. */
+  get problem(): string {
+    return this._problem;
+  }
+
+  send(message: IBatchMessage): void {
+    if (this._comm && this._hello && !this._comm.isDisposed) {
+      this._comm.send(message as any);
+    }
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    this._clearRetry();
+    this._dropComm(true);
+    Signal.disconnectReceiver(this);
+    Signal.clearData(this);
+  }
+
+  private _open(): void {
+    if (this._disposed || this.kernel.isDisposed || this._comm) {
+      return;
+    }
+    let comm: Kernel.IComm;
+    try {
+      comm = this.kernel.createComm(READINGS_TARGET);
+    } catch (error) {
+      this._problem = `Cannot talk to the kernel: ${error}`;
+      this._scheduleRetry();
+      return;
+    }
+    this._comm = comm;
+    comm.onMsg = (msg: KM.ICommMsgMsg) => this._onMessage(comm, msg);
+    comm.onClose = (msg: KM.ICommCloseMsg) => {
+      if (comm !== this._comm) {
+        return;
+      }
+      const reason = (msg.content.data as { reason?: string } | undefined)?.reason;
+      this._problem =
+        reason ??
+        'The kernel does not know sensorlab yet: run the cell that creates the Logger.';
+      this._dropComm(false);
+      this._scheduleRetry();
+    };
+    // A refused open (unknown target) arrives as onClose; a failed send as a rejection.
+    void comm.open(openData(this.logger, this.stream) as any).done.catch(() => {
+      if (comm === this._comm) {
+        this._dropComm(false);
+        this._scheduleRetry();
+      }
+    });
+  }
+
+  private _onMessage(comm: Kernel.IComm, msg: KM.ICommMsgMsg): void {
+    if (comm !== this._comm) {
+      return;
+    }
+    const message = parseKernelMessage(msg.content.data);
+    if (!message) {
+      return;
+    }
+    if (message.type === 'hello') {
+      this._hello = true;
+      this._problem = '';
+      this._retryMs = RETRY_MIN_MS;
+      this._opened.emit();
+    } else {
+      this._messageReceived.emit(message);
+    }
+  }
+
+  private _onKernelStatus(_: Kernel.IKernelConnection, status: Kernel.Status): void {
+    if (status === 'restarting' || status === 'autorestarting' || status === 'dead') {
+      // The kernel forgets every comm when it restarts.
+      this._problem = 'The kernel is restarting.';
+      this._dropComm(false);
+      this._clearRetry();
+    } else if (status === 'idle' && !this._comm && this._retry === null) {
+      this._retryMs = RETRY_MIN_MS;
+      this._open();
+    }
+  }
+
+  private _dropComm(close: boolean): void {
+    const comm = this._comm;
+    this._comm = null;
+    this._hello = false;
+    if (close && comm && !comm.isDisposed && !this.kernel.isDisposed) {
+      try {
+        comm.close();
+      } catch {
+        // The kernel is already gone; nothing to tell it.
+      }
+    }
+  }
+
+  private _scheduleRetry(): void {
+    if (this._disposed || this._retry !== null) {
+      return;
+    }
+    this._retry = setTimeout(() => {
+      this._retry = null;
+      this._open();
+    }, this._retryMs);
+    this._retryMs = Math.min(this._retryMs * 2, RETRY_MAX_MS);
+  }
+
+  private _clearRetry(): void {
+    if (this._retry !== null) {
+      clearTimeout(this._retry);
+      this._retry = null;
+    }
+  }
+
+  private _comm: Kernel.IComm | null = null;
+  private _hello = false;
+  private _problem = 'Opening the connection to the kernel…';
+  private _retry: ReturnType<typeof setTimeout> | null = null;
+  private _retryMs = RETRY_MIN_MS;
+  private _disposed = false;
+  private _opened = new Signal<this, void>(this);
+  private _messageReceived = new Signal<this, KernelMessage>(this);
+}

@@ -1,0 +1,101 @@
+import type { Kernel } from '@jupyterlab/services';
+import { UUID } from '@lumino/coreutils';
+import { Signal } from '@lumino/signaling';
+import { ReadingsChannel } from './comm';
+import { Forwarder } from './forwarder';
+import { SimulatedSource } from './sources/simulated';
+import type { IReading, ISource, Transport } from './sources/types';
+import type { IDeviceHub, ILoggerLink } from './tokens';
+
+export class DeviceHub implements IDeviceHub {
+  get sources(): ReadonlyArray<ISource> {
+    return this._sources;
+  }
+
+  get sourcesChanged(): Signal<this, void> {
+    return this._sourcesChanged;
+  }
+
+  get readingReceived(): Signal<this, IReading> {
+    return this._readingReceived;
+  }
+
+  latest(sourceId: string): IReading | undefined {
+    return this._latest.get(sourceId);
+  }
+
+  sourceFor(transport: Transport): ISource {
+    const existing = this._sources.find(s => s.transport === transport);
+    if (existing) {
+      return existing;
+    }
+    if (transport !== 'simulated') {
+      throw new Error(`${transport} devices are not supported yet.`);
+    }
+    return this.add(new SimulatedSource('simulated'));
+  }
+
+  add(source: ISource): ISource {
+    this._sources.push(source);
+    source.readingReceived.connect(this._onReading, this);
+    source.stateChanged.connect(() => this._sourcesChanged.emit(), this);
+    this._sourcesChanged.emit();
+    return source;
+  }
+
+  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number): ILoggerLink {
+    const key = `${kernel.id}/${logger}`;
+    let link = this._links.get(key);
+    if (link && link.kernel !== kernel) {
+      // The same kernel seen through a new connection (a reconnected session).
+      this._unlink(key);
+      link = undefined;
+    }
+    if (!link) {
+      const channel = new ReadingsChannel(kernel, logger, UUID.uuid4());
+      const forwarder = new Forwarder(channel, { forwardEveryMs });
+      link = { kernel, logger, channel, forwarder, sourceId: null };
+      this._links.set(key, link);
+      kernel.disposed.connect(() => this._unlink(key), this);
+    } else {
+      link.forwarder.forwardEveryMs = forwardEveryMs;
+    }
+    return link;
+  }
+
+  dispose(): void {
+    for (const key of [...this._links.keys()]) {
+      this._unlink(key);
+    }
+    for (const source of this._sources) {
+      source.dispose();
+    }
+    this._sources = [];
+    Signal.clearData(this);
+  }
+
+  private _unlink(key: string): void {
+    const link = this._links.get(key);
+    if (link) {
+      this._links.delete(key);
+      link.forwarder.dispose();
+      link.channel.dispose();
+    }
+  }
+
+  private _onReading(source: ISource, reading: IReading): void {
+    this._latest.set(source.id, reading);
+    for (const link of this._links.values()) {
+      if (link.sourceId === source.id) {
+        link.forwarder.push(reading);
+      }
+    }
+    this._readingReceived.emit(reading);
+  }
+
+  private _sources: ISource[] = [];
+  private _latest = new Map<string, IReading>();
+  private _links = new Map<string, ILoggerLink>();
+  private _sourcesChanged = new Signal<this, void>(this);
+  private _readingReceived = new Signal<this, IReading>(this);
+}

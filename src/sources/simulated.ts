@@ -1,0 +1,162 @@
+import { Signal } from '@lumino/signaling';
+import type { IReading, ISource, SourceState } from './types';
+
+export interface ISimulatedOptions {
+  /** Milliseconds between two readings (default 1000). */
+  periodMs?: number;
+  /** Seed of the noise, so a run can be repeated exactly. */
+  seed?: number;
+  /** The heater's target temperature in °C (default 21). */
+  target?: number;
+  /** The clock, in epoch milliseconds (replaced in tests). */
+  now?: () => number;
+}
+
+/** A small deterministic random generator (mulberry32). */
+function randomGenerator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const round = (value: number, digits: number): number =>
+  Math.round(value * 10 ** digits) / 10 ** digits;
+
+/**
+ * A classroom with a thermostat: a heater switches on below the target and off above
+ * it, the room loses heat to the outside, humidity falls as the air warms, and light
+ * follows the time of day. For classes without hardware, the demo and the tests.
+ */
+export class SimulatedSource implements ISource {
+  readonly transport = 'simulated' as const;
+  readonly label = 'Simulated classroom';
+  readonly units = {
+    temperature: '°C',
+    humidity: '%',
+    light_ratio: '',
+    lux: 'lx'
+  };
+
+  constructor(
+    readonly id: string,
+    options: ISimulatedOptions = {}
+  ) {
+    this._periodMs = options.periodMs ?? 1000;
+    this._random = randomGenerator(options.seed ?? 7);
+    this.target = options.target ?? 21;
+    this._now = options.now ?? Date.now;
+  }
+
+  /** The heater's target temperature in °C. */
+  target: number;
+
+  get state(): SourceState {
+    return this._state;
+  }
+
+  get stateChanged(): Signal<this, SourceState> {
+    return this._stateChanged;
+  }
+
+  get readingReceived(): Signal<this, IReading> {
+    return this._readingReceived;
+  }
+
+  async start(): Promise<void> {
+    if (this._timer !== null) {
+      return;
+    }
+    this._lastStep = this._now();
+    this._timer = setInterval(() => this.step(), this._periodMs);
+    this._setState('connected');
+  }
+
+  async stop(): Promise<void> {
+    if (this._timer !== null) {
+      clearInterval(this._timer);
+      this._timer = null;
+    }
+    this._setState('stopped');
+  }
+
+  /**
+   * Understands the lines a thermostat board understands: `target 22.5`.
+   * Throws with a message for anything else.
+   */
+  async send(line: string): Promise<void> {
+    const match = /^\s*target\s+(-?\d+(?:\.\d+)?)\s*$/i.exec(line);
+    if (!match) {
+      throw new Error(
+        `The simulated classroom understands "target 21.5", not "${line}".`
+      );
+    }
+    this.target = Number(match[1]);
+  }
+
+  /** Advance the model to now and emit one reading. */
+  step(): IReading {
+    const now = this._now();
+    const seconds = Math.max(0, Math.min(600, (now - this._lastStep) / 1000));
+    this._lastStep = now;
+    const noise = () => this._random() - 0.5;
+
+    if (this._temperature < this.target - 0.3) {
+      this._heaterOn = true;
+    } else if (this._temperature > this.target + 0.3) {
+      this._heaterOn = false;
+    }
+    const heating = this._heaterOn ? 0.02 : 0;
+    const loss = 0.0004 * (this._temperature - OUTSIDE_TEMPERATURE);
+    this._temperature += (heating - loss) * seconds + noise() * 0.02;
+
+    const hour = new Date(now).getHours() + new Date(now).getMinutes() / 60;
+    const daylight = Math.max(0, Math.sin(((hour - 7) / 12) * Math.PI));
+    const lightRatio = Math.min(1, Math.max(0, 0.05 + 0.8 * daylight + noise() * 0.04));
+
+    const reading: IReading = {
+      time: now,
+      source: this.id,
+      values: {
+        temperature: round(this._temperature, 2),
+        humidity: round(Math.min(100, Math.max(0, 65 - 1.2 * this._temperature + noise())), 1),
+        light_ratio: round(lightRatio, 3),
+        lux: round(lightRatio * 1200, 1)
+      }
+    };
+    this._readingReceived.emit(reading);
+    return reading;
+  }
+
+  dispose(): void {
+    if (this._timer !== null) {
+      clearInterval(this._timer);
+      this._timer = null;
+    }
+    Signal.clearData(this);
+  }
+
+  private _setState(state: SourceState): void {
+    if (state !== this._state) {
+      this._state = state;
+      this._stateChanged.emit(state);
+    }
+  }
+
+  private _periodMs: number;
+  private _random: () => number;
+  private _now: () => number;
+  private _timer: ReturnType<typeof setInterval> | null = null;
+  private _lastStep = 0;
+  private _temperature = 19;
+  private _heaterOn = false;
+  private _state: SourceState = 'stopped';
+  private _stateChanged = new Signal<this, SourceState>(this);
+  private _readingReceived = new Signal<this, IReading>(this);
+}
+
+const OUTSIDE_TEMPERATURE = 8;

@@ -1,0 +1,49 @@
+import type { Kernel } from '@jupyterlab/services';
+import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
+import type { Forwarder } from './forwarder';
+import type { ReadingsChannel } from './comm';
+import type { IReading, ISource, Transport } from './sources/types';
+
+export const PLUGIN_PREFIX = 'sensorlab';
+
+/** The package's name and version, as the kernel's widgets ask for them. */
+export const MODULE_NAME = 'sensorlab';
+export const MODULE_VERSION = '0.1.0';
+
+export namespace CommandIDs {
+  export const startSimulated = 'sensorlab:start-simulated';
+  export const stopSimulated = 'sensorlab:stop-simulated';
+}
+
+/** One Logger of one kernel, fed by one source of the hub. */
+export interface ILoggerLink {
+  readonly kernel: Kernel.IKernelConnection;
+  readonly logger: string;
+  readonly channel: ReadingsChannel;
+  readonly forwarder: Forwarder;
+  /** The source whose readings go to this logger. */
+  sourceId: string | null;
+}
+
+/**
+ * The devices of one browser tab. A device can be opened only once, so it lives here
+ * and not in a notebook's widget; every logger and view of the tab uses it from here.
+ */
+export interface IDeviceHub {
+  readonly sources: ReadonlyArray<ISource>;
+  /** Emitted when a source is added or removed or changes state. */
+  readonly sourcesChanged: ISignal<IDeviceHub, void>;
+  readonly readingReceived: ISignal<IDeviceHub, IReading>;
+  /** The last reading of a source. */
+  latest(sourceId: string): IReading | undefined;
+  /** The tab's source for a transport, created on first use. */
+  sourceFor(transport: Transport): ISource;
+  /** The link to the logger `logger` of `kernel`, created on first use. */
+  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number): ILoggerLink;
+}
+
+export const IDeviceHub = new Token<IDeviceHub>(
+  'sensorlab:IDeviceHub',
+  'The devices of this browser tab and the loggers they feed.'
+);

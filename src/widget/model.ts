@@ -1,0 +1,92 @@
+import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
+import type { Kernel } from '@jupyterlab/services';
+import type { ISource } from '../sources/types';
+import { IDeviceHub, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
+import type { WidgetMessage } from '../protocol';
+
+/** The widget managers of JupyterLab and Notebook 7 both expose their kernel. */
+interface IKernelOwner {
+  kernel?: Kernel.IKernelConnection | null;
+}
+
+/** What a view needs of a Logger model beyond the synced state. */
+export interface ILoggerModel extends DOMWidgetModel {
+  /** The hub's source this logger reads, once known. */
+  readonly source: ISource | null;
+  readonly link: ILoggerLink | null;
+  /** Why the model cannot work, in words, or ''. */
+  readonly problem: string;
+}
+
+/**
+ * The browser half of `sensorlab.Logger`: links the kernel's logger to a source of the
+ * hub through a forwarder, and tells the kernel about the device's state.
+ */
+export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
+  return class LoggerModel extends DOMWidgetModel implements ILoggerModel {
+    static serializers: ISerializers = { ...DOMWidgetModel.serializers };
+
+    defaults(): any {
+      return {
+        ...super.defaults(),
+        _model_name: 'LoggerModel',
+        _view_name: 'LoggerView',
+        _model_module: MODULE_NAME,
+        _view_module: MODULE_NAME,
+        _model_module_version: MODULE_VERSION,
+        _view_module_version: MODULE_VERSION,
+        name: '',
+        source: 'simulated',
+        forward_every: 5,
+        sheet_url: '',
+        _status: {},
+        device: {}
+      };
+    }
+
+    initialize(attributes: any, options: any): void {
+      super.initialize(attributes, options);
+      const kernel = (this.widget_manager as unknown as IKernelOwner).kernel;
+      if (!kernel) {
+        this.problem = 'This notebook has no running kernel: run the cell again.';
+        return;
+      }
+      try {
+        this.source = hub.sourceFor(this.get('source'));
+      } catch (error) {
+        this.problem = String((error as Error).message ?? error);
+        return;
+      }
+      this.link = hub.link(kernel, this.get('name'), this.get('forward_every') * 1000);
+      this.link.sourceId = this.source.id;
+      this.source.stateChanged.connect(this._shareDevice, this);
+      this.on('change:forward_every', () => {
+        if (this.link) {
+          this.link.forwarder.forwardEveryMs = this.get('forward_every') * 1000;
+        }
+      });
+      this.once('destroy', () => {
+        this.source?.stateChanged.disconnect(this._shareDevice, this);
+      });
+      this._shareDevice();
+    }
+
+    source: ISource | null = null;
+    link: ILoggerLink | null = null;
+    problem = '';
+
+    sendToKernel(message: WidgetMessage): void {
+      this.send(message, {});
+    }
+
+
+    private _shareDevice(): void {
+      if (!this.source || !this.comm_live) {
+        return;
+      }
+      const { id, transport, label, state } = this.source;
+      this.set('device', { id, transport, label, state });
+      this.save_changes();
+    }
+  };
+}

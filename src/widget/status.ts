@@ -1,0 +1,52 @@
+import type { IForwarderStats } from '../forwarder';
+
+/** The status the kernel's Logger shares (see `Logger.status` in Python). */
+export interface IKernelStatus {
+  connected?: boolean;
+  readings?: number;
+  last_post?: string | null;
+  next_post?: string | null;
+  pending?: number;
+  posted?: number;
+  errors?: number;
+  last_error?: string;
+}
+
+function clock(iso: string | null | undefined): string {
+  if (!iso) {
+    return '';
+  }
+  const date = new Date(iso);
+  return isNaN(date.getTime())
+    ? iso
+    : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** The parts of the status line, each a short sentence a student can read. */
+export function statusParts(
+  kernel: IKernelStatus,
+  forwarder: IForwarderStats,
+  channelProblem: string
+): string[] {
+  const parts: string[] = [];
+  if (channelProblem) {
+    parts.push(channelProblem);
+  }
+  parts.push(`${kernel.readings ?? 0} readings in the notebook`);
+  if (forwarder.pending > 0) {
+    parts.push(`${forwarder.pending} on their way`);
+  }
+  parts.push(kernel.last_post ? `last post ${clock(kernel.last_post)}` : 'nothing posted yet');
+  if (kernel.next_post) {
+    parts.push(`next post ${clock(kernel.next_post)}`);
+  }
+  parts.push(`${kernel.pending ?? 0} rows waiting`);
+  const errors = (kernel.errors ?? 0) + forwarder.refused;
+  if (errors === 0) {
+    parts.push('no errors');
+  } else {
+    const last = kernel.last_error || forwarder.lastRefusal;
+    parts.push(`${errors} ${errors === 1 ? 'error' : 'errors'}${last ? `, last: ${last}` : ''}`);
+  }
+  return parts;
+}

@@ -1,0 +1,12 @@
+"""Print every Python package the build, the product and the tests need, from pyproject.toml."""
+
+import tomllib
+from pathlib import Path
+
+project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+for requirement in (
+    project["build-system"]["requires"]
+    + project["project"]["dependencies"]
+    + project["project"]["optional-dependencies"]["test"]
+):
+    print(requirement)

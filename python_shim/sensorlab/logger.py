@@ -163,6 +163,7 @@ class Logger(DOMWidget):
         self._lock = threading.RLock()
         self._store = _ReadingStore()
         self._streams: dict[str, _SeqTracker] = {}
+        self._readings_comms: list = []
         self._latest_values: dict[str, float] = {}
         self._latest_time: float | None = None
         self._last_post: datetime | None = None
@@ -239,6 +240,10 @@ class Logger(DOMWidget):
             self._closed = True
             if self._status_timer:
                 self._status_timer.cancel()
+            comms, self._readings_comms = self._readings_comms, []
+        for readings_comm in comms:
+            # The browser reopens its comm and finds the logger that replaced this one.
+            readings_comm.close({"reason": f'The logger "{self.name}" was closed or replaced.'})
         if self._outbox:
             self._outbox.close()
         super().close()
@@ -247,9 +252,19 @@ class Logger(DOMWidget):
 
     def _attach(self, comm, stream: str) -> None:
         with self._lock:
+            if self._closed:
+                comm.close({"reason": f'The logger "{self.name}" was closed or replaced.'})
+                return
             self._streams.setdefault(stream, _SeqTracker())
+            self._readings_comms.append(comm)
+        comm.on_close(lambda _: self._forget_comm(comm))
         comm.on_msg(lambda msg: self._on_readings_msg(comm, stream, msg))
         comm.send(protocol.hello(self.name))
+
+    def _forget_comm(self, comm) -> None:
+        with self._lock:
+            if comm in self._readings_comms:
+                self._readings_comms.remove(comm)
 
     def _on_readings_msg(self, comm, stream: str, msg) -> None:
         # Runs on a kernel subshell thread while cells execute: keep it short and locked.

@@ -46,6 +46,9 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
 
     initialize(attributes: any, options: any): void {
       super.initialize(attributes, options);
+      this.source = null;
+      this.link = null;
+      this.problem = '';
       const kernel = (this.widget_manager as unknown as IKernelOwner).kernel;
       if (!kernel) {
         this.problem = 'This notebook has no running kernel: run the cell again.';
@@ -71,9 +74,11 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this._shareDevice();
     }
 
-    source: ISource | null = null;
-    link: ILoggerLink | null = null;
-    problem = '';
+    // Backbone calls initialize() from its constructor, before class fields would be
+    // set, so these are declared only and set in initialize().
+    declare source: ISource | null;
+    declare link: ILoggerLink | null;
+    declare problem: string;
 
     sendToKernel(message: WidgetMessage): void {
       this.send(message, {});

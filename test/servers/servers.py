@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,8 +78,13 @@ def stop(proc: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def servers(workdir: Path, ethercalc_port: int | None = None, jupyter_port: int | None = None,
-            notebook_dir: Path | None = None, extra_env: dict | None = None):
-    """Yield the environment that names a running EtherCalc and Jupyter server."""
+            notebook_dir: Path | None = None, sheet: str | None = None, demo: bool = True):
+    """Yield the environment that names a running EtherCalc and Jupyter server.
+
+    The Jupyter server's kernels see SENSORLAB_SHEET (a sheet on that EtherCalc, new
+    unless ``sheet`` names one) and, with ``demo``, SENSORLAB_DEMO, which makes the
+    example notebooks post every 20 s instead of every 15 min.
+    """
     if not ETHERCALC.exists():
         raise RuntimeError(f"EtherCalc is not installed at {ETHERCALC}: run `make install` first.")
     procs: list[subprocess.Popen] = []
@@ -96,21 +102,24 @@ def servers(workdir: Path, ethercalc_port: int | None = None, jupyter_port: int 
             shutil.copytree(ROOT / "examples", root, dirs_exist_ok=True)
         jp_port = free_port(jupyter_port)
         jp_log = workdir / "jupyter.log"
-        env = dict(os.environ, SENSORLAB_ETHERCALC=ethercalc, **(extra_env or {}))
+        sheet_url = f"{ethercalc}/{sheet or 'class-' + uuid.uuid4().hex[:10]}"
+        env = dict(os.environ, SENSORLAB_ETHERCALC=ethercalc, SENSORLAB_SHEET=sheet_url)
+        if demo:
+            env["SENSORLAB_DEMO"] = "1"
         env["JUPYTER_CONFIG_DIR"] = str(workdir / "jupyter-config")
         env["JUPYTER_RUNTIME_DIR"] = str(workdir / "jupyter-runtime")
         # Settings and workspaces of this run only, so one run never sees another's.
         lab_settings = workdir / "lab-user-settings"
         procs.append(start([
             str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={jp_port}",
-            "--port-retries=0", f"--ServerApp.root_dir={root}", "--IdentityProvider.token=",
+            "--port-retries=0", "--allow-root", f"--ServerApp.root_dir={root}", "--IdentityProvider.token=",
             "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
             "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True",
             f"--LabApp.user_settings_dir={lab_settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
         ], root, jp_log, env))
         jupyter = f"http://127.0.0.1:{jp_port}"
         wait_until_answers(f"{jupyter}/api/status", procs[-1], "Jupyter", jp_log)
-        yield {"SENSORLAB_ETHERCALC": ethercalc, "SENSORLAB_JUPYTER": jupyter,
+        yield {"SENSORLAB_ETHERCALC": ethercalc, "SENSORLAB_JUPYTER": jupyter, "SENSORLAB_SHEET": sheet_url,
                "SENSORLAB_JUPYTER_ROOT": str(root), "SENSORLAB_LOGS": str(workdir)}
     finally:
         for proc in reversed(procs):
@@ -132,18 +141,13 @@ def demo() -> int:
     signal.signal(signal.SIGTERM, _raise_on_term)
     workdir = ROOT / ".demo"
     workdir.mkdir(exist_ok=True)
-    sheet_port = free_port(8000)
-    demo_env = {
-        "SENSORLAB_SHEET": f"http://127.0.0.1:{sheet_port}/demo-class",
-        "SENSORLAB_DEMO": "1",  # the example notebooks post every 20 s instead of every 15 min
-    }
     try:
-        with servers(workdir, sheet_port, 8888, ROOT / "examples", demo_env) as env:
+        with servers(workdir, 8000, 8888, ROOT / "examples", sheet="demo-class") as env:
             print(f"""
 sensorlab demo is running.
   JupyterLab:   {env['SENSORLAB_JUPYTER']}/lab/tree/01-first-readings.ipynb
   Notebook 7:   {env['SENSORLAB_JUPYTER']}/notebooks/01-first-readings.ipynb
-  Class sheet:  {demo_env['SENSORLAB_SHEET']}
+  Class sheet:  {env['SENSORLAB_SHEET']}
 Open JupyterLab, run the notebook, press Start in the widget, and watch rows appear in the sheet.
 Press Ctrl+C to stop.""", flush=True)
             with contextlib.suppress(ImportError):

@@ -1,0 +1,117 @@
+/** Drive JupyterLab and Notebook 7 through the page, the same way in both. */
+import { expect, Page } from '@playwright/test';
+
+export type Frontend = 'lab' | 'notebook';
+
+export function notebookUrl(frontend: Frontend, path: string): string {
+  return frontend === 'lab' ? `/lab/tree/${path}` : `/notebooks/${path}`;
+}
+
+/** Collects the page's console errors and uncaught exceptions. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', msg => {
+    if (msg.type() === 'error') {
+      errors.push(`${msg.text()} (${msg.location().url})`);
+    }
+  });
+  page.on('pageerror', error => errors.push(`${error.message}\n${error.stack ?? ''}`));
+  return errors;
+}
+
+/** Open a notebook and wait until its kernel is idle. */
+export async function openNotebook(page: Page, frontend: Frontend, path: string): Promise<void> {
+  await page.goto(notebookUrl(frontend, path));
+  await page.waitForFunction(
+    () => {
+      const panel = (window as any).jupyterapp?.shell?.currentWidget;
+      const kernel = panel?.sessionContext?.session?.kernel;
+      return kernel && kernel.status === 'idle' && kernel.connectionStatus === 'connected';
+    },
+    undefined,
+    { timeout: 60_000 }
+  );
+}
+
+export async function runCommand(page: Page, id: string, args: object = {}): Promise<void> {
+  await page.evaluate(([id, args]) => (window as any).jupyterapp.commands.execute(id, args), [
+    id,
+    args
+  ] as const);
+}
+
+/** Run every cell of the open notebook and wait until the kernel is done. */
+export async function runAllCells(page: Page): Promise<void> {
+  await runCommand(page, 'notebook:run-all-cells');
+  await waitForIdle(page);
+}
+
+export async function waitForIdle(page: Page): Promise<void> {
+  // Let the execute requests reach the kernel before waiting for idle.
+  await page.waitForTimeout(500);
+  await page.waitForFunction(
+    () => {
+      const panel = (window as any).jupyterapp.shell.currentWidget;
+      return panel.sessionContext.session?.kernel?.status === 'idle';
+    },
+    undefined,
+    { timeout: 120_000 }
+  );
+}
+
+/**
+ * Run code in the open notebook's kernel (not in a cell) and return what it printed.
+ * Errors raised by the code are thrown here with their traceback.
+ */
+export async function kernelRun(page: Page, code: string): Promise<string> {
+  return page.evaluate(async code => {
+    const panel = (window as any).jupyterapp.shell.currentWidget;
+    const kernel = panel.sessionContext.session.kernel;
+    const future = kernel.requestExecute({ code, store_history: false });
+    let out = '';
+    let error = '';
+    future.onIOPub = (msg: any) => {
+      if (msg.header.msg_type === 'stream') {
+        out += msg.content.text;
+      } else if (msg.header.msg_type === 'error') {
+        error = `${msg.content.ename}: ${msg.content.evalue}\n${msg.content.traceback.join('\n')}`;
+      }
+    };
+    await future.done;
+    if (error) {
+      throw new Error(error);
+    }
+    return out;
+  }, code);
+}
+
+/** Run Python that prints one JSON value, and parse it. */
+export async function kernelJson<T = any>(page: Page, code: string): Promise<T> {
+  const out = await kernelRun(page, code);
+  return JSON.parse(out.trim().split('\n').pop() as string) as T;
+}
+
+export async function restartKernel(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const panel = (window as any).jupyterapp.shell.currentWidget;
+    await panel.sessionContext.session.kernel.restart();
+  });
+  await waitForIdle(page);
+}
+
+/** The Logger widget's view in the open notebook. */
+export function loggerView(page: Page) {
+  const view = page.locator('.jp-sensorlab-Logger').first();
+  return {
+    view,
+    start: view.getByRole('button', { name: /^Start / }),
+    stop: view.getByRole('button', { name: /^Stop / }),
+    status: view.locator('.jp-sensorlab-Logger-status'),
+    value: (channel: string) => view.locator(`[data-channel="${channel}"] .jp-sensorlab-Logger-valueNumber`)
+  };
+}
+
+export async function expectNoSensorlabErrors(errors: string[]): Promise<void> {
+  const ours = errors.filter(e => /sensorlab/i.test(e));
+  expect(ours, `console errors from sensorlab:\n${ours.join('\n')}`).toEqual([]);
+}

@@ -1,0 +1,94 @@
+/**
+ * The whole path, in real Chromium against a real Jupyter server and a real EtherCalc:
+ * simulated sensor → hub → forwarder → readings comm → Logger → schedule → sheet.
+ */
+import { expect, test } from '@playwright/test';
+import { sheetCsv, sheetName } from './ethercalc';
+import {
+  collectErrors,
+  expectNoSensorlabErrors,
+  Frontend,
+  kernelJson,
+  loggerView,
+  openNotebook,
+  runAllCells
+} from './jupyter';
+
+const SHEET = process.env.SENSORLAB_SHEET as string;
+const NOTEBOOK = '01-first-readings.ipynb';
+
+for (const frontend of ['lab', 'notebook'] as Frontend[]) {
+  test(`${frontend}: the first example shows a Logger and readings reach the kernel`, async ({ page }) => {
+    const errors = collectErrors(page);
+    await openNotebook(page, frontend, NOTEBOOK);
+    await runAllCells(page);
+
+    const logger = loggerView(page);
+    await expect(logger.view).toBeVisible();
+    await expect(logger.view).toContainText('Simulated classroom: stopped');
+    await logger.start.click();
+    await expect(logger.view).toContainText('Simulated classroom: reading');
+    await expect(logger.value('temperature')).toHaveText(/^-?\d+\.\d+ °C$/);
+
+    // Batches leave the browser every 5 s; wait for two of them in logger.data.
+    await expect
+      .poll(async () => kernelJson<number>(page, 'print(len(logger.data))'), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(6);
+    await expect(logger.status).toContainText('readings in the notebook');
+    await logger.stop.click();
+    await expectNoSensorlabErrors(errors);
+  });
+}
+
+test('readings reach the kernel while a cell sleeps, and rows reach the sheet', async ({ page }) => {
+  const errors = collectErrors(page);
+  const before = (await sheetCsv(sheetName(SHEET))).length;
+  await openNotebook(page, 'lab', NOTEBOOK);
+  await runAllCells(page);
+  const logger = loggerView(page);
+  await logger.start.click();
+  await expect
+    .poll(async () => kernelJson<number>(page, 'print(len(logger.data))'), { timeout: 30_000 })
+    .toBeGreaterThan(0);
+
+  // A 20 s cell: with the readings comm served on a kernel subshell, batches keep landing.
+  const sleep = await kernelJson<{ start: number; end: number; arrivals: number[] }>(
+    page,
+    `import time, json
+start = time.time()
+time.sleep(20)
+end = time.time()
+received = logger.data["received"]
+print(json.dumps({"start": start, "end": end,
+                  "arrivals": sorted({t.timestamp() for t in received if start <= t.timestamp() <= end})}))`
+  );
+  // forward_every is 5 s, so at least three batches arrive inside 20 s.
+  expect(sleep.arrivals.length).toBeGreaterThanOrEqual(3);
+  for (const t of sleep.arrivals) {
+    expect(t).toBeGreaterThanOrEqual(sleep.start);
+    expect(t).toBeLessThanOrEqual(sleep.end);
+  }
+
+  // The demo schedule posts every 20 s; the first row is due at once.
+  await expect
+    .poll(async () => (await sheetCsv(sheetName(SHEET))).length, { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(Math.max(before, 1) + 2);
+  const rows = await sheetCsv(sheetName(SHEET));
+  expect(rows[0]).toEqual(['time', 'humidity', 'light_ratio', 'lux', 'temperature']);
+  const last = rows[rows.length - 1];
+  expect(last[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  for (const value of last.slice(1)) {
+    expect(Number.isFinite(Number(value))).toBe(true);
+  }
+
+  // The kernel's table holds the readings and its status counts the posts.
+  const status = await kernelJson<{ posted: number; errors: number; readings: number }>(
+    page,
+    'import json; print(json.dumps(logger.status))'
+  );
+  expect(status.posted).toBeGreaterThanOrEqual(2);
+  expect(status.errors).toBe(0);
+  expect(status.readings).toBeGreaterThanOrEqual(20);
+  await logger.stop.click();
+  await expectNoSensorlabErrors(errors);
+});

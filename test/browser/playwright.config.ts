@@ -1,0 +1,44 @@
+import { defineConfig } from '@playwright/test';
+
+const jupyter = process.env.SENSORLAB_JUPYTER;
+if (!jupyter) {
+  throw new Error(
+    'The browser tests need a running Jupyter server and EtherCalc: run them with `make test` ' +
+      '(or `.venv/bin/python test/servers/servers.py run -- npx playwright test ...`).'
+  );
+}
+
+export default defineConfig({
+  testDir: '.',
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  workers: 1,
+  retries: 0,
+  forbidOnly: true,
+  reporter: [
+    ['list'],
+    ['json', { outputFile: process.env.SENSORLAB_PW_JSON ?? 'test-results/browser.json' }]
+  ],
+  outputDir: 'test-results/artifacts',
+  use: {
+    baseURL: jupyter,
+    browserName: 'chromium',
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    launchOptions: {
+      // Debian's Chromium; no browser is ever downloaded.
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--enable-features=WebBluetooth'
+      ]
+    },
+    screenshot: 'only-on-failure'
+  }
+});

@@ -144,22 +144,7 @@ class Logger(DOMWidget):
     device = Dict(help="The browser's device: id, transport, label, state.").tag(sync=True)
 
     def __init__(self, sheet=None, schedule=None, source="simulated", name=None, forward_every=5, **kwargs):
-        if isinstance(sheet, str):
-            sheet = Sheet(sheet)
-        elif sheet is not None and not isinstance(sheet, Sheet):
-            raise ValueError(f'sheet must be a Sheet or an address such as "http://127.0.0.1:8000/class-7b", not {sheet!r}')
-        if schedule is None:
-            schedule = DaylightSchedule()
-        elif not isinstance(schedule, DaylightSchedule):
-            raise ValueError(f"schedule must be a sensorlab.DaylightSchedule, not {schedule!r}")
-        forward_seconds = parse_interval(forward_every, "forward_every").total_seconds()
-        name = name or (sheet.name if sheet else "sensorlab")
-        super().__init__(
-            name=name, source=source, forward_every=forward_seconds,
-            sheet_url=sheet.url if sheet else "", **kwargs,
-        )
-        self.sheet = sheet
-        self.schedule = schedule
+        # Set first: close() runs from __del__ even when a check below fails.
         self._lock = threading.RLock()
         self._store = _ReadingStore()
         self._streams: dict[str, _SeqTracker] = {}
@@ -171,6 +156,23 @@ class Logger(DOMWidget):
         self._last_error = ""
         self._status_timer: threading.Timer | None = None
         self._closed = False
+        self._outbox = None
+        if isinstance(sheet, str):
+            sheet = Sheet(sheet)
+        elif sheet is not None and not isinstance(sheet, Sheet):
+            raise ValueError(f'sheet must be a Sheet or an address such as "http://127.0.0.1:8000/class-7b", not {sheet!r}')
+        if schedule is None:
+            schedule = DaylightSchedule()
+        elif not isinstance(schedule, DaylightSchedule):
+            raise ValueError(f"schedule must be a sensorlab.DaylightSchedule, not {schedule!r}")
+        forward_seconds = parse_interval(forward_every, "forward_every").total_seconds()
+        name = name or (sheet.name if sheet else "sensorlab")
+        self.sheet = sheet
+        self.schedule = schedule
+        super().__init__(
+            name=name, source=source, forward_every=forward_seconds,
+            sheet_url=sheet.url if sheet else "", **kwargs,
+        )
         self._outbox = Outbox(sheet, on_change=self._status_changed) if sheet else None
         self.on_msg(self._on_widget_msg)
         with _loggers_lock:

@@ -1,0 +1,142 @@
+"""sensorlab.Sheet against the real local EtherCalc."""
+
+import csv
+import io
+import socket
+import threading
+from datetime import datetime, timezone
+
+import pytest
+import requests
+
+from sensorlab import Sheet, SheetError
+
+AWKWARD_TEXTS = [
+    "plain", "with, commas", 'with "quotes"', "=1+2", "=HYPERLINK(\"http://x\")", "+33 6 12", "-minus", "@mention",
+    "ünïcödé ☀ 温度", "tab\there", "colon: here", "back\\slash", "line one\nline two", "  spaces  ", "21.5",
+    "2026-11-21", "TRUE", "'quoted",
+]
+NUMBERS = [21.5, -3.75, 0, 1e-12, -1e-9, 123456789012345.0, 7]
+
+
+def csv_rows(sheet: Sheet):
+    text = requests.get(f"{sheet.api}/csv", timeout=10).text
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("url, server, name", [
+    ("https://ethercalc.net/room-7b", "https://ethercalc.net", "room-7b"),
+    ("http://127.0.0.1:8000/room-7b", "http://127.0.0.1:8000", "room-7b"),
+    ("http://127.0.0.1:8000/_/room-7b", "http://127.0.0.1:8000", "room-7b"),
+    ("https://calc.school.example:8443/_/class_3.A/", "https://calc.school.example:8443", "class_3.A"),
+    ("  http://localhost:8000/x  ", "http://localhost:8000", "x"),
+])
+def test_accepted_addresses(url, server, name):
+    sheet = Sheet(url)
+    assert (sheet.server, sheet.name) == (server, name)
+    assert sheet.url == f"{server}/{name}"
+    assert sheet.api == f"{server}/_/{name}"
+
+
+@pytest.mark.parametrize("url", [
+    "ethercalc.net/room-7b", "ftp://ethercalc.net/room", "http://127.0.0.1:8000/", "http://127.0.0.1:8000",
+    "http://127.0.0.1:8000/a/b", "http://127.0.0.1:8000/_/a/b", "http://127.0.0.1:8000/room?x=1",
+    "http://127.0.0.1:8000/room#top", "http://127.0.0.1:abc/room", "http:///room", "http://host/room with space",
+    "", 42, None,
+])
+def test_refused_addresses_say_what_a_valid_one_looks_like(url):
+    with pytest.raises(ValueError, match="a sheet address looks like https://ethercalc.net/room-7b"):
+        Sheet(url)
+
+
+def test_awkward_values_round_trip_exactly(sheet_url):
+    sheet = Sheet(sheet_url)
+    when = datetime(2026, 11, 21, 10, 0, 5)
+    rows = []
+    for i, text in enumerate(AWKWARD_TEXTS):
+        rows.append({"time": when.replace(minute=i), "note": text, "value": NUMBERS[i % len(NUMBERS)]})
+    assert sheet.append(rows) == len(rows)
+
+    expected = [{"time": f"2026-11-21 10:{i:02d}:05", "note": text, "value": float(NUMBERS[i % len(NUMBERS)])}
+                for i, text in enumerate(AWKWARD_TEXTS)]
+    assert sheet.rows() == expected
+    back = sheet.rows()
+    assert all(isinstance(r["value"], float) for r in back)
+    assert all(isinstance(r["note"], str) and isinstance(r["time"], str) for r in back)
+
+    # The sheet's own CSV export shows the same: times as posted, numbers as numbers, text as text.
+    exported = csv_rows(sheet)
+    assert exported[0] == ["time", "note", "value"]
+    assert len(exported) == len(rows) + 1
+    for line, want in zip(exported[1:], expected):
+        assert line[0] == want["time"]
+        assert line[1] == want["note"]
+        assert float(line[2]) == pytest.approx(want["value"], rel=1e-12, abs=0)
+
+
+def test_the_first_append_writes_the_header_in_row_one(sheet_url):
+    sheet = Sheet(sheet_url)
+    sheet.append([{"temperature": 20.5, "time": "2026-11-21 08:00:00", "humidity": 40}])
+    exported = csv_rows(sheet)
+    assert exported[0] == ["time", "temperature", "humidity"]
+    assert exported[1] == ["2026-11-21 08:00:00", "20.5", "40"]
+
+
+def test_new_channels_extend_the_header_and_rows_stay_aligned(sheet_url):
+    sheet = Sheet(sheet_url)
+    sheet.append([{"time": "t1", "temperature": 20}])
+    sheet.append([{"time": "t2", "lux": 300, "temperature": 21}])
+    assert sheet.header() == ["time", "temperature", "lux"]
+    assert sheet.rows() == [{"time": "t1", "temperature": 20.0}, {"time": "t2", "temperature": 21.0, "lux": 300.0}]
+
+
+def test_aware_times_are_written_in_their_own_zone(sheet_url):
+    sheet = Sheet(sheet_url)
+    sheet.append([{"time": datetime(2026, 11, 21, 9, 30, tzinfo=timezone.utc), "t": 1}])
+    assert sheet.rows()[0]["time"] == "2026-11-21 09:30:00"
+
+
+def test_contains_finds_rows_already_posted(sheet_url):
+    sheet = Sheet(sheet_url)
+    assert not sheet.contains([{"time": "a", "v": 1}])
+    sheet.append([{"time": "a", "v": 1}, {"time": "b", "v": 2}])
+    assert sheet.contains([{"time": "a", "v": 1}])
+    assert sheet.contains([{"time": "b", "v": 2}, {"time": "a", "v": 1}])
+    assert not sheet.contains([{"time": "a", "v": 1}, {"time": "a", "v": 1}])
+    assert not sheet.contains([{"time": "c", "v": 3}])
+
+
+def test_concurrent_appenders_lose_nothing(sheet_url):
+    Sheet(sheet_url).append([{"time": "start", "writer": -1, "n": -1}])
+    errors = []
+
+    def write(writer):
+        sheet = Sheet(sheet_url)
+        try:
+            for n in range(5):
+                sheet.append([{"time": f"w{writer}-{n}", "writer": writer, "n": n}])
+        except Exception as error:  # collected, then asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    times = [r["time"] for r in Sheet(sheet_url).rows()]
+    assert sorted(times) == sorted(["start"] + [f"w{w}-{n}" for w in range(8) for n in range(5)])
+
+
+def test_an_empty_append_writes_nothing(sheet_url):
+    assert Sheet(sheet_url).append([]) == 0
+    assert Sheet(sheet_url).rows() == []
+
+
+def test_an_unreachable_server_gives_a_clear_error():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sheet = Sheet(f"http://127.0.0.1:{port}/nowhere", timeout=2)
+    with pytest.raises(SheetError, match="Cannot reach the sheet server"):
+        sheet.append([{"time": "x", "v": 1}])

@@ -1,0 +1,79 @@
+"""The Logger in a real ipykernel: posting happens on a worker thread, never in a cell's way."""
+
+import time
+import uuid
+
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+from proxy import Proxy
+
+FEED = '''
+import sensorlab
+from sensorlab import logger as _impl
+
+class _Comm:
+    def __init__(self): self.sent = []
+    def on_msg(self, cb): self.cb = cb
+    def on_close(self, cb): pass
+    def send(self, data): self.sent.append(data)
+    def close(self, data=None): pass
+
+logger = sensorlab.Logger(sheet={sheet!r}, name="in-kernel")
+_comm = _Comm()
+_impl._open_readings_comm(_comm, {{"content": {{"data": {{"protocol": 1, "logger": "in-kernel", "stream": "s"}}}}}})
+_comm.cb({{"content": {{"data": {{"type": "batch", "seq": 0, "readings": [
+    {{"time": 1795255200000, "values": {{"temperature": 21.5}}, "source": "simulated"}}]}}}}}})
+'''
+
+
+def run(kc, code, timeout=30):
+    """Execute code, return its stdout; fail if it errors or does not finish in time."""
+    msg_id = kc.execute(code)
+    out = []
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"the kernel did not finish {code[:60]!r}"
+        msg = kc.get_iopub_msg(timeout=remaining)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            pytest.fail("\n".join(msg["content"]["traceback"]))
+        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return "".join(out)
+
+
+@pytest.fixture
+def kernel():
+    km, kc = start_new_kernel(kernel_name="python3")
+    yield kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def test_cells_run_while_a_post_is_in_flight(kernel, ethercalc):
+    proxy = Proxy(ethercalc)
+    try:
+        proxy.hold()  # every request to the sheet now waits until released
+        sheet = f"{proxy.url}/kernel-{uuid.uuid4().hex[:8]}"
+        run(kernel, FEED.format(sheet=sheet))
+        deadline = time.monotonic() + 10
+        while proxy.held == 0:
+            assert time.monotonic() < deadline, "the logger never started posting"
+            time.sleep(0.05)
+
+        # The post is stuck in the network; a cell must still run to the end.
+        out = run(kernel, "print(sum(range(10)), logger.status['pending'])")
+        assert out.split() == ["45", "1"]
+        assert proxy.held >= 1, "the post should still be in flight while the cell ran"
+
+        proxy.release()
+        assert run(kernel, "print(logger.flush(timeout=30))").strip() == "True"
+        assert run(kernel, "print(sensorlab.Sheet(logger.sheet.url).rows())").strip() == \
+            "[{'time': '%s', 'temperature': 21.5}]" % time.strftime(
+                "%Y-%m-%d %H:%M:%S", time.localtime(1795255200))
+    finally:
+        proxy.close()

@@ -1,0 +1,189 @@
+"""The kernel-side Logger, fed through its readings comm handler as the browser feeds it."""
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+import sensorlab
+from sensorlab import logger as logger_module
+from sensorlab import protocol
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
+
+
+class FakeComm:
+    """Stands in for a comm the browser opened (the device boundary of these unit tests)."""
+
+    def __init__(self):
+        self.sent, self.closed_with = [], None
+        self._on_msg = self._on_close = None
+
+    def on_msg(self, callback):
+        self._on_msg = callback
+
+    def on_close(self, callback):
+        self._on_close = callback
+
+    def send(self, data):
+        self.sent.append(data)
+
+    def close(self, data=None):
+        self.closed_with = data
+
+    def deliver(self, data):
+        self._on_msg({"content": {"data": data}})
+
+
+def open_comm(name, stream="stream-1", protocol_version=1):
+    comm = FakeComm()
+    logger_module._open_readings_comm(
+        comm, {"content": {"data": {"protocol": protocol_version, "logger": name, "stream": stream}}})
+    return comm
+
+
+def batch(seq, start=0, count=3, source="simulated"):
+    return {"type": "batch", "seq": seq, "readings": [
+        {"time": 1795255200000 + 1000 * (start + i), "values": {"temperature": 20 + i, "humidity": 40.5}, "source": source}
+        for i in range(count)]}
+
+
+@pytest.fixture
+def logger():
+    made = sensorlab.Logger(name="unit")
+    yield made
+    made.close()
+
+
+def test_opening_says_hello(logger):
+    comm = open_comm("unit")
+    assert comm.sent == [{"type": "hello", "logger": "unit"}]
+    assert comm.closed_with is None
+
+
+def test_an_unknown_logger_is_refused_with_advice():
+    comm = open_comm("nobody")
+    assert "run the cell that creates it" in comm.closed_with["reason"]
+
+
+def test_another_protocol_version_is_refused():
+    comm = open_comm("unit", protocol_version=99)
+    assert "install the same sensorlab version" in comm.closed_with["reason"]
+
+
+def test_batches_are_stored_and_acked(logger):
+    comm = open_comm("unit")
+    comm.deliver(batch(0))
+    comm.deliver(batch(1, start=3))
+    assert comm.sent[1:] == [{"type": "ack", "seq": 0}, {"type": "ack", "seq": 1}]
+    data = logger.data
+    assert list(data.columns) == ["time", "source", "temperature", "humidity", "received"]
+    assert len(data) == 6
+    assert list(data["temperature"]) == [20, 21, 22, 20, 21, 22]
+    assert str(data["time"].dt.tz) != "None"
+    assert data["time"].iloc[0].timestamp() == 1795255200
+
+
+def test_duplicates_are_acked_again_but_stored_once(logger):
+    comm = open_comm("unit")
+    for seq in (0, 1, 0, 2, 1, 2):
+        comm.deliver(batch(seq, start=3 * seq))
+    assert len(logger.data) == 9
+    assert [m["seq"] for m in comm.sent[1:]] == [0, 1, 0, 2, 1, 2]
+
+
+def test_streams_are_deduplicated_separately(logger):
+    a, b = open_comm("unit", "stream-a"), open_comm("unit", "stream-b")
+    a.deliver(batch(0))
+    b.deliver(batch(0, start=10))
+    assert len(logger.data) == 6
+
+
+def test_out_of_order_batches_are_kept(logger):
+    comm = open_comm("unit")
+    for seq in (2, 0, 1):
+        comm.deliver(batch(seq, start=3 * seq))
+    assert len(logger.data) == 9
+
+
+@pytest.mark.parametrize("case", json.loads((FIXTURES / "invalid-batches.json").read_text()), ids=lambda c: c["why"])
+def test_bad_messages_are_refused_and_the_logger_keeps_going(logger, case):
+    comm = open_comm("unit")
+    comm.deliver(case["message"])
+    assert comm.sent[-1]["type"] == "refused"
+    assert comm.sent[-1]["reason"]
+    assert logger.status["errors"] == 1
+    assert "refused" in logger.status["last_error"]
+    comm.deliver(batch(5))
+    assert comm.sent[-1] == {"type": "ack", "seq": 5}
+    assert len(logger.data) == 3
+
+
+def test_channels_that_appear_later_get_their_own_column(logger):
+    comm = open_comm("unit")
+    comm.deliver(batch(0, count=2))
+    comm.deliver({"type": "batch", "seq": 1, "readings": [{"time": 5, "values": {"lux": 300}, "source": "s"}]})
+    data = logger.data
+    assert list(data["lux"].isna()) == [True, True, False]
+    assert data["temperature"].isna().tolist() == [False, False, True]
+
+
+def test_handlers_are_thread_safe(logger):
+    """Comm messages run on a subshell thread; several streams at once lose nothing."""
+    comms = [open_comm("unit", f"stream-{i}") for i in range(6)]
+
+    def send(comm):
+        for seq in range(150):
+            comm.deliver(batch(seq, start=seq * 3))
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in comms]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(logger.data) == 6 * 150 * 3
+    assert all(len(c.sent) == 151 for c in comms)
+
+
+def test_a_new_logger_with_the_same_name_replaces_the_old_one(logger):
+    comm = open_comm("unit")
+    replacement = sensorlab.Logger(name="unit")
+    try:
+        assert "closed or replaced" in comm.closed_with["reason"]
+        assert open_comm("unit").sent == [{"type": "hello", "logger": "unit"}]
+    finally:
+        replacement.close()
+
+
+def test_arguments_are_checked():
+    with pytest.raises(ValueError, match="source must be one of simulated, serial, bluetooth"):
+        sensorlab.Logger(source="usb")
+    with pytest.raises(ValueError, match="a sheet address looks like"):
+        sensorlab.Logger(sheet="class-7b")
+    with pytest.raises(ValueError, match="forward_every must be"):
+        sensorlab.Logger(forward_every="soon")
+    with pytest.raises(ValueError, match="schedule must be a sensorlab.DaylightSchedule"):
+        sensorlab.Logger(schedule="15min")
+
+
+def test_rows_are_posted_when_due_and_on_demand(sheet_url):
+    schedule = sensorlab.DaylightSchedule(day_every="1h", night_every="1h")
+    logger = sensorlab.Logger(sheet=sheet_url, schedule=schedule, name="posting")
+    try:
+        comm = open_comm("posting")
+        comm.deliver(batch(0))  # nothing posted yet: a row is due at once
+        comm.deliver(batch(1, start=3))  # within the hour: not due
+        assert logger.flush(timeout=20)
+        rows = sensorlab.Sheet(sheet_url).rows()
+        assert len(rows) == 1
+        assert rows[0]["temperature"] == 22.0 and rows[0]["humidity"] == 40.5
+        assert sensorlab.Sheet(sheet_url).header() == ["time", "humidity", "temperature"]
+        logger.post_now()
+        assert logger.flush(timeout=20)
+        assert len(sensorlab.Sheet(sheet_url).rows()) == 2
+        status = logger.status
+        assert status["posted"] == 2 and status["pending"] == 0 and status["errors"] == 0
+        assert status["last_post"] is not None and status["next_post"] > status["last_post"]
+    finally:
+        logger.close()

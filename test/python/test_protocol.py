@@ -1,0 +1,63 @@
+"""The kernel's side of the protocol, against the examples both sides share."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sensorlab import protocol
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
+
+
+def fixture(name):
+    return json.loads((FIXTURES / name).read_text())
+
+
+def test_open_message():
+    data = fixture("open.json")
+    assert protocol.parse_open(data) == ("class-7b", data["stream"])
+
+
+def test_open_from_another_protocol_version_is_refused_with_advice():
+    data = dict(fixture("open.json"), protocol=2)
+    with pytest.raises(protocol.ProtocolError, match="install the same sensorlab version"):
+        protocol.parse_open(data)
+
+
+def test_batch_message():
+    batch = protocol.parse_batch(fixture("batch.json"))
+    assert batch.seq == 3
+    assert batch.readings == [
+        protocol.Reading(1795255200000.0, "simulated", {"temperature": 21.5, "humidity": 40}),
+        protocol.Reading(1795255201000.0, "simulated", {"temperature": -0.25, "lux": 0}),
+    ]
+
+
+@pytest.mark.parametrize("case", fixture("invalid-batches.json"), ids=lambda c: c["why"])
+def test_invalid_batches_are_refused(case):
+    with pytest.raises(protocol.ProtocolError):
+        protocol.parse_batch(case["message"])
+
+
+def test_huge_batches_are_refused():
+    readings = [{"time": 1, "values": {"t": 1}, "source": "s"}] * (protocol.MAX_BATCH_READINGS + 1)
+    with pytest.raises(protocol.ProtocolError, match="at most"):
+        protocol.parse_batch({"type": "batch", "seq": 0, "readings": readings})
+
+
+def test_unknown_fields_are_ignored():
+    message = dict(fixture("batch.json"), extra="x")
+    assert protocol.parse_batch(message).seq == 3
+
+
+def test_kernel_messages_match_the_shared_examples():
+    assert protocol.hello("class-7b") == fixture("hello.json")
+    assert protocol.ack(3) == fixture("ack.json")
+    assert protocol.refused(4, "seq must be a whole number of at least 0, not -1") == fixture("refused.json")
+
+
+def test_refusal_reason_of_the_shared_example_is_what_the_kernel_says():
+    with pytest.raises(protocol.ProtocolError) as error:
+        protocol.parse_batch({"type": "batch", "seq": -1, "readings": []})
+    assert str(error.value) == fixture("refused.json")["reason"]

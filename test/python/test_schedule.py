@@ -1,0 +1,112 @@
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sensorlab import DaylightSchedule
+from sensorlab.schedule import parse_interval
+
+UTC = timezone.utc
+
+
+def at(hour, minute=0, second=0, day=21, tz=UTC):
+    return datetime(2026, 11, day, hour, minute, second, tzinfo=tz)
+
+
+@pytest.mark.parametrize("value, seconds", [
+    (900, 900), (90.5, 90.5), ("90", 90), ("90s", 90), ("15min", 900), ("15 min", 900), ("1h", 3600),
+    ("1h30min", 5400), ("2 hours", 7200), ("1d", 86400), (timedelta(minutes=5), 300), ("0.5s", 0.5),
+])
+def test_intervals_in_every_accepted_form(value, seconds):
+    assert parse_interval(value) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("value", [0, -5, "0s", "", "fast", "15 parsecs", "15min extra", None, True, float("nan"), [15]])
+def test_bad_intervals_are_refused_with_a_clear_message(value):
+    with pytest.raises(ValueError, match=r"day_every must be"):
+        DaylightSchedule(day_every=value)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"day_start": "8am"}, "day_start must be a time of day"),
+    ({"day_end": "25:00"}, "day_end must be a time of day"),
+    ({"day_start": "08:00", "day_end": "08:00"}, "must differ"),
+    ({"tz": "Mars/Olympus"}, "tz must be a time zone name"),
+])
+def test_bad_settings_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        DaylightSchedule(**kwargs)
+
+
+def test_day_is_start_inclusive_and_end_exclusive():
+    s = DaylightSchedule(tz="UTC")
+    assert s.interval_at(at(7, 59, 59)) == timedelta(minutes=60)
+    assert s.interval_at(at(8, 0)) == timedelta(minutes=15)
+    assert s.interval_at(at(19, 59, 59)) == timedelta(minutes=15)
+    assert s.interval_at(at(20, 0)) == timedelta(minutes=60)
+
+
+def test_a_day_that_wraps_past_midnight():
+    s = DaylightSchedule(day_start="22:00", day_end="06:00", day_every="1min", night_every="1h", tz="UTC")
+    assert s.interval_at(at(23)) == timedelta(minutes=1)
+    assert s.interval_at(at(3)) == timedelta(minutes=1)
+    assert s.interval_at(at(12)) == timedelta(hours=1)
+
+
+def test_is_due():
+    s = DaylightSchedule(tz="UTC")
+    assert s.is_due(None, at(10))
+    assert not s.is_due(at(10), at(10, 14, 59))
+    assert s.is_due(at(10), at(10, 15))
+    assert not s.is_due(at(21), at(21, 59))
+    assert s.is_due(at(21), at(22))
+
+
+def test_elapsed_time_is_measured_across_days():
+    """The original notebook used timedelta.seconds, which wraps after a day."""
+    s = DaylightSchedule(tz="UTC")
+    last = at(10, day=1)
+    assert s.is_due(last, at(10, 5, day=2))  # 24 h 5 min later: .seconds would say 5 min
+    assert s.is_due(last, at(10, 0, day=20))
+
+
+def test_next_post_by_day_and_night_and_across_boundaries():
+    s = DaylightSchedule(tz="UTC")
+    assert s.next_post(None, at(10)) == at(10)
+    assert s.next_post(at(10), at(10, 1)) == at(10, 15)
+    assert s.next_post(at(21), at(21, 30)) == at(22)
+    # Posted at night at 07:30: the day's 15 min interval starts at 08:00, so 08:00 is due.
+    assert s.next_post(at(7, 30), at(7, 31)) == at(8)
+    # Posted at 19:55 by day: from 20:00 on, the night's hour is in force.
+    assert s.next_post(at(19, 55), at(19, 56)) == at(20, 55)
+    # Overdue: due now.
+    assert s.next_post(at(10), at(12)) == at(12)
+
+
+def test_next_post_agrees_with_is_due():
+    s = DaylightSchedule(day_every="7min", night_every="50min", tz="UTC")
+    last = at(6, 40)
+    nxt = s.next_post(last, at(6, 41))
+    assert s.is_due(last, nxt)
+    assert not s.is_due(last, nxt - timedelta(seconds=1))
+
+
+def test_time_zones():
+    berlin = ZoneInfo("Europe/Berlin")
+    s = DaylightSchedule(tz="Europe/Berlin")
+    # 07:30 UTC is 08:30 in Berlin in November: day.
+    assert s.interval_at(at(7, 30)) == timedelta(minutes=15)
+    assert s.interval_at(datetime(2026, 11, 21, 7, 59, tzinfo=berlin)) == timedelta(minutes=60)
+    assert DaylightSchedule(tz=UTC).interval_at(at(7, 30)) == timedelta(minutes=60)
+
+
+def test_naive_times_are_kernel_local_time():
+    s = DaylightSchedule()
+    assert s.interval_at(datetime(2026, 11, 21, 9, 0)) == timedelta(minutes=15)
+    assert s.interval_at(datetime(2026, 11, 21, 23, 0)) == timedelta(minutes=60)
+
+
+def test_times_of_day_objects_and_repr():
+    s = DaylightSchedule(day_start=time(7, 30), day_end="18:00", tz="UTC")
+    assert s.interval_at(at(7, 30)) == timedelta(minutes=15)
+    assert "07:30" in repr(s) and "tz='UTC'" in repr(s)

@@ -1,0 +1,80 @@
+"""Run every suite (jest, pytest, the browser tests), print each one's counts, fail loudly.
+
+A suite fails when its runner fails, when any of its tests failed or was skipped, or
+when it ran no test at all. pytest and the browser tests share one real EtherCalc and
+one real Jupyter server, started and stopped by test/servers/servers.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "test" / "servers"))
+from servers import servers  # noqa: E402
+
+
+def jest_counts(report: Path) -> tuple[int, int, int]:
+    data = json.loads(report.read_text())
+    return data["numPassedTests"], data["numFailedTests"], data["numPendingTests"] + data.get("numTodoTests", 0)
+
+
+def pytest_counts(report: Path) -> tuple[int, int, int]:
+    root = ET.parse(report).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root)
+    total = sum(int(s.get("tests", 0)) for s in suites)
+    failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+    skipped = sum(int(s.get("skipped", 0)) for s in suites)
+    return total - failed - skipped, failed, skipped
+
+
+def playwright_counts(report: Path) -> tuple[int, int, int]:
+    stats = json.loads(report.read_text())["stats"]
+    return stats["expected"], stats["unexpected"] + stats.get("flaky", 0), stats["skipped"]
+
+
+def run_suite(name, cmd, report: Path, counts, env=None) -> tuple[str, int, int, int, bool]:
+    print(f"\n===== {name}: {' '.join(map(str, cmd))}", flush=True)
+    code = subprocess.call(cmd, cwd=ROOT, env=env)
+    try:
+        passed, failed, skipped = counts(report)
+    except (OSError, ValueError, KeyError, ET.ParseError) as error:
+        print(f"{name}: no report ({error})")
+        return name, 0, 1, 0, False
+    ok = code == 0 and failed == 0 and skipped == 0 and passed > 0
+    return name, passed, failed, skipped, ok
+
+
+def main() -> int:
+    results = []
+    with tempfile.TemporaryDirectory(prefix="sensorlab-reports-") as tmp:
+        reports = Path(tmp)
+        results.append(run_suite("jest", ["npx", "jest", "--ci", "--json", f"--outputFile={reports / 'jest.json'}"],
+                                 reports / "jest.json", jest_counts))
+        with servers(reports / "servers") as env:
+            env = dict(os.environ, **env, SENSORLAB_PW_JSON=str(reports / "browser.json"))
+            results.append(run_suite("pytest", [sys.executable, "-m", "pytest", f"--junitxml={reports / 'pytest.xml'}"],
+                                     reports / "pytest.xml", pytest_counts, env))
+            results.append(run_suite("browser", ["npx", "playwright", "test", "--config",
+                                                 "test/browser/playwright.config.ts"],
+                                     reports / "browser.json", playwright_counts, env))
+
+    print("\n===== summary")
+    for name, passed, failed, skipped, ok in results:
+        extra = f", {skipped} skipped" if skipped else ""
+        verdict = "ok" if ok else ("FAILED: ran no test" if passed + failed + skipped == 0 else "FAILED")
+        print(f"{name}: {passed} passed, {failed} failed{extra}  [{verdict}]")
+    total_passed = sum(r[1] for r in results)
+    total_failed = sum(r[2] for r in results) + sum(1 for r in results if not r[4] and r[2] == 0)
+    print(f"total: {total_passed} passed, {total_failed} failed")
+    return 0 if all(r[4] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

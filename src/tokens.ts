@@ -32,7 +32,7 @@ export interface ILoggerLink {
  */
 export interface IDeviceHub {
   readonly sources: ReadonlyArray<ISource>;
-  /** Emitted when a source is added or removed or changes state. */
+  /** Emitted when a source is added or changes state. */
   readonly sourcesChanged: ISignal<IDeviceHub, void>;
   readonly readingReceived: ISignal<IDeviceHub, IReading>;
   /** The last reading of a source. */

@@ -276,8 +276,11 @@ class Logger(DOMWidget):
                 batch = protocol.parse_batch(data)
             except protocol.ProtocolError as error:
                 self._record_error(f"A message from the browser was refused: {error}")
-                seq = data.get("seq") if isinstance(data, dict) else None
-                comm.send(protocol.refused(seq if isinstance(seq, int) and not isinstance(seq, bool) else None, str(error)))
+                seq = protocol.valid_seq(data.get("seq") if isinstance(data, dict) else None)
+                if seq is not None:
+                    with self._lock:  # the browser drops a refused batch: it never comes again
+                        self._streams.setdefault(stream, _SeqTracker()).add(seq)
+                comm.send(protocol.refused(seq, str(error)))
                 return
             received = time.time()
             with self._lock:

@@ -60,6 +60,13 @@ def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def valid_seq(value) -> int | None:
+    """``value`` if it is a sequence number (a whole number of at least 0), else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
 def parse_open(data) -> tuple[str, str]:
     """(logger name, stream id) from a readings comm's open data."""
     if not isinstance(data, dict):
@@ -78,9 +85,9 @@ def parse_batch(data) -> Batch:
         raise ProtocolError("a message must be an object")
     if data.get("type") != "batch":
         raise ProtocolError(f"unknown message type {data.get('type')!r:.40}")
-    seq = data.get("seq")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-        raise ProtocolError(f"seq must be a whole number of at least 0, not {seq!r:.40}")
+    seq = valid_seq(data.get("seq"))
+    if seq is None:
+        raise ProtocolError(f"seq must be a whole number of at least 0, not {data.get('seq')!r:.40}")
     readings = data.get("readings")
     if not isinstance(readings, list):
         raise ProtocolError("readings must be a list")

@@ -50,6 +50,7 @@ export class SimulatedSource implements ISource {
     this._random = randomGenerator(options.seed ?? 7);
     this.target = options.target ?? 21;
     this._now = options.now ?? Date.now;
+    this._lastStep = this._now();
   }
 
   /** The heater's target temperature in °C. */

@@ -120,6 +120,24 @@ def test_bad_messages_are_refused_and_the_logger_keeps_going(logger, case):
     assert len(logger.data) == 3
 
 
+def test_the_refusal_the_browser_gets_is_the_shared_example(logger):
+    comm = open_comm("unit")
+    comm.deliver({"type": "batch", "seq": 4, "readings": {}})
+    assert comm.sent[-1] == json.loads((FIXTURES / "refused.json").read_text())
+
+
+def test_a_refused_seq_does_not_stall_deduplication(logger):
+    comm = open_comm("unit")
+    comm.deliver({"type": "batch", "seq": 0, "readings": "garbage"})
+    for seq in range(1, 50):
+        comm.deliver(batch(seq, start=3 * seq))
+    tracker = next(iter(logger._streams.values()))
+    assert (tracker.low, tracker.above) == (50, set())
+    # A bad seq is refused with seq null, which the browser understands.
+    comm.deliver({"type": "batch", "seq": -1, "readings": []})
+    assert comm.sent[-1]["seq"] is None
+
+
 def test_channels_that_appear_later_get_their_own_column(logger):
     comm = open_comm("unit")
     comm.deliver(batch(0, count=2))

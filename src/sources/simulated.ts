@@ -13,7 +13,7 @@ export interface ISimulatedOptions {
 }
 
 /** A small deterministic random generator (mulberry32). */
-function randomGenerator(seed: number): () => number {
+export function randomGenerator(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

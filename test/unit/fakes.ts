@@ -1,3 +1,4 @@
+export { randomGenerator } from '../../src/sources/simulated';
 import { Signal } from '@lumino/signaling';
 import type { IReadingsChannel } from '../../src/forwarder';
 import type { IBatchMessage, KernelMessage } from '../../src/protocol';
@@ -46,16 +47,4 @@ export class FakeChannel implements IReadingsChannel {
 /** Reading number `n`: each one is different, so the tests can count them. */
 export function reading(n: number, source = 'simulated'): IReading {
   return { time: 1795255200000 + n * 1000, values: { n }, source };
-}
-
-/** A small deterministic random generator (mulberry32) for the randomized specs. */
-export function randomGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -6,7 +6,7 @@ PY := $(BIN)/python
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install build jest pytest browser-test bench clean
+.PHONY: demo test install system-packages build jest pytest browser-test clean
 
 demo: build
 	$(PY) test/servers/servers.py demo
@@ -14,12 +14,20 @@ demo: build
 test: build
 	$(PY) test/run_all.py
 
-install: $(VENV)/.installed node_modules/.installed test/servers/ethercalc/node_modules/.installed /usr/bin/chromium
+install: system-packages $(VENV)/.installed node_modules/.installed test/servers/ethercalc/node_modules/.installed
 
-# Debian's Chromium for the browser tests (never a browser download).
-/usr/bin/chromium:
-	$(SUDO) apt-get update -qq
-	$(SUDO) apt-get install -y -qq chromium fonts-dejavu-core
+# Debian's packages, only those missing: Node.js and npm for the build, venv for Python,
+# and Debian's Chromium for the browser tests (never a browser download).
+system-packages:
+	@missing=""; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	python3 -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)

@@ -1,5 +1,6 @@
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import type { Kernel } from '@jupyterlab/services';
+import { ISheetContent, readSheet } from '../sheet';
 import type { ISource } from '../sources/types';
 import { IDeviceHub, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
 import type { WidgetMessage } from '../protocol';
@@ -16,6 +17,8 @@ export interface ILoggerModel extends DOMWidgetModel {
   readonly link: ILoggerLink | null;
   /** Why the model cannot work, in words, or ''. */
   readonly problem: string;
+  /** The sheet as the browser last read it back, or why it could not (event `sheet`). */
+  readonly sheet: ISheetContent | { error: string } | null;
 }
 
 /**
@@ -49,6 +52,14 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this.source = null;
       this.link = null;
       this.problem = '';
+      this.sheet = null;
+      // Read the sheet back whenever the kernel has posted more rows.
+      this.on('change:_status', () => {
+        if (this.get('_status').posted !== this.previous('_status')?.posted) {
+          void this._readSheet();
+        }
+      });
+      void this._readSheet();
       const kernel = (this.widget_manager as unknown as IKernelOwner).kernel;
       if (!kernel) {
         this.problem = 'This notebook has no running kernel: run the cell again.';
@@ -79,11 +90,25 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
     declare source: ISource | null;
     declare link: ILoggerLink | null;
     declare problem: string;
+    declare sheet: ISheetContent | { error: string } | null;
 
     sendToKernel(message: WidgetMessage): void {
       this.send(message, {});
     }
 
+
+    private async _readSheet(): Promise<void> {
+      const url = this.get('sheet_url') as string;
+      if (!url) {
+        return;
+      }
+      try {
+        this.sheet = await readSheet(url);
+      } catch (error) {
+        this.sheet = { error: (error as Error).message };
+      }
+      this.trigger('sheet');
+    }
 
     private _shareDevice(): void {
       if (!this.source || !this.comm_live) {

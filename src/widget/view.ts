@@ -31,6 +31,19 @@ function formatValue(value: number): string {
   return value.toFixed(digits);
 }
 
+/** What the browser read back from the sheet, in a few words. */
+function sheetSummary(sheet: ILoggerModel['sheet']): string {
+  if (!sheet) {
+    return '';
+  }
+  if ('error' in sheet) {
+    return ` · ${sheet.error}`;
+  }
+  const last = sheet.rows[sheet.rows.length - 1];
+  const rows = `${sheet.rows.length} ${sheet.rows.length === 1 ? 'row' : 'rows'} in the sheet`;
+  return last ? ` · ${rows}, newest from ${last[0]}` : ` · ${rows}`;
+}
+
 /** The Logger in a notebook: its device, start and stop, live values and the status line. */
 export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
   return class LoggerView extends DOMWidgetView {
@@ -60,7 +73,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       this._status.setAttribute('role', 'status');
       this.el.appendChild(this._status);
 
-      this.listenTo(model, 'change:_status change:sheet_url', () => this._renderStatus());
+      this.listenTo(model, 'change:_status change:sheet_url sheet', () => this._renderStatus());
       model.source?.stateChanged.connect(this._renderDevice, this);
       model.link?.forwarder.changed.connect(this._renderStatus, this);
       hub.readingReceived.connect(this._onReading, this);
@@ -160,6 +173,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
         link.target = '_blank';
         link.rel = 'noopener noreferrer';
         this._sheet.appendChild(link);
+        this._sheet.appendChild(element('span', 'jp-sensorlab-Logger-sheetRows', sheetSummary(model.sheet)));
       } else {
         this._sheet.textContent = 'No sheet: readings stay in the notebook.';
       }

@@ -78,7 +78,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def servers(workdir: Path, ethercalc_port: int | None = None, jupyter_port: int | None = None,
-            notebook_dir: Path | None = None, sheet: str | None = None, demo: bool = True):
+            notebook_dir: Path | None = None, sheet: str | None = None, demo: bool = True,
+            open_notebook: str | None = None):
     """Yield the environment that names a running EtherCalc and Jupyter server.
 
     The Jupyter server's kernels see SENSORLAB_SHEET (a sheet on that EtherCalc, new
@@ -116,6 +117,7 @@ def servers(workdir: Path, ethercalc_port: int | None = None, jupyter_port: int 
             "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
             "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True",
             f"--LabApp.user_settings_dir={lab_settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
+            *([f"--ServerApp.default_url=/lab/tree/{open_notebook}"] if open_notebook else []),
         ], root, jp_log, env))
         jupyter = f"http://127.0.0.1:{jp_port}"
         wait_until_answers(f"{jupyter}/api/status", procs[-1], "Jupyter", jp_log)
@@ -142,7 +144,8 @@ def demo() -> int:
     workdir = ROOT / ".demo"
     workdir.mkdir(exist_ok=True)
     try:
-        with servers(workdir, 8000, 8888, ROOT / "examples", sheet="demo-class") as env:
+        with servers(workdir, 8000, 8888, ROOT / "examples", sheet="demo-class",
+                     open_notebook="01-first-readings.ipynb") as env:
             print(f"""
 sensorlab demo is running.
   JupyterLab:   {env['SENSORLAB_JUPYTER']}/lab/tree/01-first-readings.ipynb

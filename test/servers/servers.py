@@ -117,7 +117,7 @@ def servers(workdir: Path, ethercalc_port: int | None = None, jupyter_port: int 
             "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
             "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True",
             f"--LabApp.user_settings_dir={lab_settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
-            *([f"--ServerApp.default_url=/lab/tree/{open_notebook}"] if open_notebook else []),
+            *([f"--LabApp.default_url=/lab/tree/{open_notebook}"] if open_notebook else []),
         ], root, jp_log, env))
         jupyter = f"http://127.0.0.1:{jp_port}"
         wait_until_answers(f"{jupyter}/api/status", procs[-1], "Jupyter", jp_log)
@@ -132,15 +132,21 @@ def _raise_on_term(*_):
     raise KeyboardInterrupt
 
 
+def _stop_on_signals():
+    # SIGINT too: a shell may start background jobs with it ignored, and Ctrl+C must stop the servers.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _raise_on_term)
+
+
 def run(cmd: list[str]) -> int:
-    signal.signal(signal.SIGTERM, _raise_on_term)
+    _stop_on_signals()
     with tempfile.TemporaryDirectory(prefix="sensorlab-test-") as tmp:
         with servers(Path(tmp)) as env:
             return subprocess.call(cmd, env=dict(os.environ, **env))
 
 
 def demo() -> int:
-    signal.signal(signal.SIGTERM, _raise_on_term)
+    _stop_on_signals()
     workdir = ROOT / ".demo"
     workdir.mkdir(exist_ok=True)
     try:

@@ -2,7 +2,7 @@ import type { Kernel, KernelMessage as KM } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { IReadingsChannel } from './forwarder';
 import {
-  IBatchMessage,
+  BrowserMessage,
   KernelMessage,
   openData,
   parseKernelMessage,
@@ -48,7 +48,7 @@ export class ReadingsChannel implements IReadingsChannel {
     return this._problem;
   }
 
-  send(message: IBatchMessage): void {
+  send(message: BrowserMessage): void {
     if (this._comm && this._hello && !this._comm.isDisposed) {
       this._comm.send(message as any);
     }

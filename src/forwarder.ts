@@ -1,5 +1,5 @@
 import { ISignal, Signal } from '@lumino/signaling';
-import { batchMessage, IBatchMessage, KernelMessage } from './protocol';
+import { batchMessage, BrowserMessage, IBatchMessage, KernelMessage } from './protocol';
 import type { IReading } from './sources/types';
 
 /** Where the forwarder sends batches: the readings comm, or a fake in tests. */
@@ -9,7 +9,7 @@ export interface IReadingsChannel {
   /** The kernel accepted the comm (again): everything unacked must be sent. */
   readonly opened: ISignal<IReadingsChannel, void>;
   readonly messageReceived: ISignal<IReadingsChannel, KernelMessage>;
-  send(message: IBatchMessage): void;
+  send(message: BrowserMessage): void;
 }
 
 export interface IForwarderOptions {

@@ -3,6 +3,8 @@ import { UUID } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';
 import { ReadingsChannel } from './comm';
 import { Forwarder } from './forwarder';
+import { sendResultMessage } from './protocol';
+import { SerialSource } from './sources/serial';
 import { SimulatedSource } from './sources/simulated';
 import type { IReading, ISource, Transport } from './sources/types';
 import type { IDeviceHub, ILoggerLink } from './tokens';
@@ -29,10 +31,14 @@ export class DeviceHub implements IDeviceHub {
     if (existing) {
       return existing;
     }
-    if (transport !== 'simulated') {
-      throw new Error(`${transport} devices are not supported yet.`);
+    switch (transport) {
+      case 'simulated':
+        return this.add(new SimulatedSource('simulated'));
+      case 'serial':
+        return this.add(new SerialSource('serial'));
+      default:
+        throw new Error(`${transport} devices are not supported yet.`);
     }
-    return this.add(new SimulatedSource('simulated'));
   }
 
   add(source: ISource): ISource {
@@ -81,6 +87,21 @@ export class DeviceHub implements IDeviceHub {
       link.forwarder.dispose();
       link.channel.dispose();
     }
+  }
+
+  async sendLine(link: ILoggerLink, id: number, line: string): Promise<void> {
+    let error: string | null = null;
+    try {
+      const source = this._sources.find(s => s.id === link.sourceId);
+      if (!source) {
+        throw new Error('This logger has no device yet: press Connect or Start first.');
+      }
+      await source.send(line);
+    } catch (reason) {
+      error = (reason as Error).message ?? String(reason);
+    }
+    // On the readings comm: it is served while the cell that called logger.send waits.
+    link.channel.send(sendResultMessage(id, error));
   }
 
   private _onReading(source: ISource, reading: IReading): void {

@@ -1,6 +1,7 @@
-import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IJupyterWidgetRegistry } from '@jupyter-widgets/base';
 import { DeviceHub } from './hub';
+import { MonitorPanel } from './monitor/panel';
 import { CommandIDs, IDeviceHub, MODULE_NAME, MODULE_VERSION } from './tokens';
 import { createLoggerModel } from './widget/model';
 import { createLoggerView } from './widget/view';
@@ -47,4 +48,27 @@ const widgetPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [hubPlugin, widgetPlugin];
+/** The sidebar monitor. The restorer is optional: Notebook 7 has none. */
+const monitorPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'sensorlab:monitor',
+  description: 'A sidebar with every sensor of this tab.',
+  autoStart: true,
+  requires: [IDeviceHub],
+  optional: [ILayoutRestorer],
+  activate: (app: JupyterFrontEnd, hub: IDeviceHub, restorer: ILayoutRestorer | null): void => {
+    const panel = new MonitorPanel(hub);
+    app.shell.add(panel, 'right', { rank: 900 });
+    restorer?.add(panel, panel.id);
+    app.commands.addCommand(CommandIDs.openMonitor, {
+      label: 'Open the sensorlab monitor',
+      execute: () => app.shell.activateById(panel.id)
+    });
+    app.commands.addCommand(CommandIDs.connectSerial, {
+      label: 'Connect a USB sensor (micro:bit, Arduino, Pico)',
+      // Runs inside the click or key press that chose the command: the chooser needs it.
+      execute: () => hub.sourceFor('serial').start()
+    });
+  }
+};
+
+export default [hubPlugin, widgetPlugin, monitorPlugin];

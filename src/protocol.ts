@@ -23,14 +23,39 @@ export interface IBatchMessage {
   readings: IReading[];
 }
 
+/** Browser → kernel on the readings comm: how `logger.send(line)` went. */
+export interface ISendResultMessage {
+  type: 'send_result';
+  id: number;
+  /** Why the line could not be sent, or null when it was. */
+  error: string | null;
+}
+
+export type BrowserMessage = IBatchMessage | ISendResultMessage;
+
 /** Kernel → browser on the readings comm. */
 export type KernelMessage =
   | { type: 'hello'; logger: string }
   | { type: 'ack'; seq: number }
   | { type: 'refused'; seq: number | null; reason: string };
 
+/** Kernel → browser on the Logger widget's comm: write a line to the device (`logger.send`). */
+export interface ISendLineMessage {
+  type: 'send_line';
+  id: number;
+  line: string;
+}
+
 /** Browser → kernel on the Logger widget's own comm. */
 export type WidgetMessage = { type: 'post_now' };
+
+/** A `send_line` message from the widget's comm, or null when `data` is not one. */
+export function parseSendLine(data: unknown): ISendLineMessage | null {
+  const msg = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  return msg.type === 'send_line' && isSeq(msg.id) && typeof msg.line === 'string'
+    ? { type: 'send_line', id: msg.id, line: msg.line }
+    : null;
+}
 
 export function openData(logger: string, stream: string): IOpenData {
   return { protocol: PROTOCOL_VERSION, logger, stream };
@@ -38,6 +63,10 @@ export function openData(logger: string, stream: string): IOpenData {
 
 export function batchMessage(seq: number, readings: IReading[]): IBatchMessage {
   return { type: 'batch', seq, readings };
+}
+
+export function sendResultMessage(id: number, error: string | null): ISendResultMessage {
+  return { type: 'send_result', id, error };
 }
 
 function isSeq(value: unknown): value is number {

@@ -14,6 +14,8 @@ export const MODULE_VERSION = '0.1.0';
 export namespace CommandIDs {
   export const startSimulated = 'sensorlab:start-simulated';
   export const stopSimulated = 'sensorlab:stop-simulated';
+  export const connectSerial = 'sensorlab:connect-serial';
+  export const openMonitor = 'sensorlab:open-monitor';
 }
 
 /** One Logger of one kernel, fed by one source of the hub. */
@@ -41,6 +43,8 @@ export interface IDeviceHub {
   sourceFor(transport: Transport): ISource;
   /** The link to the logger `logger` of `kernel`, created on first use. */
   link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number): ILoggerLink;
+  /** `logger.send(line)` in Python: write the line to the logger's device, answer on its readings comm. */
+  sendLine(link: ILoggerLink, id: number, line: string): Promise<void>;
 }
 
 export const IDeviceHub = new Token<IDeviceHub>(

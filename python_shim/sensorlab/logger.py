@@ -12,7 +12,7 @@ from datetime import datetime
 import comm as jupyter_comm
 import pandas as pd
 from ipywidgets import DOMWidget
-from traitlets import Dict, Float, Unicode, validate
+from traitlets import Dict, Float, Int, List, Unicode, validate
 
 from . import protocol
 from ._version import MODULE_VERSION
@@ -25,6 +25,8 @@ __all__ = ["Logger"]
 log = logging.getLogger("sensorlab")
 
 SOURCES = ("simulated", "serial", "bluetooth")
+FORMATS = ("auto", "plotter", "csv", "json")
+SEND_TIMEOUT = 10.0  # seconds logger.send waits for the browser to confirm
 STATUS_EVERY = 0.5  # seconds between two status updates sent to the browser
 
 
@@ -127,6 +129,15 @@ class Logger(DOMWidget):
         Defaults to the sheet's name, or "sensorlab" without a sheet.
     forward_every : seconds or text like "5s"
         How often the browser sends what it has read to the kernel.
+    baud : int
+        Serial speed in bits per second, 9600 to 1,000,000 (USB boards; default 115200).
+    format : {"auto", "plotter", "csv", "json"}
+        How a USB board's lines are read: Arduino Serial Plotter lines, a CSV header then
+        rows, or one JSON object per line. "auto" decides from the first line.
+    channels : list of str
+        Names for values a board prints without labels (``21.5 40`` → temperature, humidity).
+    usb_vendor_id, usb_product_id : int, optional
+        Offer only boards with these USB ids in the browser's chooser.
     """
 
     _model_name = Unicode("LoggerModel").tag(sync=True)
@@ -141,7 +152,12 @@ class Logger(DOMWidget):
     forward_every = Float(5.0, help="Seconds between two batches from the browser.").tag(sync=True)
     sheet_url = Unicode("", help="The sheet's address for people, or empty.").tag(sync=True)
     _status = Dict(help="What logger.status says, for the views.").tag(sync=True)
-    device = Dict(help="The browser's device: id, transport, label, state.").tag(sync=True)
+    device = Dict(help="The browser's device: id, transport, label, state, problem, counts.").tag(sync=True)
+    baud = Int(115200, help="Serial speed in bits per second.").tag(sync=True)
+    format = Unicode("auto", help="auto, plotter, csv or json.").tag(sync=True)
+    channels = List(Unicode(), help="Names for unlabelled values.").tag(sync=True)
+    usb_vendor_id = Int(None, allow_none=True, help="Only offer boards with this USB vendor id.").tag(sync=True)
+    usb_product_id = Int(None, allow_none=True, help="Only offer boards with this USB product id.").tag(sync=True)
 
     def __init__(self, sheet=None, schedule=None, source="simulated", name=None, forward_every=5, **kwargs):
         # Set first: close() runs from __del__ even when a check below fails.
@@ -157,6 +173,9 @@ class Logger(DOMWidget):
         self._status_timer: threading.Timer | None = None
         self._closed = False
         self._outbox = None
+        self._send_id = 0
+        self._send_waiters: dict[int, list] = {}
+        self._comm_concurrent = False
         if isinstance(sheet, str):
             sheet = Sheet(sheet)
         elif sheet is not None and not isinstance(sheet, Sheet):
@@ -188,6 +207,25 @@ class Logger(DOMWidget):
             raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {proposal['value']!r}")
         return proposal["value"]
 
+    @validate("baud")
+    def _valid_baud(self, proposal):
+        if not 9600 <= proposal["value"] <= 1_000_000:
+            raise ValueError(f"baud must be a speed from 9600 to 1000000, as set in the board's program, not {proposal['value']!r}")
+        return proposal["value"]
+
+    @validate("format")
+    def _valid_format(self, proposal):
+        if proposal["value"] not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {proposal['value']!r}")
+        return proposal["value"]
+
+    @validate("channels")
+    def _valid_channels(self, proposal):
+        for name in proposal["value"]:
+            if not name or len(name) > protocol.MAX_NAME_LENGTH:
+                raise ValueError(f"channel names must be text of 1 to {protocol.MAX_NAME_LENGTH} characters, not {name!r}")
+        return proposal["value"]
+
     @validate("name")
     def _valid_name(self, proposal):
         value = proposal["value"]
@@ -205,7 +243,9 @@ class Logger(DOMWidget):
 
     @property
     def status(self) -> dict:
-        """connected, device, readings, last_post, next_post, pending, posted, errors, last_error, next_retry."""
+        """What the logger is doing: connected, device, readings, last_post, next_post, pending,
+        posted, errors, last_error, next_retry, and the device's device_problem, bad_lines,
+        bad_values and last_bad_line (lines it printed that could not be read)."""
         with self._lock:
             now = datetime.now().astimezone()
             outbox = self._outbox
@@ -221,6 +261,10 @@ class Logger(DOMWidget):
                 "errors": self._errors + (outbox.errors if outbox else 0),
                 "last_error": (outbox.last_error if outbox and outbox.last_error else self._last_error),
                 "next_retry": _iso(outbox.next_retry) if outbox else None,
+                "device_problem": self.device.get("problem", ""),
+                "bad_lines": self.device.get("bad_lines", 0),
+                "bad_values": self.device.get("bad_values", 0),
+                "last_bad_line": self.device.get("last_bad_line"),
             }
 
     def post_now(self) -> dict | None:
@@ -229,6 +273,42 @@ class Logger(DOMWidget):
             row = self._queue_row(datetime.now().astimezone())
         self._status_changed()
         return row
+
+    def send(self, line: str, timeout: float = SEND_TIMEOUT) -> None:
+        """Write a line to the device, e.g. ``logger.send("target 21.5")``.
+
+        Raises RuntimeError with the reason when the browser cannot send it (no page
+        open, no device connected), and TimeoutError when the browser does not answer.
+        """
+        if not isinstance(line, str) or "\n" in line.rstrip("\n"):
+            raise ValueError("send takes one line of text, e.g. logger.send(\"target 21.5\")")
+        with self._lock:
+            comm = self._readings_comms[-1] if self._readings_comms else None
+            self._send_id += 1
+            ident = self._send_id
+            waiter = [threading.Event(), None]
+            # Only wait for the answer when it can arrive while this cell runs (a comm subshell).
+            wait = self._comm_concurrent and threading.current_thread() is threading.main_thread()
+            if wait:
+                self._send_waiters[ident] = waiter
+        if comm is None:
+            raise RuntimeError("No browser page is showing this logger: display it (run the cell with `logger`) "
+                               "in an open notebook, connect the device, then send again.")
+        # Sent on the widget's own comm: a message the kernel sends on the readings comm
+        # from a cell makes ipykernel route the browser's next messages there to the
+        # cell's thread, and the answer could then not arrive while this cell waits.
+        DOMWidget.send(self, protocol.send_line(ident, line))  # ipywidgets' custom message; send() is ours
+        if not wait:
+            return
+        try:
+            if not waiter[0].wait(timeout):
+                raise TimeoutError(f"The browser did not confirm sending {line!r} within {timeout:g} s: "
+                                   "is the notebook page open and the device connected?")
+        finally:
+            with self._lock:
+                self._send_waiters.pop(ident, None)
+        if waiter[1]:
+            raise RuntimeError(waiter[1])
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every queued row is in the sheet; False if ``timeout`` seconds passed first."""
@@ -273,7 +353,7 @@ class Logger(DOMWidget):
         try:
             data = msg["content"]["data"]
             try:
-                batch = protocol.parse_batch(data)
+                message = protocol.parse_message(data)
             except protocol.ProtocolError as error:
                 self._record_error(f"A message from the browser was refused: {error}")
                 seq = protocol.valid_seq(data.get("seq") if isinstance(data, dict) else None)
@@ -282,8 +362,14 @@ class Logger(DOMWidget):
                         self._streams.setdefault(stream, _SeqTracker()).add(seq)
                 comm.send(protocol.refused(seq, str(error)))
                 return
+            if isinstance(message, protocol.SendResult):
+                self._on_send_result(message)
+                return
+            batch = message
             received = time.time()
             with self._lock:
+                # Served on a kernel subshell: answers can arrive while a cell runs.
+                self._comm_concurrent = bool((msg.get("header") or {}).get("subshell_id"))
                 if self._closed:
                     return
                 if self._streams.setdefault(stream, _SeqTracker()).add(batch.seq):
@@ -299,6 +385,15 @@ class Logger(DOMWidget):
         except Exception as error:  # never let a bad message break the kernel's comm handling
             log.exception("sensorlab could not handle readings")
             self._record_error(f"Readings could not be stored: {error!r}")
+
+    def _on_send_result(self, result: protocol.SendResult) -> None:
+        with self._lock:
+            waiter = self._send_waiters.get(result.id)
+        if waiter is not None:
+            waiter[1] = result.error
+            waiter[0].set()
+        elif result.error:  # nobody waits: say it in the status
+            self._record_error(f"A line could not be sent to the device: {result.error}")
 
     def _queue_row(self, now: datetime) -> dict | None:
         if self._latest_time is None or self._outbox is None:

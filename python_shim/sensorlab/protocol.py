@@ -6,6 +6,7 @@ examples in ``test/fixtures/protocol``.
 Readings comm (target ``sensorlab.readings``, opened by the browser)
     open data        {"protocol": 1, "logger": name, "stream": id}
     browser → kernel {"type": "batch", "seq": n, "readings": [{"time": ms, "source": id, "values": {name: number}}]}
+                     {"type": "send_result", "id": n, "error": text or null}  how logger.send(line) went
     kernel → browser {"type": "hello", "logger": name}                    the comm is accepted:
                                                                           send every unacked batch
                      {"type": "ack", "seq": n}                            batch n is stored
@@ -14,6 +15,8 @@ Readings comm (target ``sensorlab.readings``, opened by the browser)
 
 Logger widget comm (custom messages beside the synced state)
     browser → kernel {"type": "post_now"}
+    kernel → browser {"type": "send_line", "id": n, "line": text}   write this line to the device;
+                                                                   the answer is a send_result on the readings comm
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "PROTOCOL_VERSION", "READINGS_TARGET", "MAX_BATCH_READINGS", "MAX_NAME_LENGTH",
-    "ProtocolError", "Reading", "Batch", "parse_open", "parse_batch", "hello", "ack", "refused",
+    "ProtocolError", "Reading", "Batch", "SendResult", "parse_open", "parse_message", "parse_batch",
+    "hello", "ack", "refused", "send_line",
 ]
 
 PROTOCOL_VERSION = 1
@@ -110,6 +114,33 @@ def parse_batch(data) -> Batch:
                 raise ProtocolError(f"reading {index}'s value {key!r:.40} is not a finite number")
         parsed.append(Reading(float(time), source, dict(values)))
     return Batch(seq, parsed)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    id: int
+    error: str | None
+
+
+def parse_send_result(data: dict) -> SendResult:
+    ident = valid_seq(data.get("id"))
+    if ident is None:
+        raise ProtocolError(f"id must be a whole number of at least 0, not {data.get('id')!r:.40}")
+    error = data.get("error")
+    if error is not None and not isinstance(error, str):
+        raise ProtocolError("error must be text or null")
+    return SendResult(ident, error)
+
+
+def parse_message(data) -> Batch | SendResult:
+    """A browser message on the readings comm, or ProtocolError saying why it is refused."""
+    if isinstance(data, dict) and data.get("type") == "send_result":
+        return parse_send_result(data)
+    return parse_batch(data)
+
+
+def send_line(ident: int, line: str) -> dict:
+    return {"type": "send_line", "id": ident, "line": line}
 
 
 def hello(logger: str) -> dict:

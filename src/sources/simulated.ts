@@ -1,5 +1,5 @@
-import { Signal } from '@lumino/signaling';
-import type { IReading, ISource, SourceState } from './types';
+import { SourceBase } from './base';
+import type { IReading } from './types';
 
 export interface ISimulatedOptions {
   /** Milliseconds between two readings (default 1000). */
@@ -32,9 +32,8 @@ const round = (value: number, digits: number): number =>
  * it, the room loses heat to the outside, humidity falls as the air warms, and light
  * follows the time of day. For classes without hardware, the demo and the tests.
  */
-export class SimulatedSource implements ISource {
+export class SimulatedSource extends SourceBase {
   readonly transport = 'simulated' as const;
-  readonly label = 'Simulated classroom';
   readonly units = {
     temperature: '°C',
     humidity: '%',
@@ -42,10 +41,8 @@ export class SimulatedSource implements ISource {
     lux: 'lx'
   };
 
-  constructor(
-    readonly id: string,
-    options: ISimulatedOptions = {}
-  ) {
+  constructor(id: string, options: ISimulatedOptions = {}) {
+    super(id, 'Simulated classroom');
     this._periodMs = options.periodMs ?? 1000;
     this._random = randomGenerator(options.seed ?? 7);
     this.target = options.target ?? 21;
@@ -56,25 +53,13 @@ export class SimulatedSource implements ISource {
   /** The heater's target temperature in °C. */
   target: number;
 
-  get state(): SourceState {
-    return this._state;
-  }
-
-  get stateChanged(): Signal<this, SourceState> {
-    return this._stateChanged;
-  }
-
-  get readingReceived(): Signal<this, IReading> {
-    return this._readingReceived;
-  }
-
   async start(): Promise<void> {
     if (this._timer !== null) {
       return;
     }
     this._lastStep = this._now();
     this._timer = setInterval(() => this.step(), this._periodMs);
-    this._setState('connected');
+    this.setState('connected');
   }
 
   async stop(): Promise<void> {
@@ -82,7 +67,7 @@ export class SimulatedSource implements ISource {
       clearInterval(this._timer);
       this._timer = null;
     }
-    this._setState('stopped');
+    this.setState('stopped');
   }
 
   /**
@@ -119,18 +104,16 @@ export class SimulatedSource implements ISource {
     const daylight = Math.max(0, Math.sin(((hour - 7) / 12) * Math.PI));
     const lightRatio = Math.min(1, Math.max(0, 0.05 + 0.8 * daylight + noise() * 0.04));
 
-    const reading: IReading = {
-      time: now,
-      source: this.id,
-      values: {
+    this.countLine([], false);
+    return this.emitReading(
+      {
         temperature: round(this._temperature, 2),
         humidity: round(Math.min(100, Math.max(0, 65 - 1.2 * this._temperature + noise())), 1),
         light_ratio: round(lightRatio, 3),
         lux: round(lightRatio * 1200, 1)
-      }
-    };
-    this._readingReceived.emit(reading);
-    return reading;
+      },
+      now
+    );
   }
 
   dispose(): void {
@@ -138,14 +121,7 @@ export class SimulatedSource implements ISource {
       clearInterval(this._timer);
       this._timer = null;
     }
-    Signal.clearData(this);
-  }
-
-  private _setState(state: SourceState): void {
-    if (state !== this._state) {
-      this._state = state;
-      this._stateChanged.emit(state);
-    }
+    super.dispose();
   }
 
   private _periodMs: number;
@@ -155,9 +131,6 @@ export class SimulatedSource implements ISource {
   private _lastStep = 0;
   private _temperature = 19;
   private _heaterOn = false;
-  private _state: SourceState = 'stopped';
-  private _stateChanged = new Signal<this, SourceState>(this);
-  private _readingReceived = new Signal<this, IReading>(this);
 }
 
 const OUTSIDE_TEMPERATURE = 8;

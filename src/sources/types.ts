@@ -20,6 +20,25 @@ export type Transport = 'simulated' | 'serial' | 'bluetooth';
  */
 export type SourceState = 'stopped' | 'connecting' | 'connected' | 'waiting';
 
+/** Something a device sent that could not be read. */
+export interface IBadInput {
+  time: number;
+  reason: string;
+  text: string;
+}
+
+/** How well a source reads its device: counts, and the last few problems. */
+export interface ISourceHealth {
+  lines: number;
+  readings: number;
+  badLines: number;
+  badValues: number;
+  /** The most recent problems, newest last (at most RECENT_PROBLEMS). */
+  recent: IBadInput[];
+}
+
+export const RECENT_PROBLEMS = 20;
+
 /** What every transport offers the hub. */
 export interface ISource {
   readonly id: string;
@@ -27,11 +46,20 @@ export interface ISource {
   /** A name for people, e.g. "Simulated classroom". */
   readonly label: string;
   readonly state: SourceState;
+  /** What went wrong last, in words a student can act on, or ''. */
+  readonly problem: string;
   /** Channel name → unit, for display. */
   readonly units: Readonly<Record<string, string>>;
+  readonly health: ISourceHealth;
+  /** Emitted on a change of state, label or problem. */
   readonly stateChanged: ISignal<ISource, SourceState>;
   readonly readingReceived: ISignal<ISource, IReading>;
+  /** Emitted when the counts or problems change, at most a few times a second. */
+  readonly healthChanged: ISignal<ISource, ISourceHealth>;
+  /** Start reading. For USB and Bluetooth, call it straight from a click: the browser's chooser needs one. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Write a line to the device; rejects with a message when it cannot. */
+  send(line: string): Promise<void>;
   dispose(): void;
 }

@@ -1,9 +1,11 @@
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import type { Kernel } from '@jupyterlab/services';
 import { ISheetContent, readSheet } from '../sheet';
+import type { LineFormat } from '../sources/lines';
+import { SerialSource } from '../sources/serial';
 import type { ISource } from '../sources/types';
 import { IDeviceHub, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
-import type { WidgetMessage } from '../protocol';
+import { parseSendLine, WidgetMessage } from '../protocol';
 
 /** The widget managers of JupyterLab and Notebook 7 both expose their kernel. */
 interface IKernelOwner {
@@ -43,7 +45,12 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         forward_every: 5,
         sheet_url: '',
         _status: {},
-        device: {}
+        device: {},
+        baud: 115200,
+        format: 'auto',
+        channels: [],
+        usb_vendor_id: null,
+        usb_product_id: null
       };
     }
 
@@ -73,7 +80,18 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       }
       this.link = hub.link(kernel, this.get('name'), this.get('forward_every') * 1000);
       this.link.sourceId = this.source.id;
+      this._configureSource();
+      this.on('msg:custom', (content: unknown) => {
+        const request = parseSendLine(content);
+        if (request && this.link) {
+          void hub.sendLine(this.link, request.id, request.line);
+        }
+      });
+      this.on('change:baud change:format change:channels change:usb_vendor_id change:usb_product_id', () =>
+        this._configureSource()
+      );
       this.source.stateChanged.connect(this._shareDevice, this);
+      this.source.healthChanged.connect(this._shareDevice, this);
       this.on('change:forward_every', () => {
         if (this.link) {
           this.link.forwarder.forwardEveryMs = this.get('forward_every') * 1000;
@@ -81,6 +99,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       });
       this.once('destroy', () => {
         this.source?.stateChanged.disconnect(this._shareDevice, this);
+        this.source?.healthChanged.disconnect(this._shareDevice, this);
       });
       this._shareDevice();
     }
@@ -110,12 +129,46 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this.trigger('sheet');
     }
 
+    /** The board's settings come from the Python Logger's arguments. */
+    private _configureSource(): void {
+      if (this.source instanceof SerialSource) {
+        const vendor = this.get('usb_vendor_id') as number | null;
+        const product = this.get('usb_product_id') as number | null;
+        const filter: SerialPortFilter = {};
+        if (vendor !== null) {
+          filter.usbVendorId = vendor;
+        }
+        if (product !== null) {
+          filter.usbProductId = product;
+        }
+        this.source.options = {
+          baudRate: this.get('baud'),
+          format: this.get('format') as LineFormat,
+          channels: this.get('channels'),
+          filters: vendor !== null || product !== null ? [filter] : []
+        };
+      }
+    }
+
+    /** Tell the kernel about the device, for `logger.status`. */
     private _shareDevice(): void {
       if (!this.source || !this.comm_live) {
         return;
       }
-      const { id, transport, label, state } = this.source;
-      this.set('device', { id, transport, label, state });
+      const { id, transport, label, state, problem, health } = this.source;
+      const last = health.recent[health.recent.length - 1];
+      this.set('device', {
+        id,
+        transport,
+        label,
+        state,
+        problem,
+        lines: health.lines,
+        readings: health.readings,
+        bad_lines: health.badLines,
+        bad_values: health.badValues,
+        last_bad_line: last ? { reason: last.reason, text: last.text } : null
+      });
       this.save_changes();
     }
   };

@@ -3,33 +3,9 @@ import type { IForwarderStats } from '../forwarder';
 import type { IReading } from '../sources/types';
 import type { ILoggerModel } from './model';
 import type { IDeviceHub } from '../tokens';
+import { element, problemCounts, STATE_WORDS, valueTiles } from './dom';
 import { IKernelStatus, statusParts } from './status';
 
-
-const STATE_WORDS: Record<string, string> = {
-  stopped: 'stopped',
-  connecting: 'connecting…',
-  connected: 'reading',
-  waiting: 'waiting for the device'
-};
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text = ''
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  // Names and values can come from devices: always text, never HTML.
-  node.textContent = text;
-  return node;
-}
-
-function formatValue(value: number): string {
-  const abs = Math.abs(value);
-  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
-  return value.toFixed(digits);
-}
 
 /** What the browser read back from the sheet, in a few words. */
 function sheetSummary(sheet: ILoggerModel['sheet']): string {
@@ -69,12 +45,17 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       this._sheet = element('div', 'jp-sensorlab-Logger-sheet');
       this.el.appendChild(this._sheet);
 
+      this._problems = element('div', 'jp-sensorlab-Logger-problems');
+      this._problems.setAttribute('aria-live', 'polite');
+      this.el.appendChild(this._problems);
+
       this._status = element('div', 'jp-sensorlab-Logger-status');
       this._status.setAttribute('role', 'status');
       this.el.appendChild(this._status);
 
       this.listenTo(model, 'change:_status change:sheet_url sheet', () => this._renderStatus());
       model.source?.stateChanged.connect(this._renderDevice, this);
+      model.source?.healthChanged.connect(this._renderProblems, this);
       model.link?.forwarder.changed.connect(this._renderStatus, this);
       hub.readingReceived.connect(this._onReading, this);
       // The channel's state and the times shown change by themselves: refresh each second.
@@ -82,12 +63,14 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
 
       this._renderDevice();
       this._renderValues();
+      this._renderProblems();
       this._renderStatus();
     }
 
     remove(): any {
       const model = this.model as ILoggerModel;
       model.source?.stateChanged.disconnect(this._renderDevice, this);
+      model.source?.healthChanged.disconnect(this._renderProblems, this);
       model.link?.forwarder.changed.disconnect(this._renderStatus, this);
       hub.readingReceived.disconnect(this._onReading, this);
       if (this._frame !== null) {
@@ -103,13 +86,15 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
         return;
       }
       try {
+        // start() first, with no await before it: a USB or Bluetooth chooser needs this click.
         if (source.state === 'stopped') {
           await source.start();
         } else {
           await source.stop();
         }
-      } catch (error) {
-        this._status.textContent = String((error as Error).message ?? error);
+      } catch {
+        // The source shows what went wrong as its problem.
+        this._renderDevice();
       }
     }
 
@@ -134,8 +119,10 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       }
       this._device.textContent = `${source.label}: ${STATE_WORDS[source.state] ?? source.state}`;
       const running = source.state !== 'stopped';
-      this._button.textContent = running ? 'Stop' : 'Start';
-      this._button.setAttribute('aria-label', `${running ? 'Stop' : 'Start'} ${source.label}`);
+      const [on, off] = source.transport === 'simulated' ? ['Start', 'Stop'] : ['Connect', 'Disconnect'];
+      this._button.textContent = running ? off : on;
+      this._button.setAttribute('aria-label', `${running ? off : on} ${source.label}`);
+      this._renderProblems();
       this._button.classList.toggle('jp-mod-accept', !running);
       this._button.classList.toggle('jp-mod-warn', running);
     }
@@ -143,22 +130,36 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
     private _renderValues(): void {
       const source = (this.model as ILoggerModel).source;
       const reading = source ? hub.latest(source.id) : undefined;
-      this._values.replaceChildren();
       if (!source || !reading) {
-        this._values.appendChild(
-          element('span', 'jp-sensorlab-Logger-hint', 'No readings yet. Press Start to begin.')
+        const press = source?.transport === 'simulated' ? 'Start' : 'Connect';
+        this._values.replaceChildren(
+          element('span', 'jp-sensorlab-Logger-hint', `No readings yet. Press ${press} to begin.`)
         );
         return;
       }
-      for (const [name, value] of Object.entries(reading.values)) {
-        const tile = element('div', 'jp-sensorlab-Logger-value');
-        tile.appendChild(element('span', 'jp-sensorlab-Logger-valueName', name));
-        const unit = source.units[name] ?? '';
-        tile.appendChild(
-          element('span', 'jp-sensorlab-Logger-valueNumber', `${formatValue(value)}${unit ? ` ${unit}` : ''}`)
+      this._values.replaceChildren(...valueTiles(reading.values, source.units).childNodes);
+    }
+
+    /** The device's problem and its unreadable lines, in words and as the text it sent. */
+    private _renderProblems(): void {
+      const source = (this.model as ILoggerModel).source;
+      this._problems.replaceChildren();
+      if (!source) {
+        return;
+      }
+      if (source.problem) {
+        this._problems.appendChild(element('div', 'jp-sensorlab-Logger-problem', source.problem));
+      }
+      const { badLines, badValues, recent } = source.health;
+      const last = recent[recent.length - 1];
+      if (last) {
+        const line = element(
+          'div',
+          'jp-sensorlab-Logger-badLine',
+          `${problemCounts(badLines, badValues)}. Last: ${last.reason}: `
         );
-        tile.setAttribute('data-channel', name);
-        this._values.appendChild(tile);
+        line.appendChild(element('code', '', last.text));
+        this._problems.appendChild(line);
       }
     }
 
@@ -191,6 +192,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
     private _button!: HTMLButtonElement;
     private _values!: HTMLDivElement;
     private _sheet!: HTMLDivElement;
+    private _problems!: HTMLDivElement;
     private _status!: HTMLDivElement;
     private _frame: number | null = null;
     private _clock: ReturnType<typeof setInterval> | undefined;

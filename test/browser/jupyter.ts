@@ -1,5 +1,5 @@
 /** Drive JupyterLab and Notebook 7 through the page, the same way in both. */
-import { expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page } from '@playwright/test';
 
 export type Frontend = 'lab' | 'notebook';
 
@@ -106,6 +106,8 @@ export function loggerView(page: Page) {
     view,
     start: view.getByRole('button', { name: /^Start / }),
     stop: view.getByRole('button', { name: /^Stop / }),
+    connect: view.getByRole('button', { name: /^Connect / }),
+    disconnect: view.getByRole('button', { name: /^Disconnect / }),
     status: view.locator('.jp-sensorlab-Logger-status'),
     value: (channel: string) => view.locator(`[data-channel="${channel}"] .jp-sensorlab-Logger-valueNumber`)
   };
@@ -114,4 +116,16 @@ export function loggerView(page: Page) {
 export async function expectNoSensorlabErrors(errors: string[]): Promise<void> {
   const ours = errors.filter(e => /sensorlab/i.test(e));
   expect(ours, `console errors from sensorlab:\n${ours.join('\n')}`).toEqual([]);
+}
+
+/** Write a notebook of code cells into the server's folder, for a test of its own. */
+export async function writeNotebook(request: APIRequestContext, path: string, cells: string[]): Promise<void> {
+  const content = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' } },
+    cells: cells.map((source, i) => ({ cell_type: 'code', id: `cell-${i}`, source, metadata: {}, outputs: [], execution_count: null }))
+  };
+  const response = await request.put(`/api/contents/${path}`, { data: { type: 'notebook', format: 'json', content } });
+  expect(response.ok(), await response.text()).toBe(true);
 }

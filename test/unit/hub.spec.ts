@@ -1,4 +1,5 @@
 import { DeviceHub } from '../../src/hub';
+import { SerialSource } from '../../src/sources/serial';
 import { SimulatedSource } from '../../src/sources/simulated';
 import type { IReading } from '../../src/sources/types';
 
@@ -47,15 +48,17 @@ describe('DeviceHub', () => {
       expect(hub.sources).toEqual([added]);
     });
 
-    test.each(['serial', 'bluetooth'] as const)(
-      'says clearly that %s devices are not supported yet',
-      transport => {
-        expect(() => hub.sourceFor(transport)).toThrow(
-          `${transport} devices are not supported yet.`
-        );
-        expect(hub.sources).toEqual([]);
-      }
-    );
+    test('creates the tab\'s USB serial source once', () => {
+      const serial = hub.sourceFor('serial');
+      expect(serial).toBeInstanceOf(SerialSource);
+      expect(serial.state).toBe('stopped');
+      expect(hub.sourceFor('serial')).toBe(serial);
+    });
+
+    test('says clearly that bluetooth devices are not supported yet', () => {
+      expect(() => hub.sourceFor('bluetooth')).toThrow('bluetooth devices are not supported yet.');
+      expect(hub.sources).toEqual([]);
+    });
   });
 
   describe('readings', () => {

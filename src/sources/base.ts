@@ -1,0 +1,126 @@
+import { Signal } from '@lumino/signaling';
+import {
+  IBadInput,
+  IReading,
+  ISource,
+  ISourceHealth,
+  RECENT_PROBLEMS,
+  SourceState,
+  Transport
+} from './types';
+
+/** Problems are reported to views at most this often, so a chattering device cannot flood the page. */
+const HEALTH_EVERY_MS = 250;
+
+/** What every source shares: state, problem, signals and health counts. */
+export abstract class SourceBase implements ISource {
+  abstract readonly transport: Transport;
+  abstract readonly units: Readonly<Record<string, string>>;
+
+  constructor(
+    readonly id: string,
+    label: string
+  ) {
+    this._label = label;
+  }
+
+  get label(): string {
+    return this._label;
+  }
+
+  get state(): SourceState {
+    return this._state;
+  }
+
+  get problem(): string {
+    return this._problem;
+  }
+
+  get health(): ISourceHealth {
+    return { ...this._health, recent: [...this._health.recent] };
+  }
+
+  get stateChanged(): Signal<this, SourceState> {
+    return this._stateChanged;
+  }
+
+  get readingReceived(): Signal<this, IReading> {
+    return this._readingReceived;
+  }
+
+  get healthChanged(): Signal<this, ISourceHealth> {
+    return this._healthChanged;
+  }
+
+  abstract start(): Promise<void>;
+  abstract stop(): Promise<void>;
+  abstract send(line: string): Promise<void>;
+
+  dispose(): void {
+    if (this._healthTimer !== null) {
+      clearTimeout(this._healthTimer);
+      this._healthTimer = null;
+    }
+    Signal.clearData(this);
+  }
+
+  protected setState(state: SourceState, problem = this._problem): void {
+    if (state !== this._state || problem !== this._problem) {
+      this._state = state;
+      this._problem = problem;
+      this._stateChanged.emit(state);
+    }
+  }
+
+  protected setLabel(label: string): void {
+    if (label !== this._label) {
+      this._label = label;
+      this._stateChanged.emit(this._state);
+    }
+  }
+
+  protected emitReading(values: Record<string, number>, time = Date.now()): IReading {
+    const reading: IReading = { time, values, source: this.id };
+    this._health.readings++;
+    this._readingReceived.emit(reading);
+    return reading;
+  }
+
+  /** Count lines read, and the problems found in them. */
+  protected countLine(problems: { reason: string; text: string }[], badLine: boolean): void {
+    this._health.lines++;
+    if (problems.length === 0) {
+      return;
+    }
+    if (badLine) {
+      this._health.badLines++;
+    } else {
+      this._health.badValues += problems.length;
+    }
+    const now = Date.now();
+    const recent = this._health.recent;
+    for (const problem of problems) {
+      recent.push({ time: now, ...problem } as IBadInput);
+    }
+    recent.splice(0, Math.max(0, recent.length - RECENT_PROBLEMS));
+    this._healthDirty();
+  }
+
+  private _healthDirty(): void {
+    if (this._healthTimer === null) {
+      this._healthTimer = setTimeout(() => {
+        this._healthTimer = null;
+        this._healthChanged.emit(this.health);
+      }, HEALTH_EVERY_MS);
+    }
+  }
+
+  private _label: string;
+  private _state: SourceState = 'stopped';
+  private _problem = '';
+  private _health: ISourceHealth = { lines: 0, readings: 0, badLines: 0, badValues: 0, recent: [] };
+  private _healthTimer: ReturnType<typeof setTimeout> | null = null;
+  private _stateChanged = new Signal<this, SourceState>(this);
+  private _readingReceived = new Signal<this, IReading>(this);
+  private _healthChanged = new Signal<this, ISourceHealth>(this);
+}

@@ -1,0 +1,297 @@
+import { SourceBase } from './base';
+import { LineFormat, LineFramer, LineParser } from './lines';
+
+export interface ISerialOptions {
+  /** Bits per second, 9600 to 1,000,000 (default 115200). */
+  baudRate: number;
+  /** Only offer boards with these USB ids in the chooser. */
+  filters: SerialPortFilter[];
+  format: LineFormat;
+  /** Names for values a board prints without labels. */
+  channels: string[];
+}
+
+export const DEFAULT_SERIAL_OPTIONS: ISerialOptions = {
+  baudRate: 115200,
+  filters: [],
+  format: 'auto',
+  channels: []
+};
+
+/** How often a lost device is looked for, besides the browser's `connect` events. */
+const LOOK_AGAIN_MS = 500;
+
+/** Boards by USB vendor id, to name them for people. */
+const BOARDS: Record<number, string> = {
+  0x0d28: 'micro:bit',
+  0x2e8a: 'Raspberry Pi Pico',
+  0x2341: 'Arduino',
+  0x2a03: 'Arduino',
+  0x1a86: 'Arduino-compatible board',
+  0x10c4: 'USB serial adapter',
+  0x0403: 'USB serial adapter'
+};
+
+/** Why Web Serial cannot be used on this page, in words with the fix, or ''. */
+export function webSerialProblem(): string {
+  if (typeof window !== 'undefined' && !window.isSecureContext) {
+    return (
+      'USB devices work only on a secure page. Open Jupyter at ' +
+      `http://localhost:${location.port || '8888'} on this computer, or over https, instead of ${location.host}.`
+    );
+  }
+  if (typeof navigator === 'undefined' || !('serial' in navigator)) {
+    return 'This browser cannot use USB devices. Use Chrome or Edge on a computer (Firefox and Safari cannot).';
+  }
+  return '';
+}
+
+function sameDevice(a: SerialPortInfo, b: SerialPortInfo): boolean {
+  return a.usbVendorId === b.usbVendorId && a.usbProductId === b.usbProductId;
+}
+
+/**
+ * A board on a USB serial port (micro:bit, Arduino, Pico), read with Web Serial.
+ *
+ * When the board is unplugged or resets, the source waits for it: the browser's
+ * `connect` event or a look at `getPorts()` finds it again, without another click.
+ */
+export class SerialSource extends SourceBase {
+  readonly transport = 'serial' as const;
+  readonly units: Record<string, string> = {};
+
+  constructor(id: string, options: Partial<ISerialOptions> = {}) {
+    super(id, 'USB device');
+    this.options = { ...DEFAULT_SERIAL_OPTIONS, ...options };
+  }
+
+  options: ISerialOptions;
+
+  /**
+   * Ask the browser for a port and read it. Call straight from a click handler: the
+   * chooser needs the click, and an `await` before it could spend it.
+   */
+  async start(): Promise<void> {
+    const problem = webSerialProblem();
+    if (problem) {
+      this.setState('stopped', problem);
+      throw new Error(problem);
+    }
+    const { baudRate, filters } = this.options;
+    if (!(baudRate >= 300 && baudRate <= 1_000_000)) {
+      throw new Error(`The speed ${baudRate} is not one a board uses: choose 9600 to 1000000 baud.`);
+    }
+    let port: SerialPort;
+    try {
+      port = await navigator.serial.requestPort(filters.length ? { filters } : {});
+    } catch (error) {
+      const cancelled = (error as DOMException).name === 'NotFoundError';
+      const message = cancelled
+        ? 'No device was chosen. Press Connect and pick your board in the list.'
+        : `The browser would not open the device chooser: ${(error as Error).message}`;
+      this.setState(this._port ? this.state : 'stopped', message);
+      throw new Error(message);
+    }
+    await this._stopReading();
+    this._wanted = true;
+    this._info = port.getInfo();
+    this.setLabel(this._describe(this._info));
+    await this._open(port);
+  }
+
+  /** Stop reading and stop waiting for the device, until the user connects again. */
+  async stop(): Promise<void> {
+    this._wanted = false;
+    this._stopLooking();
+    await this._stopReading();
+    this.setState('stopped', '');
+  }
+
+  async send(line: string): Promise<void> {
+    const port = this._port;
+    if (!port?.writable || this.state !== 'connected') {
+      throw new Error('The USB device is not connected: press Connect and choose it first.');
+    }
+    const bytes = new TextEncoder().encode(line.replace(/\r?\n$/, '') + '\n');
+    // One write at a time: a stream has one writer.
+    const write = this._writing.then(async () => {
+      const writer = port.writable!.getWriter();
+      try {
+        await writer.write(bytes);
+      } finally {
+        writer.releaseLock();
+      }
+    });
+    this._writing = write.catch(() => undefined);
+    try {
+      await write;
+    } catch (error) {
+      throw new Error(`The line could not be sent to the device: ${(error as Error).message}`);
+    }
+  }
+
+  dispose(): void {
+    this._wanted = false;
+    this._stopLooking();
+    void this._stopReading();
+    super.dispose();
+  }
+
+  private _describe(info: SerialPortInfo): string {
+    const board = info.usbVendorId !== undefined ? BOARDS[info.usbVendorId] : undefined;
+    return board ? `${board} (USB)` : 'USB device';
+  }
+
+  private async _open(port: SerialPort): Promise<boolean> {
+    this.setState(this.state === 'waiting' ? 'waiting' : 'connecting', this.problem);
+    try {
+      await port.open({ baudRate: this.options.baudRate });
+    } catch (error) {
+      if ((error as DOMException).name !== 'InvalidStateError') {
+        // Not ready yet (just replugged) or taken by another program.
+        const message =
+          `The device could not be opened: ${(error as Error).message}. ` +
+          'Close other programs using it (Arduino IDE, another tab), then press Connect again.';
+        if (this.state !== 'waiting') {
+          this.setState('stopped', message);
+          throw new Error(message);
+        }
+        return false;
+      }
+      // Already open: another read of the same port (it is ours).
+    }
+    this._port = port;
+    this._stopLooking();
+    this._framer = new LineFramer();
+    this._parser = new LineParser({ format: this.options.format, channels: this.options.channels });
+    this.setState('connected', '');
+    this._reading = this._read(port);
+    return true;
+  }
+
+  private async _read(port: SerialPort): Promise<void> {
+    let lost = false;
+    while (port.readable && this._port === port) {
+      const reader = port.readable.getReader();
+      this._reader = reader;
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) {
+            break;
+          }
+          if (value) {
+            this._onBytes(value);
+          }
+        }
+      } catch (error) {
+        // Framing, parity, break and overrun errors leave the port usable; others mean it is gone.
+        const recoverable = ['BreakError', 'FramingError', 'ParityError', 'BufferOverrunError'];
+        if (!recoverable.includes((error as DOMException).name)) {
+          lost = true;
+        } else {
+          this.countLine([{ reason: 'the connection garbled some bytes', text: (error as Error).message }], true);
+        }
+      } finally {
+        reader.releaseLock();
+        this._reader = null;
+      }
+      if (lost || this._port !== port) {
+        break;
+      }
+    }
+    if (this._port === port && this._wanted) {
+      this._port = null;
+      try {
+        await port.close();
+      } catch {
+        // It is gone already.
+      }
+      this.setState('waiting', 'The device was unplugged or restarted: plug it in again, it is used again by itself.');
+      this._lookForDevice();
+    }
+  }
+
+  private _onBytes(bytes: Uint8Array): void {
+    const { lines, bad } = this._framer.push(bytes);
+    for (const problem of bad) {
+      this.countLine([problem], true);
+    }
+    const now = Date.now();
+    for (const line of lines) {
+      if (line.trim() === '') {
+        continue;
+      }
+      const { values, bad: problems } = this._parser.parse(line);
+      this.countLine(problems, values === null);
+      if (values && Object.keys(values).length > 0) {
+        this.emitReading(values, now);
+      }
+    }
+  }
+
+  private _lookForDevice(): void {
+    if (this._looking !== null) {
+      return;
+    }
+    const look = async () => {
+      if (!this._wanted || this.state !== 'waiting' || !this._info) {
+        return;
+      }
+      const ports = await navigator.serial.getPorts();
+      for (const port of ports) {
+        if (sameDevice(port.getInfo(), this._info) && (await this._open(port))) {
+          return;
+        }
+      }
+    };
+    this._onConnect = () => void look();
+    navigator.serial.addEventListener('connect', this._onConnect);
+    this._looking = setInterval(() => void look(), LOOK_AGAIN_MS);
+    void look();
+  }
+
+  private _stopLooking(): void {
+    if (this._looking !== null) {
+      clearInterval(this._looking);
+      this._looking = null;
+    }
+    if (this._onConnect) {
+      navigator.serial.removeEventListener('connect', this._onConnect);
+      this._onConnect = null;
+    }
+  }
+
+  private async _stopReading(): Promise<void> {
+    const port = this._port;
+    this._port = null;
+    if (this._reader) {
+      try {
+        await this._reader.cancel();
+      } catch {
+        // Already closed.
+      }
+    }
+    // The read loop releases the stream's lock; the port closes only after that.
+    await this._reading;
+    if (port) {
+      try {
+        await this._writing;
+        await port.close();
+      } catch {
+        // Already closed or gone.
+      }
+    }
+  }
+
+  private _port: SerialPort | null = null;
+  private _info: SerialPortInfo | null = null;
+  private _reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  private _writing: Promise<void> = Promise.resolve();
+  private _reading: Promise<void> = Promise.resolve();
+  private _framer = new LineFramer();
+  private _parser = new LineParser();
+  private _wanted = false;
+  private _looking: ReturnType<typeof setInterval> | null = null;
+  private _onConnect: (() => void) | null = null;
+}

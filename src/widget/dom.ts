@@ -1,0 +1,55 @@
+/** Small DOM helpers shared by the notebook widget and the sidebar. */
+
+export const STATE_WORDS: Record<string, string> = {
+  stopped: 'stopped',
+  connecting: 'connecting…',
+  connected: 'reading',
+  waiting: 'waiting for the device'
+};
+
+export function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text = ''
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  // Names and values can come from devices: always text, never HTML.
+  node.textContent = text;
+  return node;
+}
+
+export function formatValue(value: number): string {
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  return value.toFixed(digits);
+}
+
+/** One tile per channel: its name and its latest value with the unit. */
+export function valueTiles(
+  values: Record<string, number>,
+  units: Readonly<Record<string, string>>
+): HTMLDivElement {
+  const tiles = element('div', 'jp-sensorlab-Logger-values');
+  for (const [name, value] of Object.entries(values)) {
+    const unit = units[name] ?? '';
+    const tile = element('div', 'jp-sensorlab-Logger-value');
+    tile.dataset.channel = name;
+    tile.append(
+      element('span', 'jp-sensorlab-Logger-valueName', name),
+      element('span', 'jp-sensorlab-Logger-valueNumber', `${formatValue(value)}${unit ? ` ${unit}` : ''}`)
+    );
+    tiles.appendChild(tile);
+  }
+  return tiles;
+}
+
+/** "1 line could not be read, 2 values were not numbers", or '' when all was read. */
+export function problemCounts(badLines: number, badValues: number): string {
+  return [
+    badLines ? `${badLines} ${badLines === 1 ? 'line' : 'lines'} could not be read` : '',
+    badValues ? `${badValues} ${badValues === 1 ? 'value was not a number' : 'values were not numbers'}` : ''
+  ]
+    .filter(Boolean)
+    .join(', ');
+}

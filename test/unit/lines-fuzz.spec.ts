@@ -1,0 +1,388 @@
+import {
+  IBadLine,
+  IParseResult,
+  LineFormat,
+  LineFramer,
+  LineParser
+} from '../../src/sources/lines';
+import { randomGenerator } from '../../src/sources/simulated';
+
+type Random = () => number;
+
+const encoder = new TextEncoder();
+const bytes = (text: string): Uint8Array => encoder.encode(text);
+
+const int = (random: Random, low: number, high: number): number =>
+  low + Math.floor(random() * (high - low + 1));
+const pick = <T>(random: Random, items: readonly T[]): T =>
+  items[Math.floor(random() * items.length)];
+const chars = (text: string): number => Array.from(text).length;
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return all;
+}
+
+/** Chunk boundaries: random cuts, or fixed small sizes (1 = byte by byte). */
+function randomSplit(random: Random, length: number): number[] {
+  const cuts = new Set<number>();
+  const count = int(random, 1, 40);
+  for (let i = 0; i < count; i++) {
+    cuts.add(int(random, 1, Math.max(1, length - 1)));
+  }
+  return [...cuts].sort((a, b) => a - b);
+}
+
+function evenSplit(length: number, size: number): number[] {
+  const cuts: number[] = [];
+  for (let at = size; at < length; at += size) {
+    cuts.push(at);
+  }
+  return cuts;
+}
+
+interface IRun {
+  lines: string[];
+  bad: IBadLine[];
+  parsed: IParseResult[];
+}
+
+/**
+ * Feed `stream` cut at `cuts` to a new framer and parser. The chunks are views into
+ * a larger buffer, as a `ReadableStream` may hand them over.
+ */
+function run(
+  stream: Uint8Array,
+  cuts: number[],
+  framerOptions: { maxLineBytes?: number; dropFirstLine?: boolean },
+  parserOptions: { format?: LineFormat; channels?: string[] },
+  check?: (framer: LineFramer) => void
+): IRun {
+  const padded = new Uint8Array(stream.length + 6);
+  padded.set(stream, 3);
+  const view = padded.subarray(3, 3 + stream.length);
+  const framer = new LineFramer(framerOptions);
+  const parser = new LineParser(parserOptions);
+  const result: IRun = { lines: [], bad: [], parsed: [] };
+  let start = 0;
+  for (const end of [...cuts, stream.length]) {
+    const { lines, bad } = framer.push(view.subarray(start, end));
+    result.lines.push(...lines);
+    result.bad.push(...bad);
+    result.parsed.push(...lines.map(line => parser.parse(line)));
+    check?.(framer);
+    start = end;
+  }
+  return result;
+}
+
+describe('LineFramer and LineParser on random bytes', () => {
+  /** Bytes a broken cable, a wrong baud rate or a runaway sketch could send. */
+  function randomBytes(random: Random, length: number): Uint8Array {
+    const out: number[] = [];
+    const ascii = bytes('0123456789.-+eE:, \t{}"[]abcxyz_é');
+    const fragments = ['é', '温度', '🌡', 'влажность', '\ufffd'].map(bytes);
+    while (out.length < length) {
+      const mode = random();
+      if (mode < 0.03) {
+        // A long run without a line end.
+        const byte = pick(random, [0x78, 0xff, 0x00, 0x31, 0x0d]);
+        const run = int(random, 50, 6000);
+        for (let i = 0; i < run; i++) {
+          out.push(byte);
+        }
+      } else if (mode < 0.15) {
+        out.push(0x0a);
+      } else if (mode < 0.2) {
+        out.push(0x0d);
+      } else if (mode < 0.23) {
+        out.push(0x00);
+      } else if (mode < 0.33) {
+        out.push(int(random, 0x80, 0xff));
+      } else if (mode < 0.4) {
+        const fragment = pick(random, fragments);
+        // Sometimes only part of a character: invalid UTF-8.
+        out.push(...fragment.subarray(0, random() < 0.7 ? fragment.length : int(random, 1, fragment.length)));
+      } else if (mode < 0.45) {
+        out.push(int(random, 0, 0xff));
+      } else {
+        out.push(pick(random, [...ascii]));
+      }
+    }
+    return new Uint8Array(out.slice(0, length));
+  }
+
+  function checkResult(result: IParseResult): void {
+    if (result.values !== null) {
+      const keys = Object.keys(result.values);
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.length).toBeLessThanOrEqual(64);
+      for (const key of keys) {
+        expect(chars(key)).toBeLessThanOrEqual(64);
+        expect(key).not.toBe('');
+        expect(Number.isFinite(result.values[key])).toBe(true);
+      }
+    }
+    result.bad.forEach(checkBad);
+  }
+
+  function checkBad(bad: IBadLine): void {
+    expect(typeof bad.reason).toBe('string');
+    expect(bad.reason.length).toBeGreaterThan(0);
+    expect(chars(bad.text)).toBeLessThanOrEqual(200);
+  }
+
+  const formats: LineFormat[] = ['auto', 'plotter', 'csv', 'json'];
+
+  for (let seed = 1; seed <= 120; seed++) {
+    it(`never throws, stays bounded and ignores chunk boundaries (seed ${seed})`, () => {
+      const random = randomGenerator(seed);
+      const maxLineBytes = pick(random, [1, 8, 64, 300, 4096]);
+      const dropFirstLine = random() < 0.5;
+      const format = pick(random, formats);
+      const channels = random() < 0.3 ? ['a', '', 'c'.repeat(80)] : undefined;
+      const stream = randomBytes(random, int(random, 0, 12000));
+
+      const whole = run(stream, [], { maxLineBytes, dropFirstLine }, { format, channels });
+      for (const line of whole.lines) {
+        expect(line).not.toContain('\n');
+        expect(encoder.encode(line).length).toBeLessThan(maxLineBytes);
+      }
+      whole.bad.forEach(checkBad);
+      whole.parsed.forEach(checkResult);
+
+      const splits = [randomSplit(random, stream.length), randomSplit(random, stream.length)];
+      splits.push(evenSplit(stream.length, int(random, 1, 9)));
+      if (seed % 10 === 0) {
+        splits.push(evenSplit(stream.length, 1));
+      }
+      for (const cuts of splits) {
+        const chunked = run(
+          stream,
+          cuts,
+          { maxLineBytes, dropFirstLine },
+          { format, channels },
+          framer => expect(framer.bufferedBytes).toBeLessThan(maxLineBytes)
+        );
+        expect(chunked).toEqual(whole);
+      }
+    });
+  }
+});
+
+/** One generated line: its text and what the parser must make of it. */
+interface IGenerated {
+  text: string;
+  values: Record<string, number> | null;
+  badCount: number;
+}
+
+const LABELS = ['temp', 'humidity', 'température', 'влажность', '温度', '🌡', 'light_%', 't', 'millis', 'CO₂'];
+
+function numberText(random: Random): string {
+  const mode = random();
+  if (mode < 0.1) {
+    return `${int(random, 1, 9)}e${pick(random, ['-3', '2', '+1', '0'])}`;
+  }
+  if (mode < 0.15) {
+    return `+${int(random, 0, 99)}`;
+  }
+  if (mode < 0.2) {
+    return `.${int(random, 0, 99)}`;
+  }
+  return ((random() - 0.5) * 2000).toFixed(int(random, 0, 3));
+}
+
+const numberOf = (text: string): number => {
+  const value = Number(text);
+  return value === 0 ? 0 : value;
+};
+
+function shuffled<T>(random: Random, items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+/** Arduino Serial Plotter lines, tracking the names its headers give. */
+function plotterLines(random: Random, count: number): IGenerated[] {
+  let names: string[] = [];
+  const separator = () => pick(random, [' ', '\t', ',', ', ', ' \t ', '  ']);
+  const join = (parts: string[]) => {
+    const ends = random() < 0.2 ? [separator(), separator()] : ['', ''];
+    return ends[0] + parts.join(separator()) + ends[1];
+  };
+  const labelled = (): IGenerated => {
+    const labels = shuffled(random, LABELS).slice(0, int(random, 1, 4));
+    const numbers = labels.map(() => numberText(random));
+    const values: Record<string, number> = {};
+    labels.forEach((label, i) => (values[label] = numberOf(numbers[i])));
+    return { text: join(labels.map((label, i) => `${label}:${numbers[i]}`)), values, badCount: 0 };
+  };
+  // The first line is labelled and tab-separated, so 'auto' picks the plotter too.
+  const first = shuffled(random, LABELS).slice(0, 2);
+  const out: IGenerated[] = [
+    { text: `${first[0]}:1\t${first[1]}:2`, values: { [first[0]]: 1, [first[1]]: 2 }, badCount: 0 }
+  ];
+  while (out.length < count) {
+    const kind = random();
+    if (kind < 0.35) {
+      out.push(labelled());
+    } else if (kind < 0.6) {
+      const numbers = Array.from({ length: int(random, 1, 5) }, () => numberText(random));
+      const values: Record<string, number> = {};
+      numbers.forEach((text, i) => (values[names[i] ?? `value ${i + 1}`] = numberOf(text)));
+      out.push({ text: join(numbers), values, badCount: 0 });
+    } else if (kind < 0.7) {
+      names = shuffled(random, LABELS).slice(0, int(random, 1, 4));
+      out.push({ text: join(names), values: null, badCount: 0 });
+    } else if (kind < 0.8) {
+      names = shuffled(random, LABELS).slice(0, int(random, 1, 4));
+      out.push({ text: join(names.map(name => `${name}:`)), values: null, badCount: 0 });
+    } else if (kind < 0.9) {
+      const line = labelled();
+      out.push({ text: `x:abc${separator()}${line.text}`, values: line.values, badCount: 1 });
+    } else {
+      out.push({ text: '', values: null, badCount: 0 });
+    }
+  }
+  return out;
+}
+
+/** A CSV header, then rows (and now and then a new header). */
+function csvLines(random: Random, count: number): IGenerated[] {
+  let names = shuffled(random, LABELS).slice(0, int(random, 2, 4));
+  const out: IGenerated[] = [{ text: names.join(','), values: null, badCount: 0 }];
+  while (out.length < count) {
+    const kind = random();
+    if (kind < 0.75) {
+      const width = int(random, 1, names.length + 1);
+      const values: Record<string, number> = {};
+      const fields: string[] = [];
+      for (let i = 0; i < width; i++) {
+        if (random() < 0.15) {
+          fields.push(random() < 0.5 ? '' : ' ');
+          continue;
+        }
+        const text = numberText(random);
+        values[names[i] ?? `value ${i + 1}`] = numberOf(text);
+        fields.push(random() < 0.1 ? `"${text}"` : random() < 0.1 ? ` ${text} ` : text);
+      }
+      if (Object.keys(values).length === 0) {
+        continue; // all missing: covered by the specs in lines.spec.ts
+      }
+      out.push({ text: fields.join(','), values, badCount: 0 });
+    } else if (kind < 0.85) {
+      names = shuffled(random, LABELS).slice(0, int(random, 1, 4));
+      const text = names.map(name => (random() < 0.3 ? ` "${name}" ` : name)).join(',');
+      out.push({ text, values: null, badCount: 0 });
+    } else {
+      const text = numberText(random);
+      out.push({
+        text: `${text},abc`,
+        values: { [names[0]]: numberOf(text) },
+        badCount: 1
+      });
+    }
+  }
+  return out;
+}
+
+/** One JSON object per line, some nested, some with non-number values. */
+function jsonLines(random: Random, count: number): IGenerated[] {
+  const out: IGenerated[] = [];
+  while (out.length < count) {
+    const kind = random();
+    if (kind < 0.8) {
+      const object: Record<string, unknown> = {};
+      const values: Record<string, number> = {};
+      let badCount = 0;
+      for (const label of shuffled(random, LABELS).slice(0, int(random, 1, 4))) {
+        const value = numberOf(numberText(random));
+        const where = random();
+        if (where < 0.6) {
+          object[label] = value;
+          values[label] = value;
+        } else if (where < 0.9) {
+          object[label] = { inner: value, deeper: { x: value } };
+          values[`${label}.inner`] = value;
+          values[`${label}.deeper.x`] = value;
+        } else {
+          object[label] = pick(random, ['text', true, null, [1, 2]]);
+          badCount = 1;
+        }
+      }
+      const hasValues = Object.keys(values).length > 0;
+      out.push({
+        text: JSON.stringify(object, null, random() < 0.2 ? 1 : undefined).replace(/\n/g, ' '),
+        values: hasValues ? values : null,
+        badCount: badCount + (hasValues ? 0 : 1)
+      });
+    } else {
+      out.push({ text: '{"temp":', values: null, badCount: 1 });
+    }
+  }
+  return out;
+}
+
+describe('LineFramer and LineParser on generated device output', () => {
+  const MAX_LINE_BYTES = 256;
+  const generators: Record<'plotter' | 'csv' | 'json', typeof plotterLines> = {
+    plotter: plotterLines,
+    csv: csvLines,
+    json: jsonLines
+  };
+
+  for (const format of ['plotter', 'csv', 'json'] as const) {
+    for (let seed = 1; seed <= 15; seed++) {
+      it(`reads ${format} the same whatever the chunks (seed ${seed})`, () => {
+        const random = randomGenerator(1000 * seed + format.length);
+        const generated = generators[format](random, 60);
+        // The board was printing before the port opened: a partial first line.
+        const parts: Uint8Array[] = [bytes('rtial:12.5\t40.00\r\n')];
+        let framerBad = 0;
+        for (const line of generated) {
+          if (random() < 0.05) {
+            parts.push(new Uint8Array([0x74, 0xff, 0x3a, 0x31]), bytes('\n'));
+            framerBad++;
+          }
+          if (random() < 0.05) {
+            parts.push(bytes('x'.repeat(int(random, MAX_LINE_BYTES, 3 * MAX_LINE_BYTES))), bytes('\r\n'));
+            framerBad++;
+          }
+          parts.push(bytes(line.text), bytes(random() < 0.5 ? '\n' : '\r\n'));
+        }
+        const stream = concat(parts);
+        const framerOptions = { maxLineBytes: MAX_LINE_BYTES };
+
+        const whole = run(stream, [], framerOptions, { format });
+        expect(whole.lines).toEqual(generated.map(line => line.text));
+        expect(whole.bad).toHaveLength(framerBad);
+        expect(whole.parsed.map(result => result.values)).toEqual(
+          generated.map(line => line.values)
+        );
+        expect(whole.parsed.map(result => result.bad.length)).toEqual(
+          generated.map(line => line.badCount)
+        );
+        // 'auto' comes to the same decision on the first line.
+        expect(run(stream, [], framerOptions, { format: 'auto' })).toEqual(whole);
+
+        const splits = [evenSplit(stream.length, 1), evenSplit(stream.length, 2), evenSplit(stream.length, 7)];
+        for (let i = 0; i < 25; i++) {
+          splits.push(randomSplit(random, stream.length));
+        }
+        for (const cuts of splits) {
+          expect(run(stream, cuts, framerOptions, { format })).toEqual(whole);
+        }
+      });
+    }
+  }
+});

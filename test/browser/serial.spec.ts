@@ -101,3 +101,22 @@ except RuntimeError as error:
   expect(failure).toContain('RuntimeError: The USB device is not connected');
   await expectNoSensorlabErrors(errors);
 });
+
+test('a board connected from the sidebar feeds the notebook logger', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openNotebook(page, 'lab', NOTEBOOK);
+  await runAllCells(page);
+  await runCommand(page, 'sensorlab:open-monitor');
+  const monitor = page.locator('.jp-sensorlab-Monitor');
+  await monitor.getByRole('button', { name: 'Connect USB device' }).click();
+  const card = monitor.locator('.jp-sensorlab-Monitor-device[data-source="serial"]');
+  await expect(card).toContainText('micro:bit (USB) reading');
+  await expect(loggerView(page).view).toContainText('micro:bit (USB): reading');
+
+  await print(page, 'x\ntemp,humidity\n21.5,40\n21.6,41\n');
+  await expect.poll(() => kernelJson<number>(page, count)).toBe(2);
+  expect(await kernelJson<number[]>(page, 'import json; print(json.dumps(list(logger.data["humidity"])))')).toEqual([40, 41]);
+  await card.getByRole('button', { name: /^Stop / }).click();
+  await expect(card).toContainText('stopped');
+  await expectNoSensorlabErrors(errors);
+});

@@ -32,8 +32,10 @@ class FakeComm:
     def close(self, data=None):
         self.closed_with = data
 
-    def deliver(self, data):
-        self._on_msg({"content": {"data": data}})
+    def deliver(self, data, subshell=True):
+        # JupyterLab sends readings on a kernel subshell; its id is in the header.
+        header = {"msg_type": "comm_msg", "subshell_id": "sub-1" if subshell else None}
+        self._on_msg({"header": header, "content": {"data": data}})
 
 
 def open_comm(name, stream="stream-1", protocol_version=1):
@@ -205,3 +207,75 @@ def test_rows_are_posted_when_due_and_on_demand(sheet_url):
         assert status["last_post"] is not None and status["next_post"] > status["last_post"]
     finally:
         logger.close()
+
+
+def test_serial_settings_are_checked():
+    assert sensorlab.Logger(source="serial", baud=9600, format="csv", channels=["t", "rh"], name="s1").baud == 9600
+    with pytest.raises(Exception, match="baud must be a speed from 9600 to 1000000"):
+        sensorlab.Logger(source="serial", baud=300, name="s2")
+    with pytest.raises(Exception, match="format must be one of auto, plotter, csv, json"):
+        sensorlab.Logger(source="serial", format="xml", name="s3")
+    with pytest.raises(Exception, match="channel names must be text"):
+        sensorlab.Logger(source="serial", channels=[""], name="s4")
+
+
+def test_send_without_a_browser_page_says_what_to_do(logger):
+    with pytest.raises(RuntimeError, match="No browser page is showing this logger"):
+        logger.send("target 21.5")
+    with pytest.raises(ValueError, match="one line of text"):
+        logger.send("a\nb")
+
+
+def sent_lines(logger, monkeypatch):
+    """Capture the widget's custom messages (the widget comm is the device boundary here)."""
+    sent = []
+    monkeypatch.setattr(sensorlab.Logger.__mro__[1], "send", lambda self, content, buffers=None: sent.append(content))
+    return sent
+
+
+def test_send_waits_for_the_browser_and_raises_its_error(logger, monkeypatch):
+    sent = sent_lines(logger, monkeypatch)
+    comm = open_comm("unit")
+    comm.deliver(batch(0))  # readings came on a subshell: answers can arrive during a cell
+
+    def answer(error):
+        while not sent:
+            threading.Event().wait(0.01)
+        comm.deliver({"type": "send_result", "id": sent[-1]["id"], "error": error})
+
+    threading.Thread(target=answer, args=(None,)).start()
+    logger.send("target 21.5")
+    assert sent[-1] == {"type": "send_line", "id": sent[-1]["id"], "line": "target 21.5"}
+
+    sent.clear()
+    threading.Thread(target=answer, args=("The USB device is not connected: press Connect and choose it first.",)).start()
+    with pytest.raises(RuntimeError, match="The USB device is not connected"):
+        logger.send("target 20")
+
+
+def test_send_times_out_with_a_clear_message(logger, monkeypatch):
+    sent_lines(logger, monkeypatch)
+    comm = open_comm("unit")
+    comm.deliver(batch(0))
+    with pytest.raises(TimeoutError, match="did not confirm sending 'target 1'"):
+        logger.send("target 1", timeout=0.2)
+
+
+def test_without_subshells_send_does_not_wait_and_errors_reach_the_status(logger, monkeypatch):
+    sent = sent_lines(logger, monkeypatch)
+    comm = open_comm("unit")
+    comm.deliver(batch(0), subshell=False)
+    logger.send("target 1")  # returns at once: the answer could only come after this cell
+    comm.deliver({"type": "send_result", "id": sent[-1]["id"], "error": "The USB device is not connected."}, subshell=False)
+    assert "could not be sent to the device" in logger.status["last_error"]
+
+
+def test_device_problems_from_the_browser_show_in_the_status(logger):
+    logger.device = {"id": "serial", "transport": "serial", "label": "micro:bit (USB)", "state": "waiting",
+                     "problem": "The device was unplugged", "lines": 10, "readings": 8, "bad_lines": 1,
+                     "bad_values": 1, "last_bad_line": {"reason": "not UTF-8 text", "text": "t:?"}}
+    status = logger.status
+    assert status["device"] == "waiting" and status["connected"] is False
+    assert (status["bad_lines"], status["bad_values"]) == (1, 1)
+    assert status["last_bad_line"] == {"reason": "not UTF-8 text", "text": "t:?"}
+    assert status["device_problem"] == "The device was unplugged"

@@ -61,3 +61,16 @@ def test_refusal_reason_of_the_shared_example_is_what_the_kernel_says():
     with pytest.raises(protocol.ProtocolError) as error:
         protocol.parse_batch({"type": "batch", "seq": 4, "readings": {}})
     assert str(error.value) == fixture("refused.json")["reason"]
+
+
+def test_send_line_and_results_match_the_shared_examples():
+    assert protocol.send_line(1, "target 21.5") == fixture("send_line.json")
+    assert protocol.parse_message(fixture("send_result.json")) == protocol.SendResult(1, None)
+    error = fixture("send_result-error.json")
+    assert protocol.parse_message(error) == protocol.SendResult(2, error["error"])
+
+
+@pytest.mark.parametrize("case", fixture("invalid-send-results.json"), ids=lambda c: c["why"])
+def test_invalid_send_results_are_refused(case):
+    with pytest.raises(protocol.ProtocolError):
+        protocol.parse_message(case["message"])

@@ -78,8 +78,10 @@ export class SerialSource extends SourceBase {
       throw new Error(problem);
     }
     const { baudRate, filters } = this.options;
-    if (!(baudRate >= 300 && baudRate <= 1_000_000)) {
-      throw new Error(`The speed ${baudRate} is not one a board uses: choose 9600 to 1000000 baud.`);
+    if (!(baudRate >= 9600 && baudRate <= 1_000_000)) {
+      const message = `The speed ${baudRate} is not one sensorlab uses: choose 9600 to 1000000 baud, as in the board's program.`;
+      this.setState('stopped', message);
+      throw new Error(message);
     }
     let port: SerialPort;
     try {
@@ -160,6 +162,15 @@ export class SerialSource extends SourceBase {
       }
       // Already open: another read of the same port (it is ours).
     }
+    if (!this._wanted) {
+      // Stopped (or disposed) while the port opened: let it go.
+      try {
+        await port.close();
+      } catch {
+        // Already closed.
+      }
+      return false;
+    }
     this._port = port;
     this._stopLooking();
     this._framer = new LineFramer();
@@ -191,6 +202,8 @@ export class SerialSource extends SourceBase {
           lost = true;
         } else {
           this.countLine([{ reason: 'the connection garbled some bytes', text: (error as Error).message }], true);
+          // Bytes were lost: the line they cut is not joined to the bytes after them.
+          this._framer.reset();
         }
       } finally {
         reader.releaseLock();
@@ -234,15 +247,26 @@ export class SerialSource extends SourceBase {
     if (this._looking !== null) {
       return;
     }
+    // One look at a time: a `connect` event and the timer must not open the port twice.
+    let looking = false;
     const look = async () => {
-      if (!this._wanted || this.state !== 'waiting' || !this._info) {
+      if (looking || !this._wanted || this.state !== 'waiting' || !this._info) {
         return;
       }
-      const ports = await navigator.serial.getPorts();
-      for (const port of ports) {
-        if (sameDevice(port.getInfo(), this._info) && (await this._open(port))) {
-          return;
+      looking = true;
+      try {
+        const ports = await navigator.serial.getPorts();
+        for (const port of ports) {
+          // Stopped, or connected again another way, while the browser answered.
+          if (!this._wanted || this.state !== 'waiting') {
+            return;
+          }
+          if (sameDevice(port.getInfo(), this._info) && (await this._open(port))) {
+            return;
+          }
         }
+      } finally {
+        looking = false;
       }
     };
     this._onConnect = () => void look();

@@ -2,9 +2,13 @@ import {
   batchMessage,
   IBatchMessage,
   IOpenData,
+  ISendLineMessage,
+  ISendResultMessage,
   openData,
   parseKernelMessage,
+  parseSendLine,
   PROTOCOL_VERSION,
+  sendResultMessage,
   WidgetMessage
 } from '../../src/protocol';
 import { IInvalidExample, protocolFixture } from './fixtures';
@@ -70,5 +74,54 @@ describe('protocol (browser side) against test/fixtures/protocol', () => {
     ['a batch (browser → kernel, not kernel → browser)', protocolFixture('batch.json')]
   ])('parseKernelMessage rejects %s', (_why, message) => {
     expect(parseKernelMessage(message)).toBeNull();
+  });
+  test('sendResultMessage builds send_result.json (the line was sent)', () => {
+    const expected = protocolFixture<ISendResultMessage>('send_result.json');
+    const message = sendResultMessage(1, null);
+    expect(message).toStrictEqual(expected);
+    expect(JSON.parse(JSON.stringify(message))).toStrictEqual(expected);
+  });
+
+  test('sendResultMessage builds send_result-error.json (the line was not sent)', () => {
+    const expected = protocolFixture<ISendResultMessage>('send_result-error.json');
+    expect(typeof expected.error).toBe('string');
+    expect(expected.error).not.toBe('');
+    const message = sendResultMessage(2, expected.error);
+    expect(message).toStrictEqual(expected);
+    expect(JSON.parse(JSON.stringify(message))).toStrictEqual(expected);
+  });
+
+  test('parseSendLine reads send_line.json', () => {
+    const data = protocolFixture<ISendLineMessage>('send_line.json');
+    expect(parseSendLine(data)).toStrictEqual(data);
+  });
+
+  test('parseSendLine keeps only the fields of the protocol', () => {
+    const data = { ...protocolFixture<object>('send_line.json'), extra: 'ignored' };
+    expect(parseSendLine(data)).toStrictEqual(protocolFixture('send_line.json'));
+  });
+
+  const invalidSendLines = protocolFixture<IInvalidExample[]>(
+    'invalid-send-lines.json'
+  );
+
+  test('invalid-send-lines.json is not empty', () => {
+    expect(invalidSendLines.length).toBeGreaterThan(0);
+  });
+
+  test.each(invalidSendLines.map(({ why, message }) => [why, message] as const))(
+    'parseSendLine rejects: %s',
+    (_why, message) => {
+      expect(parseSendLine(message)).toBeNull();
+    }
+  );
+
+  test.each([
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'send_line'],
+    ['a kernel message', protocolFixture('ack.json')]
+  ])('parseSendLine rejects %s', (_why, message) => {
+    expect(parseSendLine(message)).toBeNull();
   });
 });

@@ -3,7 +3,8 @@ import { UUID } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';
 import { ReadingsChannel } from './comm';
 import { Forwarder } from './forwarder';
-import { sendResultMessage } from './protocol';
+import { DeviceRequest, deviceResultMessage } from './protocol';
+import { BluetoothSource } from './sources/bluetooth';
 import { SerialSource } from './sources/serial';
 import { SimulatedSource } from './sources/simulated';
 import type { IReading, ISource, Transport } from './sources/types';
@@ -36,8 +37,8 @@ export class DeviceHub implements IDeviceHub {
         return this.add(new SimulatedSource('simulated'));
       case 'serial':
         return this.add(new SerialSource('serial'));
-      default:
-        throw new Error(`${transport} devices are not supported yet.`);
+      case 'bluetooth':
+        return this.add(new BluetoothSource('bluetooth'));
     }
   }
 
@@ -89,19 +90,26 @@ export class DeviceHub implements IDeviceHub {
     }
   }
 
-  async sendLine(link: ILoggerLink, id: number, line: string): Promise<void> {
+  async deviceRequest(link: ILoggerLink, request: DeviceRequest): Promise<void> {
     let error: string | null = null;
+    let value: number | null = null;
     try {
       const source = this._sources.find(s => s.id === link.sourceId);
       if (!source) {
         throw new Error('This logger has no device yet: press Connect or Start first.');
       }
-      await source.send(line);
+      if (request.action === 'send_line') {
+        await source.send(request.line);
+      } else if (source instanceof BluetoothSource) {
+        value = await source.setPeriod(request.ms);
+      } else {
+        throw new Error('Only a micro:bit over Bluetooth has a period to set.');
+      }
     } catch (reason) {
       error = (reason as Error).message ?? String(reason);
     }
-    // On the readings comm: it is served while the cell that called logger.send waits.
-    link.channel.send(sendResultMessage(id, error));
+    // On the readings comm: it is served while the cell that asked waits.
+    link.channel.send(deviceResultMessage(request.id, error, value));
   }
 
   private _onReading(source: ISource, reading: IReading): void {

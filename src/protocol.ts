@@ -23,15 +23,17 @@ export interface IBatchMessage {
   readings: IReading[];
 }
 
-/** Browser → kernel on the readings comm: how `logger.send(line)` went. */
-export interface ISendResultMessage {
-  type: 'send_result';
+/** Browser → kernel on the readings comm: how a device request went. */
+export interface IDeviceResultMessage {
+  type: 'device_result';
   id: number;
-  /** Why the line could not be sent, or null when it was. */
+  /** Why the device could not do it, or null when it did. */
   error: string | null;
+  /** What the device answered (the period a micro:bit chose), or null. */
+  value: number | null;
 }
 
-export type BrowserMessage = IBatchMessage | ISendResultMessage;
+export type BrowserMessage = IBatchMessage | IDeviceResultMessage;
 
 /** Kernel → browser on the readings comm. */
 export type KernelMessage =
@@ -39,22 +41,31 @@ export type KernelMessage =
   | { type: 'ack'; seq: number }
   | { type: 'refused'; seq: number | null; reason: string };
 
-/** Kernel → browser on the Logger widget's comm: write a line to the device (`logger.send`). */
-export interface ISendLineMessage {
-  type: 'send_line';
-  id: number;
-  line: string;
-}
+/**
+ * Kernel → browser on the Logger widget's comm: `logger.send(line)` and
+ * `logger.set_period(ms)`. The answer goes back on the readings comm, which the
+ * kernel serves while the asking cell waits.
+ */
+export type DeviceRequest =
+  | { type: 'device_request'; id: number; action: 'send_line'; line: string }
+  | { type: 'device_request'; id: number; action: 'set_period'; ms: number };
 
 /** Browser → kernel on the Logger widget's own comm. */
 export type WidgetMessage = { type: 'post_now' };
 
-/** A `send_line` message from the widget's comm, or null when `data` is not one. */
-export function parseSendLine(data: unknown): ISendLineMessage | null {
+/** A device request from the widget's comm, or null when `data` is not one. */
+export function parseDeviceRequest(data: unknown): DeviceRequest | null {
   const msg = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
-  return msg.type === 'send_line' && isSeq(msg.id) && typeof msg.line === 'string'
-    ? { type: 'send_line', id: msg.id, line: msg.line }
-    : null;
+  if (msg.type !== 'device_request' || !isSeq(msg.id)) {
+    return null;
+  }
+  if (msg.action === 'send_line' && typeof msg.line === 'string') {
+    return { type: 'device_request', id: msg.id, action: 'send_line', line: msg.line };
+  }
+  if (msg.action === 'set_period' && isSeq(msg.ms)) {
+    return { type: 'device_request', id: msg.id, action: 'set_period', ms: msg.ms };
+  }
+  return null;
 }
 
 export function openData(logger: string, stream: string): IOpenData {
@@ -65,8 +76,12 @@ export function batchMessage(seq: number, readings: IReading[]): IBatchMessage {
   return { type: 'batch', seq, readings };
 }
 
-export function sendResultMessage(id: number, error: string | null): ISendResultMessage {
-  return { type: 'send_result', id, error };
+export function deviceResultMessage(
+  id: number,
+  error: string | null,
+  value: number | null = null
+): IDeviceResultMessage {
+  return { type: 'device_result', id, error, value };
 }
 
 function isSeq(value: unknown): value is number {

@@ -3,6 +3,7 @@ import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Forwarder } from './forwarder';
 import type { ReadingsChannel } from './comm';
+import type { DeviceRequest } from './protocol';
 import type { IReading, ISource, Transport } from './sources/types';
 
 export const PLUGIN_PREFIX = 'sensorlab';
@@ -43,8 +44,8 @@ export interface IDeviceHub {
   sourceFor(transport: Transport): ISource;
   /** The link to the logger `logger` of `kernel`, created on first use. */
   link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number): ILoggerLink;
-  /** `logger.send(line)` in Python: write the line to the logger's device, answer on its readings comm. */
-  sendLine(link: ILoggerLink, id: number, line: string): Promise<void>;
+  /** `logger.send` and `logger.set_period` in Python: ask the logger's device, answer on its readings comm. */
+  deviceRequest(link: ILoggerLink, request: DeviceRequest): Promise<void>;
 }
 
 export const IDeviceHub = new Token<IDeviceHub>(

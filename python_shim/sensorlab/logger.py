@@ -26,7 +26,7 @@ log = logging.getLogger("sensorlab")
 
 SOURCES = ("simulated", "serial", "bluetooth")
 FORMATS = ("auto", "plotter", "csv", "json")
-SEND_TIMEOUT = 10.0  # seconds logger.send waits for the browser to confirm
+REQUEST_TIMEOUT = 10.0  # seconds logger.send and set_period wait for the browser
 STATUS_EVERY = 0.5  # seconds between two status updates sent to the browser
 
 
@@ -138,6 +138,10 @@ class Logger(DOMWidget):
         Names for values a board prints without labels (``21.5 40`` → temperature, humidity).
     usb_vendor_id, usb_product_id : int, optional
         Offer only boards with these USB ids in the browser's chooser.
+    name_prefix : str, optional
+        Offer only Bluetooth sensors whose name starts with this.
+    poll_every : seconds or text like "2s", optional
+        Read a Bluetooth sensor at this period instead of waiting for its notifications.
     """
 
     _model_name = Unicode("LoggerModel").tag(sync=True)
@@ -158,8 +162,11 @@ class Logger(DOMWidget):
     channels = List(Unicode(), help="Names for unlabelled values.").tag(sync=True)
     usb_vendor_id = Int(None, allow_none=True, help="Only offer boards with this USB vendor id.").tag(sync=True)
     usb_product_id = Int(None, allow_none=True, help="Only offer boards with this USB product id.").tag(sync=True)
+    name_prefix = Unicode("", help="Only offer Bluetooth sensors whose name starts with this.").tag(sync=True)
+    poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(sync=True)
 
-    def __init__(self, sheet=None, schedule=None, source="simulated", name=None, forward_every=5, **kwargs):
+    def __init__(self, sheet=None, schedule=None, source="simulated", name=None, forward_every=5, poll_every=None,
+                 **kwargs):
         # Set first: close() runs from __del__ even when a check below fails.
         self._lock = threading.RLock()
         self._store = _ReadingStore()
@@ -173,8 +180,8 @@ class Logger(DOMWidget):
         self._status_timer: threading.Timer | None = None
         self._closed = False
         self._outbox = None
-        self._send_id = 0
-        self._send_waiters: dict[int, list] = {}
+        self._request_id = 0
+        self._request_waiters: dict[int, list] = {}
         self._comm_concurrent = False
         if isinstance(sheet, str):
             sheet = Sheet(sheet)
@@ -185,6 +192,8 @@ class Logger(DOMWidget):
         elif not isinstance(schedule, DaylightSchedule):
             raise ValueError(f"schedule must be a sensorlab.DaylightSchedule, not {schedule!r}")
         forward_seconds = parse_interval(forward_every, "forward_every").total_seconds()
+        if poll_every is not None:
+            kwargs["poll_every"] = parse_interval(poll_every, "poll_every").total_seconds()
         name = name or (sheet.name if sheet else "sensorlab")
         self.sheet = sheet
         self.schedule = schedule
@@ -274,7 +283,7 @@ class Logger(DOMWidget):
         self._status_changed()
         return row
 
-    def send(self, line: str, timeout: float = SEND_TIMEOUT) -> None:
+    def send(self, line: str, timeout: float = REQUEST_TIMEOUT) -> None:
         """Write a line to the device, e.g. ``logger.send("target 21.5")``.
 
         Raises RuntimeError with the reason when the browser cannot send it (no page
@@ -282,33 +291,49 @@ class Logger(DOMWidget):
         """
         if not isinstance(line, str) or "\n" in line.rstrip("\n"):
             raise ValueError("send takes one line of text, e.g. logger.send(\"target 21.5\")")
+        self._device_request("send_line", timeout, line=line.rstrip("\n"))
+
+    def set_period(self, ms: int, timeout: float = REQUEST_TIMEOUT) -> int | None:
+        """Ask a micro:bit over Bluetooth to measure every ``ms`` milliseconds.
+
+        Returns the period the micro:bit chose (it rounds), or None when the answer
+        cannot arrive while this cell runs (then errors show in ``logger.status``).
+        """
+        if isinstance(ms, bool) or not isinstance(ms, int) or not 1 <= ms <= 65535:
+            raise ValueError(f"set_period takes whole milliseconds from 1 to 65535, not {ms!r}")
+        value = self._device_request("set_period", timeout, ms=ms)
+        return None if value is None else int(value)
+
+    def _device_request(self, action: str, timeout: float, **params):
+        """Ask the browser to do something with the device and, where it can answer in time, wait."""
         with self._lock:
-            comm = self._readings_comms[-1] if self._readings_comms else None
-            self._send_id += 1
-            ident = self._send_id
-            waiter = [threading.Event(), None]
-            # Only wait for the answer when it can arrive while this cell runs (a comm subshell).
+            attached = bool(self._readings_comms)
+            self._request_id += 1
+            ident = self._request_id
+            waiter = [threading.Event(), None, None]
+            # Only wait when the answer can arrive while this cell runs (a comm subshell).
             wait = self._comm_concurrent and threading.current_thread() is threading.main_thread()
             if wait:
-                self._send_waiters[ident] = waiter
-        if comm is None:
+                self._request_waiters[ident] = waiter
+        if not attached:
             raise RuntimeError("No browser page is showing this logger: display it (run the cell with `logger`) "
-                               "in an open notebook, connect the device, then send again.")
-        # Sent on the widget's own comm: a message the kernel sends on the readings comm
-        # from a cell makes ipykernel route the browser's next messages there to the
-        # cell's thread, and the answer could then not arrive while this cell waits.
-        DOMWidget.send(self, protocol.send_line(ident, line))  # ipywidgets' custom message; send() is ours
+                               "in an open notebook, connect the device, then try again.")
+        # On the widget's own comm: a message the kernel sends on the readings comm from a
+        # cell makes ipykernel route the browser's next messages there to the cell's
+        # thread, and the answer could then not arrive while this cell waits.
+        DOMWidget.send(self, protocol.device_request(ident, action, **params))  # send() is ours
         if not wait:
-            return
+            return None
         try:
             if not waiter[0].wait(timeout):
-                raise TimeoutError(f"The browser did not confirm sending {line!r} within {timeout:g} s: "
+                raise TimeoutError(f"The browser did not answer within {timeout:g} s: "
                                    "is the notebook page open and the device connected?")
         finally:
             with self._lock:
-                self._send_waiters.pop(ident, None)
+                self._request_waiters.pop(ident, None)
         if waiter[1]:
             raise RuntimeError(waiter[1])
+        return waiter[2]
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every queued row is in the sheet; False if ``timeout`` seconds passed first."""
@@ -362,8 +387,8 @@ class Logger(DOMWidget):
                         self._streams.setdefault(stream, _SeqTracker()).add(seq)
                 comm.send(protocol.refused(seq, str(error)))
                 return
-            if isinstance(message, protocol.SendResult):
-                self._on_send_result(message)
+            if isinstance(message, protocol.DeviceResult):
+                self._on_device_result(message)
                 return
             batch = message
             received = time.time()
@@ -386,14 +411,14 @@ class Logger(DOMWidget):
             log.exception("sensorlab could not handle readings")
             self._record_error(f"Readings could not be stored: {error!r}")
 
-    def _on_send_result(self, result: protocol.SendResult) -> None:
+    def _on_device_result(self, result: protocol.DeviceResult) -> None:
         with self._lock:
-            waiter = self._send_waiters.get(result.id)
+            waiter = self._request_waiters.get(result.id)
         if waiter is not None:
-            waiter[1] = result.error
+            waiter[1], waiter[2] = result.error, result.value
             waiter[0].set()
         elif result.error:  # nobody waits: say it in the status
-            self._record_error(f"A line could not be sent to the device: {result.error}")
+            self._record_error(f"The device could not do what was asked: {result.error}")
 
     def _queue_row(self, now: datetime) -> dict | None:
         if self._latest_time is None or self._outbox is None:

@@ -6,7 +6,8 @@ examples in ``test/fixtures/protocol``.
 Readings comm (target ``sensorlab.readings``, opened by the browser)
     open data        {"protocol": 1, "logger": name, "stream": id}
     browser → kernel {"type": "batch", "seq": n, "readings": [{"time": ms, "source": id, "values": {name: number}}]}
-                     {"type": "send_result", "id": n, "error": text or null}  how logger.send(line) went
+                     {"type": "device_result", "id": n, "error": text or null, "value": number or null}
+                                                     how a device_request went (value: e.g. the period chosen)
     kernel → browser {"type": "hello", "logger": name}                    the comm is accepted:
                                                                           send every unacked batch
                      {"type": "ack", "seq": n}                            batch n is stored
@@ -15,8 +16,10 @@ Readings comm (target ``sensorlab.readings``, opened by the browser)
 
 Logger widget comm (custom messages beside the synced state)
     browser → kernel {"type": "post_now"}
-    kernel → browser {"type": "send_line", "id": n, "line": text}   write this line to the device;
-                                                                   the answer is a send_result on the readings comm
+    kernel → browser {"type": "device_request", "id": n, "action": "send_line", "line": text}
+                     {"type": "device_request", "id": n, "action": "set_period", "ms": n}
+                     ask the device something (logger.send, logger.set_period); the answer is a
+                     device_result on the readings comm, which is served while the asking cell waits
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "PROTOCOL_VERSION", "READINGS_TARGET", "MAX_BATCH_READINGS", "MAX_NAME_LENGTH",
-    "ProtocolError", "Reading", "Batch", "SendResult", "parse_open", "parse_message", "parse_batch",
-    "hello", "ack", "refused", "send_line",
+    "ProtocolError", "Reading", "Batch", "DeviceResult", "parse_open", "parse_message", "parse_batch",
+    "hello", "ack", "refused", "device_request",
 ]
 
 PROTOCOL_VERSION = 1
@@ -117,30 +120,33 @@ def parse_batch(data) -> Batch:
 
 
 @dataclass(frozen=True)
-class SendResult:
+class DeviceResult:
     id: int
     error: str | None
+    value: float | None
 
 
-def parse_send_result(data: dict) -> SendResult:
+def parse_device_result(data: dict) -> DeviceResult:
     ident = valid_seq(data.get("id"))
     if ident is None:
         raise ProtocolError(f"id must be a whole number of at least 0, not {data.get('id')!r:.40}")
-    error = data.get("error")
+    error, value = data.get("error"), data.get("value")
     if error is not None and not isinstance(error, str):
         raise ProtocolError("error must be text or null")
-    return SendResult(ident, error)
+    if value is not None and not _is_number(value):
+        raise ProtocolError("value must be a number or null")
+    return DeviceResult(ident, error, value)
 
 
-def parse_message(data) -> Batch | SendResult:
+def parse_message(data) -> Batch | DeviceResult:
     """A browser message on the readings comm, or ProtocolError saying why it is refused."""
-    if isinstance(data, dict) and data.get("type") == "send_result":
-        return parse_send_result(data)
+    if isinstance(data, dict) and data.get("type") == "device_result":
+        return parse_device_result(data)
     return parse_batch(data)
 
 
-def send_line(ident: int, line: str) -> dict:
-    return {"type": "send_line", "id": ident, "line": line}
+def device_request(ident: int, action: str, **params) -> dict:
+    return {"type": "device_request", "id": ident, "action": action, **params}
 
 
 def hello(logger: str) -> dict:

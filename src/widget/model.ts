@@ -5,7 +5,8 @@ import type { LineFormat } from '../sources/lines';
 import { SerialSource } from '../sources/serial';
 import type { ISource } from '../sources/types';
 import { IDeviceHub, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
-import { parseSendLine, WidgetMessage } from '../protocol';
+import { parseDeviceRequest, WidgetMessage } from '../protocol';
+import { BluetoothSource } from '../sources/bluetooth';
 
 /** The widget managers of JupyterLab and Notebook 7 both expose their kernel. */
 interface IKernelOwner {
@@ -50,7 +51,9 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         format: 'auto',
         channels: [],
         usb_vendor_id: null,
-        usb_product_id: null
+        usb_product_id: null,
+        name_prefix: '',
+        poll_every: null
       };
     }
 
@@ -82,13 +85,15 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this.link.sourceId = this.source.id;
       this._configureSource();
       this.on('msg:custom', (content: unknown) => {
-        const request = parseSendLine(content);
+        const request = parseDeviceRequest(content);
         if (request && this.link) {
-          void hub.sendLine(this.link, request.id, request.line);
+          void hub.deviceRequest(this.link, request);
         }
       });
-      this.on('change:baud change:format change:channels change:usb_vendor_id change:usb_product_id', () =>
-        this._configureSource()
+      this.on(
+        'change:baud change:format change:channels change:usb_vendor_id change:usb_product_id ' +
+          'change:name_prefix change:poll_every',
+        () => this._configureSource()
       );
       this.source.stateChanged.connect(this._shareDevice, this);
       this.source.healthChanged.connect(this._shareDevice, this);
@@ -146,6 +151,12 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
           format: this.get('format') as LineFormat,
           channels: this.get('channels'),
           filters: vendor !== null || product !== null ? [filter] : []
+        };
+      } else if (this.source instanceof BluetoothSource) {
+        const poll = this.get('poll_every') as number | null;
+        this.source.options = {
+          namePrefix: this.get('name_prefix'),
+          pollMs: poll === null ? null : Math.round(poll * 1000)
         };
       }
     }

@@ -241,11 +241,11 @@ def test_send_waits_for_the_browser_and_raises_its_error(logger, monkeypatch):
     def answer(error):
         while not sent:
             threading.Event().wait(0.01)
-        comm.deliver({"type": "send_result", "id": sent[-1]["id"], "error": error})
+        comm.deliver({"type": "device_result", "id": sent[-1]["id"], "error": error, "value": None})
 
     threading.Thread(target=answer, args=(None,)).start()
     logger.send("target 21.5")
-    assert sent[-1] == {"type": "send_line", "id": sent[-1]["id"], "line": "target 21.5"}
+    assert sent[-1] == {"type": "device_request", "id": sent[-1]["id"], "action": "send_line", "line": "target 21.5"}
 
     sent.clear()
     threading.Thread(target=answer, args=("The USB device is not connected: press Connect and choose it first.",)).start()
@@ -257,7 +257,7 @@ def test_send_times_out_with_a_clear_message(logger, monkeypatch):
     sent_lines(logger, monkeypatch)
     comm = open_comm("unit")
     comm.deliver(batch(0))
-    with pytest.raises(TimeoutError, match="did not confirm sending 'target 1'"):
+    with pytest.raises(TimeoutError, match="The browser did not answer within 0.2 s"):
         logger.send("target 1", timeout=0.2)
 
 
@@ -266,8 +266,9 @@ def test_without_subshells_send_does_not_wait_and_errors_reach_the_status(logger
     comm = open_comm("unit")
     comm.deliver(batch(0), subshell=False)
     logger.send("target 1")  # returns at once: the answer could only come after this cell
-    comm.deliver({"type": "send_result", "id": sent[-1]["id"], "error": "The USB device is not connected."}, subshell=False)
-    assert "could not be sent to the device" in logger.status["last_error"]
+    comm.deliver({"type": "device_result", "id": sent[-1]["id"], "error": "The USB device is not connected.",
+                  "value": None}, subshell=False)
+    assert "The device could not do what was asked: The USB device" in logger.status["last_error"]
 
 
 def test_device_problems_from_the_browser_show_in_the_status(logger):
@@ -279,3 +280,30 @@ def test_device_problems_from_the_browser_show_in_the_status(logger):
     assert (status["bad_lines"], status["bad_values"]) == (1, 1)
     assert status["last_bad_line"] == {"reason": "not UTF-8 text", "text": "t:?"}
     assert status["device_problem"] == "The device was unplugged"
+
+
+def test_set_period_returns_the_period_the_device_chose(logger, monkeypatch):
+    sent = sent_lines(logger, monkeypatch)
+    comm = open_comm("unit")
+    comm.deliver(batch(0))
+
+    def answer():
+        while not sent:
+            threading.Event().wait(0.01)
+        comm.deliver({"type": "device_result", "id": sent[-1]["id"], "error": None, "value": 992})
+
+    threading.Thread(target=answer).start()
+    assert logger.set_period(1000) == 992
+    assert sent[-1]["action"] == "set_period" and sent[-1]["ms"] == 1000
+    with pytest.raises(ValueError, match="whole milliseconds from 1 to 65535"):
+        logger.set_period(0)
+
+
+def test_bluetooth_settings():
+    logger = sensorlab.Logger(source="bluetooth", name_prefix="BBC", poll_every="2s", name="ble")
+    try:
+        assert (logger.name_prefix, logger.poll_every) == ("BBC", 2.0)
+    finally:
+        logger.close()
+    with pytest.raises(ValueError, match="poll_every must be"):
+        sensorlab.Logger(source="bluetooth", poll_every="often")

@@ -63,14 +63,16 @@ def test_refusal_reason_of_the_shared_example_is_what_the_kernel_says():
     assert str(error.value) == fixture("refused.json")["reason"]
 
 
-def test_send_line_and_results_match_the_shared_examples():
-    assert protocol.send_line(1, "target 21.5") == fixture("send_line.json")
-    assert protocol.parse_message(fixture("send_result.json")) == protocol.SendResult(1, None)
-    error = fixture("send_result-error.json")
-    assert protocol.parse_message(error) == protocol.SendResult(2, error["error"])
+def test_device_requests_and_results_match_the_shared_examples():
+    assert protocol.device_request(1, "send_line", line="target 21.5") == fixture("device_request-send_line.json")
+    assert protocol.device_request(3, "set_period", ms=1000) == fixture("device_request-set_period.json")
+    assert protocol.parse_message(fixture("device_result.json")) == protocol.DeviceResult(1, None, None)
+    error = fixture("device_result-error.json")
+    assert protocol.parse_message(error) == protocol.DeviceResult(2, error["error"], None)
+    assert protocol.parse_message(fixture("device_result-period.json")) == protocol.DeviceResult(3, None, 992)
 
 
-@pytest.mark.parametrize("case", fixture("invalid-send-results.json"), ids=lambda c: c["why"])
-def test_invalid_send_results_are_refused(case):
+@pytest.mark.parametrize("case", fixture("invalid-device-results.json"), ids=lambda c: c["why"])
+def test_invalid_device_results_are_refused(case):
     with pytest.raises(protocol.ProtocolError):
         protocol.parse_message(case["message"])

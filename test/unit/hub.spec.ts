@@ -1,4 +1,5 @@
 import { DeviceHub } from '../../src/hub';
+import { BluetoothSource } from '../../src/sources/bluetooth';
 import { SerialSource } from '../../src/sources/serial';
 import { SimulatedSource } from '../../src/sources/simulated';
 import type { IReading } from '../../src/sources/types';
@@ -55,9 +56,10 @@ describe('DeviceHub', () => {
       expect(hub.sourceFor('serial')).toBe(serial);
     });
 
-    test('says clearly that bluetooth devices are not supported yet', () => {
-      expect(() => hub.sourceFor('bluetooth')).toThrow('bluetooth devices are not supported yet.');
-      expect(hub.sources).toEqual([]);
+    test('creates the tab\'s Bluetooth source once', () => {
+      const ble = hub.sourceFor('bluetooth');
+      expect(ble).toBeInstanceOf(BluetoothSource);
+      expect(hub.sourceFor('bluetooth')).toBe(ble);
     });
   });
 

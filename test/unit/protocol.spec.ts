@@ -2,13 +2,13 @@ import {
   batchMessage,
   IBatchMessage,
   IOpenData,
-  ISendLineMessage,
-  ISendResultMessage,
+  DeviceRequest,
+  deviceResultMessage,
+  IDeviceResultMessage,
   openData,
+  parseDeviceRequest,
   parseKernelMessage,
-  parseSendLine,
   PROTOCOL_VERSION,
-  sendResultMessage,
   WidgetMessage
 } from '../../src/protocol';
 import { IInvalidExample, protocolFixture } from './fixtures';
@@ -75,53 +75,43 @@ describe('protocol (browser side) against test/fixtures/protocol', () => {
   ])('parseKernelMessage rejects %s', (_why, message) => {
     expect(parseKernelMessage(message)).toBeNull();
   });
-  test('sendResultMessage builds send_result.json (the line was sent)', () => {
-    const expected = protocolFixture<ISendResultMessage>('send_result.json');
-    const message = sendResultMessage(1, null);
-    expect(message).toStrictEqual(expected);
-    expect(JSON.parse(JSON.stringify(message))).toStrictEqual(expected);
+  test.each([
+    ['device_result.json', [1, null, null]],
+    ['device_result-error.json', null],
+    ['device_result-period.json', [3, null, 992]]
+  ] as const)('deviceResultMessage builds %s', (name, args) => {
+    const expected = protocolFixture<IDeviceResultMessage>(name);
+    const [id, error, value] = args ?? [expected.id, expected.error, expected.value];
+    expect(deviceResultMessage(id, error, value)).toStrictEqual(expected);
   });
 
-  test('sendResultMessage builds send_result-error.json (the line was not sent)', () => {
-    const expected = protocolFixture<ISendResultMessage>('send_result-error.json');
-    expect(typeof expected.error).toBe('string');
-    expect(expected.error).not.toBe('');
-    const message = sendResultMessage(2, expected.error);
-    expect(message).toStrictEqual(expected);
-    expect(JSON.parse(JSON.stringify(message))).toStrictEqual(expected);
-  });
-
-  test('parseSendLine reads send_line.json', () => {
-    const data = protocolFixture<ISendLineMessage>('send_line.json');
-    expect(parseSendLine(data)).toStrictEqual(data);
-  });
-
-  test('parseSendLine keeps only the fields of the protocol', () => {
-    const data = { ...protocolFixture<object>('send_line.json'), extra: 'ignored' };
-    expect(parseSendLine(data)).toStrictEqual(protocolFixture('send_line.json'));
-  });
-
-  const invalidSendLines = protocolFixture<IInvalidExample[]>(
-    'invalid-send-lines.json'
+  test.each(['device_request-send_line.json', 'device_request-set_period.json'])(
+    'parseDeviceRequest reads %s',
+    name => {
+      const data = protocolFixture<DeviceRequest>(name);
+      expect(parseDeviceRequest(data)).toStrictEqual(data);
+      expect(parseDeviceRequest({ ...data, extra: 'ignored' })).toStrictEqual(data);
+    }
   );
 
-  test('invalid-send-lines.json is not empty', () => {
-    expect(invalidSendLines.length).toBeGreaterThan(0);
+  const invalidRequests = protocolFixture<IInvalidExample[]>('invalid-device-requests.json');
+
+  test('invalid-device-requests.json is not empty', () => {
+    expect(invalidRequests.length).toBeGreaterThan(0);
   });
 
-  test.each(invalidSendLines.map(({ why, message }) => [why, message] as const))(
-    'parseSendLine rejects: %s',
+  test.each(invalidRequests.map(({ why, message }) => [why, message] as const))(
+    'parseDeviceRequest rejects: %s',
     (_why, message) => {
-      expect(parseSendLine(message)).toBeNull();
+      expect(parseDeviceRequest(message)).toBeNull();
     }
   );
 
   test.each([
     ['null', null],
-    ['undefined', undefined],
-    ['a string', 'send_line'],
-    ['a kernel message', protocolFixture('ack.json')]
-  ])('parseSendLine rejects %s', (_why, message) => {
-    expect(parseSendLine(message)).toBeNull();
+    ['a string', 'device_request'],
+    ['a kernel message', { type: 'ack', seq: 1 }]
+  ])('parseDeviceRequest rejects %s', (_why, message) => {
+    expect(parseDeviceRequest(message)).toBeNull();
   });
 });

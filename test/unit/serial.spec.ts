@@ -790,7 +790,7 @@ describe('SerialSource', () => {
 
     test('before connecting, rejects with the message the kernel is sent', async () => {
       const { source } = make();
-      const expected = protocolFixture<{ error: string }>('send_result-error.json').error;
+      const expected = protocolFixture<{ error: string }>('device_result-error.json').error;
       await expect(source.send('target 21.5')).rejects.toThrow(expected);
       expect(expected).toMatch(/^The USB device is not connected/);
     });

@@ -1,0 +1,310 @@
+import { SourceBase } from './base';
+import {
+  CHARACTERISTICS,
+  decodePeriod,
+  encodePeriod,
+  ENVIRONMENTAL_SENSING,
+  ICharacteristicKind,
+  MICROBIT_TEMPERATURE_PERIOD,
+  MICROBIT_TEMPERATURE_SERVICE
+} from './gatt';
+
+export interface IBluetoothOptions {
+  /** Offer only sensors whose name starts with this (e.g. "BBC micro:bit"). */
+  namePrefix: string;
+  /** Read every this many milliseconds instead of asking for notifications; null: notifications where offered. */
+  pollMs: number | null;
+}
+
+export const DEFAULT_BLUETOOTH_OPTIONS: IBluetoothOptions = { namePrefix: '', pollMs: null };
+
+/** Characteristics without notifications are read this often unless pollMs says otherwise. */
+const DEFAULT_POLL_MS = 1000;
+const RECONNECT_FIRST_MS = 1000;
+const RECONNECT_MAX_MS = 30000;
+const SERVICES = [ENVIRONMENTAL_SENSING, MICROBIT_TEMPERATURE_SERVICE];
+
+/** Why Web Bluetooth cannot be used on this page, in words with the fix, or ''. */
+export function webBluetoothProblem(): string {
+  if (typeof window !== 'undefined' && !window.isSecureContext) {
+    return (
+      'Bluetooth works only on a secure page. Open Jupyter at ' +
+      `http://localhost:${location.port || '8888'} on this computer, or over https, instead of ${location.host}.`
+    );
+  }
+  if (typeof navigator === 'undefined' || !('bluetooth' in navigator)) {
+    const agent = typeof navigator === 'undefined' ? '' : (navigator as Navigator).userAgent;
+    if (/Linux/.test(agent) && !/CrOS|Android/.test(agent) && /Chrom/.test(agent)) {
+      return (
+        'On Linux, Chrome keeps Bluetooth switched off for web pages. Start it with ' +
+        '--enable-features=WebBluetooth (or turn on chrome://flags/#enable-experimental-web-platform-features), ' +
+        'then reload this page.'
+      );
+    }
+    return 'This browser cannot use Bluetooth sensors. Use Chrome or Edge on a computer or Chromebook.';
+  }
+  return '';
+}
+
+interface IPolled {
+  characteristic: BluetoothRemoteGATTCharacteristic;
+  kind: ICharacteristicKind;
+}
+
+/**
+ * A Bluetooth Low Energy sensor: the Environmental Sensing service (temperature,
+ * humidity, pressure, light) or a micro:bit's temperature service.
+ *
+ * Values come by notification where the sensor offers it, else by reading at a period.
+ * When the sensor goes out of reach it is called again after 1, 2, 4 … up to 30 s,
+ * until the user disconnects.
+ */
+export class BluetoothSource extends SourceBase {
+  readonly transport = 'bluetooth' as const;
+  readonly units: Record<string, string> = {};
+
+  constructor(id: string, options: Partial<IBluetoothOptions> = {}) {
+    super(id, 'Bluetooth sensor');
+    this.options = { ...DEFAULT_BLUETOOTH_OPTIONS, ...options };
+  }
+
+  options: IBluetoothOptions;
+
+  /** Ask the browser for a sensor and read it. Call straight from a click: the chooser needs it. */
+  async start(): Promise<void> {
+    const problem = webBluetoothProblem();
+    if (problem) {
+      this.setState('stopped', problem);
+      throw new Error(problem);
+    }
+    const prefix = this.options.namePrefix ? { namePrefix: this.options.namePrefix } : {};
+    let device: BluetoothDevice;
+    try {
+      device = await navigator.bluetooth.requestDevice({
+        filters: SERVICES.map(service => ({ services: [service], ...prefix })),
+        optionalServices: SERVICES
+      });
+    } catch (error) {
+      const message = chooserProblem(error as DOMException);
+      this.setState(this._device ? this.state : 'stopped', message);
+      throw new Error(message);
+    }
+    await this._forget();
+    this._device = device;
+    this._wanted = true;
+    device.addEventListener('gattserverdisconnected', this._onDisconnected);
+    this.setLabel(device.name || 'Bluetooth sensor');
+    this.setState('connecting', '');
+    try {
+      await this._connect();
+    } catch (error) {
+      const message = `The sensor could not be read: ${(error as Error).message}`;
+      await this._forget();
+      this.setState('stopped', message);
+      throw new Error(message);
+    }
+  }
+
+  /** Disconnect, and stop calling the sensor until the user connects again. */
+  async stop(): Promise<void> {
+    await this._forget();
+    this.setState('stopped', '');
+  }
+
+  async send(): Promise<void> {
+    throw new Error('Bluetooth sensors take no text lines. For a micro:bit, use logger.set_period(ms).');
+  }
+
+  /** Ask a micro:bit to measure every `ms` milliseconds; returns the period it chose. */
+  async setPeriod(ms: number): Promise<number> {
+    const characteristic = this._period;
+    if (!characteristic || this.state !== 'connected') {
+      throw new Error(
+        this.state !== 'connected'
+          ? 'The Bluetooth sensor is not connected: press Connect and choose it first.'
+          : 'This sensor has no period to set: only the micro:bit temperature service has one.'
+      );
+    }
+    await characteristic.writeValueWithResponse(encodePeriod(ms));
+    const chosen = decodePeriod(await characteristic.readValue());
+    if (chosen === null) {
+      throw new Error('The micro:bit did not say which period it chose.');
+    }
+    return chosen;
+  }
+
+  dispose(): void {
+    void this._forget();
+    super.dispose();
+  }
+
+  private async _connect(): Promise<void> {
+    const device = this._device;
+    if (!device?.gatt) {
+      throw new Error('the browser gave no way to talk to it');
+    }
+    const server = await device.gatt.connect();
+    this._polled = [];
+    this._period = null;
+    let found = 0;
+    for (const uuid of SERVICES) {
+      let service: BluetoothRemoteGATTService;
+      try {
+        service = await server.getPrimaryService(uuid);
+      } catch {
+        continue; // this sensor does not offer that service
+      }
+      for (const kind of CHARACTERISTICS) {
+        let characteristic: BluetoothRemoteGATTCharacteristic;
+        try {
+          characteristic = await service.getCharacteristic(kind.uuid);
+        } catch {
+          continue;
+        }
+        found++;
+        this.units[kind.channel] = kind.unit;
+        await this._follow(characteristic, kind);
+      }
+      if (uuid === MICROBIT_TEMPERATURE_SERVICE) {
+        this._period = await service.getCharacteristic(MICROBIT_TEMPERATURE_PERIOD).catch(() => null);
+      }
+    }
+    if (found === 0) {
+      throw new Error('it offers no temperature, humidity, pressure or light values that sensorlab knows.');
+    }
+    if (this._polled.length > 0) {
+      this._poller = setInterval(() => void this._poll(), this.options.pollMs ?? DEFAULT_POLL_MS);
+      void this._poll();
+    }
+    this._retryMs = RECONNECT_FIRST_MS;
+    this.setState('connected', '');
+  }
+
+  /** Notifications where the sensor offers them (and polling was not asked for), else polling. */
+  private async _follow(characteristic: BluetoothRemoteGATTCharacteristic, kind: ICharacteristicKind): Promise<void> {
+    if (this.options.pollMs === null && characteristic.properties.notify) {
+      try {
+        characteristic.addEventListener('characteristicvaluechanged', () => {
+          if (characteristic.value) {
+            this._emit([[kind, characteristic.value]]);
+          }
+        });
+        await characteristic.startNotifications();
+        return;
+      } catch {
+        // Some sensors say they notify and then refuse: read them instead.
+      }
+    }
+    if (characteristic.properties.read) {
+      this._polled.push({ characteristic, kind });
+    }
+  }
+
+  private async _poll(): Promise<void> {
+    if (this._polling || this.state !== 'connected') {
+      return;
+    }
+    this._polling = true;
+    try {
+      const read: [ICharacteristicKind, DataView][] = [];
+      for (const { characteristic, kind } of this._polled) {
+        read.push([kind, await characteristic.readValue()]);
+      }
+      this._emit(read);
+    } catch {
+      // A failed read during a disconnection: gattserverdisconnected handles it.
+    } finally {
+      this._polling = false;
+    }
+  }
+
+  /** One reading from the values read together; a value the sensor does not know gives nothing. */
+  private _emit(read: [ICharacteristicKind, DataView][]): void {
+    const values: Record<string, number> = {};
+    for (const [kind, data] of read) {
+      const value = kind.decode(data);
+      if (value !== null) {
+        values[kind.channel] = value;
+      }
+    }
+    this.countLine([], false);
+    if (Object.keys(values).length > 0) {
+      this.emitReading(values);
+    }
+  }
+
+  private _onDisconnected = (): void => {
+    this._stopPolling();
+    if (!this._wanted) {
+      return;
+    }
+    this.setState('waiting', 'The sensor is out of reach or switched off: it is called again by itself.');
+    this._scheduleReconnect();
+  };
+
+  private _scheduleReconnect(): void {
+    if (this._retry !== null || !this._wanted) {
+      return;
+    }
+    const delay = this._retryMs;
+    this._retryMs = Math.min(this._retryMs * 2, RECONNECT_MAX_MS);
+    this._retry = setTimeout(async () => {
+      this._retry = null;
+      if (!this._wanted) {
+        return;
+      }
+      try {
+        await this._connect();
+      } catch {
+        this._scheduleReconnect();
+      }
+    }, delay);
+  }
+
+  private _stopPolling(): void {
+    if (this._poller !== null) {
+      clearInterval(this._poller);
+      this._poller = null;
+    }
+  }
+
+  private async _forget(): Promise<void> {
+    this._wanted = false;
+    this._stopPolling();
+    if (this._retry !== null) {
+      clearTimeout(this._retry);
+      this._retry = null;
+    }
+    const device = this._device;
+    this._device = null;
+    if (device) {
+      device.removeEventListener('gattserverdisconnected', this._onDisconnected);
+      if (device.gatt?.connected) {
+        device.gatt.disconnect();
+      }
+    }
+  }
+
+  private _device: BluetoothDevice | null = null;
+  private _wanted = false;
+  private _polled: IPolled[] = [];
+  private _period: BluetoothRemoteGATTCharacteristic | null = null;
+  private _poller: ReturnType<typeof setInterval> | null = null;
+  private _polling = false;
+  private _retry: ReturnType<typeof setTimeout> | null = null;
+  private _retryMs = RECONNECT_FIRST_MS;
+}
+
+/** What went wrong with the browser's chooser, in words. */
+function chooserProblem(error: DOMException): string {
+  if (error.name === 'NotFoundError' && /adapter/i.test(error.message)) {
+    return 'This computer has no Bluetooth, or it is switched off. Switch it on, then press Connect again.';
+  }
+  if (error.name === 'NotFoundError') {
+    return 'No sensor was chosen. Switch the sensor on, press Connect and pick it in the list.';
+  }
+  if (error.name === 'SecurityError') {
+    return 'The browser needs a click to show its Bluetooth chooser: press Connect again.';
+  }
+  return `The browser would not open its Bluetooth chooser: ${error.message}`;
+}

@@ -148,17 +148,13 @@ export class BluetoothSource extends SourceBase {
     this._period = null;
     let found = 0;
     for (const uuid of SERVICES) {
-      let service: BluetoothRemoteGATTService;
-      try {
-        service = await server.getPrimaryService(uuid);
-      } catch {
-        continue; // this sensor does not offer that service
+      const service = await server.getPrimaryService(uuid).catch(notOffered);
+      if (!service) {
+        continue;
       }
       for (const kind of CHARACTERISTICS) {
-        let characteristic: BluetoothRemoteGATTCharacteristic;
-        try {
-          characteristic = await service.getCharacteristic(kind.uuid);
-        } catch {
+        const characteristic = await service.getCharacteristic(kind.uuid).catch(notOffered);
+        if (!characteristic) {
           continue;
         }
         found++;
@@ -166,7 +162,7 @@ export class BluetoothSource extends SourceBase {
         await this._follow(characteristic, kind);
       }
       if (uuid === MICROBIT_TEMPERATURE_SERVICE) {
-        this._period = await service.getCharacteristic(MICROBIT_TEMPERATURE_PERIOD).catch(() => null);
+        this._period = await service.getCharacteristic(MICROBIT_TEMPERATURE_PERIOD).catch(notOffered);
       }
     }
     if (found === 0) {
@@ -255,7 +251,8 @@ export class BluetoothSource extends SourceBase {
       }
       try {
         await this._connect();
-      } catch {
+      } catch (error) {
+        console.debug('sensorlab: the Bluetooth sensor did not answer yet', error);
         this._scheduleReconnect();
       }
     }, delay);
@@ -293,6 +290,14 @@ export class BluetoothSource extends SourceBase {
   private _polling = false;
   private _retry: ReturnType<typeof setTimeout> | null = null;
   private _retryMs = RECONNECT_FIRST_MS;
+}
+
+/** null when a sensor does not offer a service or characteristic; any other error is a real failure. */
+function notOffered(error: DOMException): null {
+  if (error.name === 'NotFoundError') {
+    return null;
+  }
+  throw error;
 }
 
 /** What went wrong with the browser's chooser, in words. */

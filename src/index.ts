@@ -68,6 +68,10 @@ const monitorPlugin: JupyterFrontEndPlugin<void> = {
       // Runs inside the click or key press that chose the command: the chooser needs it.
       execute: () => hub.sourceFor('serial').start()
     });
+    app.commands.addCommand(CommandIDs.connectBluetooth, {
+      label: 'Connect a Bluetooth sensor',
+      execute: () => hub.sourceFor('bluetooth').start()
+    });
   }
 };
 

@@ -16,6 +16,7 @@ export namespace CommandIDs {
   export const startSimulated = 'sensorlab:start-simulated';
   export const stopSimulated = 'sensorlab:stop-simulated';
   export const connectSerial = 'sensorlab:connect-serial';
+  export const connectBluetooth = 'sensorlab:connect-bluetooth';
   export const openMonitor = 'sensorlab:open-monitor';
 }
 

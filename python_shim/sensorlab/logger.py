@@ -30,6 +30,17 @@ REQUEST_TIMEOUT = 10.0  # seconds logger.send and set_period wait for the browse
 STATUS_EVERY = 0.5  # seconds between two status updates sent to the browser
 
 
+# Columns sensorlab fills itself; a device channel of the same name is renamed "device <name>".
+RESERVED_COLUMNS = ("time", "source", "received")
+
+
+def _channel_values(values: dict) -> dict:
+    """A reading's values with channel names that cannot clash with sensorlab's own columns."""
+    if not any(name in RESERVED_COLUMNS for name in values):
+        return values
+    return {(f"device {name}" if name in RESERVED_COLUMNS else name): value for name, value in values.items()}
+
+
 class _SeqTracker:
     """The sequence numbers seen on one stream, kept small: a low-water mark and the few above it."""
 
@@ -62,14 +73,15 @@ class _ReadingStore:
 
     def add(self, reading: protocol.Reading, received: float) -> None:
         count = len(self.time)
-        for name in reading.values:
+        values = _channel_values(reading.values)
+        for name in values:
             if name not in self.channels:
                 self.channels[name] = array("d", [math.nan]) * count
         self.time.append(reading.time)
         self.received.append(received)
         self.source.append(reading.source)
         for name, column in self.channels.items():
-            column.append(float(reading.values.get(name, math.nan)))
+            column.append(float(values.get(name, math.nan)))
 
     def frame(self, tz) -> pd.DataFrame:
         columns = {
@@ -400,7 +412,7 @@ class Logger(DOMWidget):
                 if self._streams.setdefault(stream, _SeqTracker()).add(batch.seq):
                     for reading in batch.readings:
                         self._store.add(reading, received)
-                        self._latest_values.update(reading.values)
+                        self._latest_values.update(_channel_values(reading.values))
                         self._latest_time = reading.time
                     now = datetime.now().astimezone()
                     if self.sheet and self._latest_time is not None and self.schedule.is_due(self._last_post, now):

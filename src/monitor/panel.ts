@@ -1,5 +1,5 @@
 import { Widget } from '@lumino/widgets';
-import type { ISource } from '../sources/types';
+import type { ISource, Transport } from '../sources/types';
 import type { IDeviceHub } from '../tokens';
 import { element, problemCounts, STATE_WORDS, valueTiles } from '../widget/dom';
 
@@ -20,6 +20,7 @@ export class MonitorPanel extends Widget {
     const heading = element('h2', 'jp-sensorlab-Monitor-heading', 'Sensors');
     const actions = element('div', 'jp-sensorlab-Monitor-actions');
     actions.appendChild(this._action('Connect USB device', 'serial'));
+    actions.appendChild(this._action('Connect Bluetooth sensor', 'bluetooth'));
     actions.appendChild(this._action('Start simulated sensor', 'simulated'));
     this._problem = element('div', 'jp-sensorlab-Logger-problem');
     this._problem.setAttribute('role', 'alert');
@@ -43,7 +44,7 @@ export class MonitorPanel extends Widget {
     super.dispose();
   }
 
-  private _action(label: string, transport: 'serial' | 'simulated'): HTMLButtonElement {
+  private _action(label: string, transport: Transport): HTMLButtonElement {
     const button = element('button', 'jp-mod-styled jp-sensorlab-Monitor-action', label);
     button.dataset.transport = transport;
     button.addEventListener('click', () => {

@@ -90,6 +90,7 @@ export class BluetoothSource extends SourceBase {
       throw new Error(message);
     }
     await this._forget();
+    const session = this._session;
     this._device = device;
     this._wanted = true;
     device.addEventListener('gattserverdisconnected', this._onDisconnected);
@@ -98,6 +99,9 @@ export class BluetoothSource extends SourceBase {
     try {
       await this._connect();
     } catch (error) {
+      if (session !== this._session) {
+        throw error; // stop() or another start() came meanwhile: the state is theirs
+      }
       const message = `The sensor could not be read: ${(error as Error).message}`;
       await this._forget();
       this.setState('stopped', message);
@@ -143,7 +147,9 @@ export class BluetoothSource extends SourceBase {
     if (!device?.gatt) {
       throw new Error('the browser gave no way to talk to it');
     }
+    const session = this._session;
     const server = await device.gatt.connect();
+    this._givenUp(session, device);
     this._polled = [];
     this._period = null;
     let found = 0;
@@ -165,30 +171,35 @@ export class BluetoothSource extends SourceBase {
         this._period = await service.getCharacteristic(MICROBIT_TEMPERATURE_PERIOD).catch(notOffered);
       }
     }
+    this._givenUp(session, device);
     if (found === 0) {
       throw new Error('it offers no temperature, humidity, pressure or light values that sensorlab knows.');
     }
+    this._retryMs = RECONNECT_FIRST_MS;
+    // 'connected' first: _poll() reads only when connected, and the first read is now.
+    this.setState('connected', '');
     if (this._polled.length > 0) {
       this._poller = setInterval(() => void this._poll(), this.options.pollMs ?? DEFAULT_POLL_MS);
       void this._poll();
     }
-    this._retryMs = RECONNECT_FIRST_MS;
-    this.setState('connected', '');
   }
 
   /** Notifications where the sensor offers them (and polling was not asked for), else polling. */
   private async _follow(characteristic: BluetoothRemoteGATTCharacteristic, kind: ICharacteristicKind): Promise<void> {
     if (this.options.pollMs === null && characteristic.properties.notify) {
+      const listener = (): void => {
+        if (characteristic.value) {
+          this._emit([[kind, characteristic.value]]);
+        }
+      };
+      characteristic.addEventListener('characteristicvaluechanged', listener);
       try {
-        characteristic.addEventListener('characteristicvaluechanged', () => {
-          if (characteristic.value) {
-            this._emit([[kind, characteristic.value]]);
-          }
-        });
         await characteristic.startNotifications();
         return;
       } catch {
-        // Some sensors say they notify and then refuse: read them instead.
+        // Some sensors say they notify and then refuse: read them instead. A read fires
+        // characteristicvaluechanged too, so the listener goes, or each poll gives two readings.
+        characteristic.removeEventListener('characteristicvaluechanged', listener);
       }
     }
     if (characteristic.properties.read) {
@@ -258,6 +269,21 @@ export class BluetoothSource extends SourceBase {
     }, delay);
   }
 
+  /**
+   * Throws when the user stopped (or chose another sensor) while a connection was being
+   * made; the sensor is let go unless it is the one in use now. Without it, a connect that
+   * finishes after stop() would bring back 'connected', polling and an open link.
+   */
+  private _givenUp(session: number, device: BluetoothDevice): void {
+    if (session === this._session) {
+      return;
+    }
+    if (device !== this._device && device.gatt?.connected) {
+      device.gatt.disconnect();
+    }
+    throw new Error('the connection was given up.');
+  }
+
   private _stopPolling(): void {
     if (this._poller !== null) {
       clearInterval(this._poller);
@@ -266,6 +292,7 @@ export class BluetoothSource extends SourceBase {
   }
 
   private async _forget(): Promise<void> {
+    this._session++;
     this._wanted = false;
     this._stopPolling();
     if (this._retry !== null) {
@@ -290,6 +317,8 @@ export class BluetoothSource extends SourceBase {
   private _polling = false;
   private _retry: ReturnType<typeof setTimeout> | null = null;
   private _retryMs = RECONNECT_FIRST_MS;
+  /** Counts _forget() calls: a connection begun before the last one is given up. */
+  private _session = 0;
 }
 
 /** null when a sensor does not offer a service or characteristic; any other error is a real failure. */

@@ -1,12 +1,22 @@
 /**
  * A Bluetooth Environmental Sensing sensor emulated by Chromium itself: chosen in the
- * browser's chooser, connected and read by the real Web Bluetooth code; its values reach
- * the kernel and a row reaches the real EtherCalc; a dropped connection is remade.
+ * browser's chooser (from the sidebar), connected and read by the real Web Bluetooth
+ * code; its values reach the kernel and a row reaches the real EtherCalc; a dropped
+ * connection is remade; the widget disconnects it.
  */
 import { expect, test } from '@playwright/test';
 import { EmulatedSensor, HUMIDITY, hundredths, TEMPERATURE } from './bluetooth-emulation';
 import { sheetCsv, sheetName } from './ethercalc';
-import { collectErrors, expectNoSensorlabErrors, kernelJson, loggerView, openNotebook, runAllCells, writeNotebook } from './jupyter';
+import {
+  collectErrors,
+  expectNoSensorlabErrors,
+  kernelJson,
+  loggerView,
+  openNotebook,
+  runAllCells,
+  runCommand,
+  writeNotebook
+} from './jupyter';
 
 const NOTEBOOK = 'bluetooth-sensor.ipynb';
 const SHEET = `${process.env.SENSORLAB_ETHERCALC}/ble-${Date.now()}`;
@@ -26,7 +36,11 @@ logger`
   await runAllCells(page);
   const logger = loggerView(page);
   await expect(logger.view).toContainText('Bluetooth sensor: stopped');
-  await logger.connect.click();
+  // Connect from the sidebar: the notebook's logger reads the same sensor.
+  await runCommand(page, 'sensorlab:open-monitor');
+  const monitor = page.locator('.jp-sensorlab-Monitor');
+  await monitor.getByRole('button', { name: 'Connect Bluetooth sensor' }).click();
+  await expect(monitor.locator('.jp-sensorlab-Monitor-device[data-source="bluetooth"]')).toContainText('Class sensor reading');
   await expect(logger.view).toContainText('Class sensor: reading');
   await expect(logger.value('temperature')).toHaveText('21.5 °C');
   await expect(logger.value('humidity')).toHaveText('40.3 %');

@@ -4,7 +4,8 @@ import { APIRequestContext, expect, Page } from '@playwright/test';
 export type Frontend = 'lab' | 'notebook';
 
 export function notebookUrl(frontend: Frontend, path: string): string {
-  return frontend === 'lab' ? `/lab/tree/${path}` : `/notebooks/${path}`;
+  // ?reset: a fresh workspace, so tabs of an earlier test are not opened again.
+  return frontend === 'lab' ? `/lab/tree/${path}?reset` : `/notebooks/${path}`;
 }
 
 /** Collects the page's console errors and uncaught exceptions. */
@@ -101,7 +102,7 @@ export async function restartKernel(page: Page): Promise<void> {
 
 /** The Logger widget's view in the open notebook. */
 export function loggerView(page: Page) {
-  const view = page.locator('.jp-sensorlab-Logger').first();
+  const view = page.locator('.jp-sensorlab-Logger').filter({ visible: true }).first();
   return {
     view,
     start: view.getByRole('button', { name: /^Start / }),

@@ -307,3 +307,19 @@ def test_bluetooth_settings():
         logger.close()
     with pytest.raises(ValueError, match="poll_every must be"):
         sensorlab.Logger(source="bluetooth", poll_every="often")
+
+
+def test_a_device_channel_called_time_is_kept_beside_the_timestamp(sheet_url):
+    logger = sensorlab.Logger(sheet=sheet_url, name="clock")
+    try:
+        comm = open_comm("clock")
+        comm.deliver({"type": "batch", "seq": 0, "readings": [
+            {"time": 1795255200000, "values": {"time": 6, "millis": 1234, "source": 2, "temp": 21}, "source": "serial"}]})
+        data = logger.data
+        assert list(data.columns) == ["time", "source", "device time", "millis", "device source", "temp", "received"]
+        assert data["time"].iloc[0].timestamp() == 1795255200 and data["device time"].iloc[0] == 6
+        assert logger.flush(timeout=20)
+        row = sensorlab.Sheet(sheet_url).rows()[0]
+        assert row["device time"] == 6.0 and row["time"].startswith("20")
+    finally:
+        logger.close()

@@ -9,6 +9,17 @@ import {
   Transport
 } from './types';
 
+/** Why `what` cannot be used because the page is not secure, with the fix, or ''. */
+export function insecurePageProblem(what: string): string {
+  if (typeof window === 'undefined' || window.isSecureContext) {
+    return '';
+  }
+  return (
+    `${what} work only on a secure page. Open Jupyter at ` +
+    `http://localhost:${location.port || '8888'} on this computer, or over https, instead of ${location.host}.`
+  );
+}
+
 /** Problems are reported to views at most this often, so a chattering device cannot flood the page. */
 const HEALTH_EVERY_MS = 250;
 

@@ -1,4 +1,4 @@
-import { SourceBase } from './base';
+import { insecurePageProblem, SourceBase } from './base';
 import {
   CHARACTERISTICS,
   decodePeriod,
@@ -26,11 +26,9 @@ const SERVICES = [ENVIRONMENTAL_SENSING, MICROBIT_TEMPERATURE_SERVICE];
 
 /** Why Web Bluetooth cannot be used on this page, in words with the fix, or ''. */
 export function webBluetoothProblem(): string {
-  if (typeof window !== 'undefined' && !window.isSecureContext) {
-    return (
-      'Bluetooth works only on a secure page. Open Jupyter at ' +
-      `http://localhost:${location.port || '8888'} on this computer, or over https, instead of ${location.host}.`
-    );
+  const insecure = insecurePageProblem('Bluetooth sensors');
+  if (insecure) {
+    return insecure;
   }
   if (typeof navigator === 'undefined' || !('bluetooth' in navigator)) {
     const agent = typeof navigator === 'undefined' ? '' : (navigator as Navigator).userAgent;

@@ -1,4 +1,4 @@
-import { SourceBase } from './base';
+import { insecurePageProblem, SourceBase } from './base';
 import { LineFormat, LineFramer, LineParser } from './lines';
 
 export interface ISerialOptions {
@@ -34,11 +34,9 @@ const BOARDS: Record<number, string> = {
 
 /** Why Web Serial cannot be used on this page, in words with the fix, or ''. */
 export function webSerialProblem(): string {
-  if (typeof window !== 'undefined' && !window.isSecureContext) {
-    return (
-      'USB devices work only on a secure page. Open Jupyter at ' +
-      `http://localhost:${location.port || '8888'} on this computer, or over https, instead of ${location.host}.`
-    );
+  const insecure = insecurePageProblem('USB devices');
+  if (insecure) {
+    return insecure;
   }
   if (typeof navigator === 'undefined' || !('serial' in navigator)) {
     return 'This browser cannot use USB devices. Use Chrome or Edge on a computer (Firefox and Safari cannot).';

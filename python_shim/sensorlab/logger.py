@@ -8,6 +8,7 @@ import threading
 import time
 from array import array
 from datetime import datetime
+from pathlib import Path
 
 import comm as jupyter_comm
 import pandas as pd
@@ -16,9 +17,10 @@ from traitlets import Dict, Float, Int, List, Unicode, validate
 
 from . import protocol
 from ._version import MODULE_VERSION
-from .ethercalc import Sheet
+from .ethercalc import Sheet, format_time
 from .outbox import Outbox
 from .schedule import DaylightSchedule, parse_interval
+from .store import Store, default_data_dir
 
 __all__ = ["Logger"]
 
@@ -39,24 +41,6 @@ def _channel_values(values: dict) -> dict:
     if not any(name in RESERVED_COLUMNS for name in values):
         return values
     return {(f"device {name}" if name in RESERVED_COLUMNS else name): value for name, value in values.items()}
-
-
-class _SeqTracker:
-    """The sequence numbers seen on one stream, kept small: a low-water mark and the few above it."""
-
-    def __init__(self):
-        self.low = 0
-        self.above: set[int] = set()
-
-    def add(self, seq: int) -> bool:
-        """True if ``seq`` is new."""
-        if seq < self.low or seq in self.above:
-            return False
-        self.above.add(seq)
-        while self.low in self.above:
-            self.above.remove(self.low)
-            self.low += 1
-        return True
 
 
 class _ReadingStore:
@@ -154,6 +138,9 @@ class Logger(DOMWidget):
         Offer only Bluetooth sensors whose name starts with this.
     poll_every : seconds or text like "2s", optional
         Read a Bluetooth sensor at this period instead of waiting for its notifications.
+    data_dir : str or Path, optional
+        Where the logger keeps its readings and the rows still to post, so that a
+        restarted kernel finds them again; ``.sensorlab`` beside the notebook by default.
     """
 
     _model_name = Unicode("LoggerModel").tag(sync=True)
@@ -178,11 +165,11 @@ class Logger(DOMWidget):
     poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(sync=True)
 
     def __init__(self, sheet=None, schedule=None, source="simulated", name=None, forward_every=5, poll_every=None,
-                 **kwargs):
+                 data_dir=None, **kwargs):
         # Set first: close() runs from __del__ even when a check below fails.
         self._lock = threading.RLock()
         self._store = _ReadingStore()
-        self._streams: dict[str, _SeqTracker] = {}
+        self._db: Store | None = None
         self._readings_comms: list = []
         self._latest_values: dict[str, float] = {}
         self._latest_time: float | None = None
@@ -213,7 +200,13 @@ class Logger(DOMWidget):
             name=name, source=source, forward_every=forward_seconds,
             sheet_url=sheet.url if sheet else "", **kwargs,
         )
-        self._outbox = Outbox(sheet, on_change=self._status_changed) if sheet else None
+        # What an earlier kernel left: its readings, its last post, the rows it did not post.
+        self._db = Store(Path(data_dir) if data_dir is not None else default_data_dir(), name)
+        for reading, received in self._db.readings():
+            self._remember(reading, received)
+        last_post = self._db.get("last_post")
+        self._last_post = datetime.fromisoformat(last_post) if last_post else None
+        self._outbox = Outbox(sheet, self._db, on_change=self._status_changed) if sheet else None
         self.on_msg(self._on_widget_msg)
         with _loggers_lock:
             previous = _loggers.get(name)
@@ -374,7 +367,6 @@ class Logger(DOMWidget):
             if self._closed:
                 comm.close({"reason": f'The logger "{self.name}" was closed or replaced.'})
                 return
-            self._streams.setdefault(stream, _SeqTracker())
             self._readings_comms.append(comm)
         comm.on_close(lambda _: self._forget_comm(comm))
         comm.on_msg(lambda msg: self._on_readings_msg(comm, stream, msg))
@@ -394,9 +386,8 @@ class Logger(DOMWidget):
             except protocol.ProtocolError as error:
                 self._record_error(f"A message from the browser was refused: {error}")
                 seq = protocol.valid_seq(data.get("seq") if isinstance(data, dict) else None)
-                if seq is not None:
-                    with self._lock:  # the browser drops a refused batch: it never comes again
-                        self._streams.setdefault(stream, _SeqTracker()).add(seq)
+                if seq is not None:  # the browser drops a refused batch: it never comes again
+                    self._db.mark_seen(stream, seq)
                 comm.send(protocol.refused(seq, str(error)))
                 return
             if isinstance(message, protocol.DeviceResult):
@@ -409,11 +400,9 @@ class Logger(DOMWidget):
                 self._comm_concurrent = bool((msg.get("header") or {}).get("subshell_id"))
                 if self._closed:
                     return
-                if self._streams.setdefault(stream, _SeqTracker()).add(batch.seq):
+                if self._db.add_batch(stream, batch.seq, batch.readings, received):
                     for reading in batch.readings:
-                        self._store.add(reading, received)
-                        self._latest_values.update(_channel_values(reading.values))
-                        self._latest_time = reading.time
+                        self._remember(reading, received)
                     now = datetime.now().astimezone()
                     if self.sheet and self._latest_time is not None and self.schedule.is_due(self._last_post, now):
                         self._queue_row(now)
@@ -432,13 +421,19 @@ class Logger(DOMWidget):
         elif result.error:  # nobody waits: say it in the status
             self._record_error(f"The device could not do what was asked: {result.error}")
 
+    def _remember(self, reading: protocol.Reading, received: float) -> None:
+        self._store.add(reading, received)
+        self._latest_values.update(_channel_values(reading.values))
+        self._latest_time = reading.time
+
     def _queue_row(self, now: datetime) -> dict | None:
         if self._latest_time is None or self._outbox is None:
             return None
-        row = {"time": datetime.fromtimestamp(self._latest_time / 1000, self._tz())}
+        row = {"time": format_time(datetime.fromtimestamp(self._latest_time / 1000, self._tz()))}
         row.update(sorted(self._latest_values.items()))
         self._outbox.put(row)
         self._last_post = now
+        self._db.set("last_post", now.isoformat())
         return row
 
     def _on_widget_msg(self, _, content, buffers) -> None:

@@ -20,11 +20,12 @@ const NOTEBOOK = 'serial-board.ipynb';
 const print = (page: Page, text: string) => page.evaluate(t => (window as any).fakeSerial.print(t), text);
 const count = 'print(len(logger.data))';
 
-test.beforeEach(async ({ page, request }) => {
+test.beforeEach(async ({ page, request }, testInfo) => {
   await page.addInitScript({ path: path.join(__dirname, 'fake-serial.js') });
+  // A logger of its own per test: loggers keep their readings on disk.
   await writeNotebook(request, NOTEBOOK, [
     `import sensorlab
-logger = sensorlab.Logger(source="serial", baud=115200, name="board", forward_every=1)
+logger = sensorlab.Logger(source="serial", baud=115200, name="board-${testInfo.testId}", forward_every=1)
 logger`
   ]);
 });

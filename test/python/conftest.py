@@ -6,6 +6,13 @@ import uuid
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def notebook_folder(tmp_path, monkeypatch):
+    """Each test runs where a notebook would: loggers keep their data in .sensorlab/ there."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def ethercalc() -> str:
     url = os.environ.get("SENSORLAB_ETHERCALC")

@@ -47,8 +47,8 @@ def run(kc, code, timeout=30):
 
 
 @pytest.fixture
-def kernel():
-    km, kc = start_new_kernel(kernel_name="python3")
+def kernel(notebook_folder):
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(notebook_folder))
     yield kc
     kc.stop_channels()
     km.shutdown_kernel(now=True)

@@ -1,0 +1,108 @@
+"""What a logger keeps on disk: every reading, the batches seen, the rows still to post.
+
+One SQLite file per logger in the data folder (``.sensorlab/`` beside the notebook by
+default), so a restarted kernel finds its readings and its pending rows again, and a
+batch the browser sends twice is stored once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from pathlib import Path
+
+from . import protocol
+
+__all__ = ["Store", "default_data_dir"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS readings (time REAL NOT NULL, received REAL NOT NULL, source TEXT NOT NULL, "values" TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS batches (stream TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (stream, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def default_data_dir() -> Path:
+    """``.sensorlab`` in the kernel's folder, which is the notebook's folder."""
+    return Path.cwd() / ".sensorlab"
+
+
+def _file_name(logger: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", logger) + ".sqlite3"
+
+
+class Store:
+    """A logger's SQLite file; safe to use from the comm, worker and main threads."""
+
+    def __init__(self, data_dir: Path, logger: str):
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / _file_name(logger)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- readings ----------------------------------------------------------------
+
+    def add_batch(self, stream: str, seq: int, readings: list[protocol.Reading], received: float) -> bool:
+        """Store a batch's readings once: False if this stream's batch ``seq`` was stored before."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            if self._db.execute("INSERT OR IGNORE INTO batches VALUES (?, ?)", (stream, seq)).rowcount == 0:
+                return False
+            self._db.executemany(
+                'INSERT INTO readings (time, received, source, "values") VALUES (?, ?, ?, ?)',
+                [(r.time, received, r.source, json.dumps(r.values)) for r in readings],
+            )
+            return True
+
+    def mark_seen(self, stream: str, seq: int) -> None:
+        """Remember a batch that was refused, so it counts as handled."""
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO batches VALUES (?, ?)", (stream, seq))
+
+    def readings(self):
+        """Every stored reading, oldest first, as (Reading, received)."""
+        with self._lock:
+            rows = self._db.execute('SELECT time, received, source, "values" FROM readings ORDER BY rowid').fetchall()
+        for time, received, source, values in rows:
+            yield protocol.Reading(time, source, json.loads(values)), received
+
+    # -- rows to post ------------------------------------------------------------
+
+    def put_row(self, row: dict) -> None:
+        with self._lock:
+            self._db.execute("INSERT INTO outbox (row) VALUES (?)", (json.dumps(row),))
+
+    def pending_rows(self, limit: int) -> list[tuple[int, dict]]:
+        with self._lock:
+            found = self._db.execute("SELECT id, row FROM outbox ORDER BY id LIMIT ?", (limit,)).fetchall()
+        return [(ident, json.loads(row)) for ident, row in found]
+
+    def remove_rows(self, ids: list[int]) -> None:
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
+
+    def pending_count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+
+    # -- small facts -------------------------------------------------------------
+
+    def get(self, key: str):
+        with self._lock:
+            found = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(found[0]) if found else None
+
+    def set(self, key: str, value) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value)))

@@ -95,12 +95,13 @@ class Sheet:
         The sheet's address, as shown in the browser (``https://ethercalc.net/room-7b``)
         or its API form (``http://127.0.0.1:8000/_/room-7b``).
     timeout : float
-        Seconds to wait for the server on each request.
+        Seconds to wait for the server on each request (posting runs on a worker
+        thread, so a slow server never holds up a cell).
     confirm_within : float
         Seconds ``append`` waits for the new rows to be readable before it gives up.
     """
 
-    def __init__(self, url: str, timeout: float = 10.0, confirm_within: float = 15.0):
+    def __init__(self, url: str, timeout: float = 30.0, confirm_within: float = 15.0):
         self.server, self.name = self._parse(url)
         self.timeout = timeout
         self.confirm_within = confirm_within

@@ -19,6 +19,8 @@ class Proxy:
         self.gate.set()
         self.delay = 0.0
         self.fail_status: int | None = None
+        # Forward the request, then hang up without answering: the write happened, the client cannot know.
+        self.drop_answers = False
         self.held = 0
         self.requests = 0
         self._lock = threading.Lock()
@@ -54,6 +56,10 @@ class Proxy:
                         status, payload, ctype = response.status, response.read(), response.headers.get("Content-Type")
                 except urllib.error.HTTPError as error:
                     status, payload, ctype = error.code, error.read(), error.headers.get("Content-Type")
+                if proxy.drop_answers:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 self.send_response(status)
                 if ctype:
                     self.send_header("Content-Type", ctype)

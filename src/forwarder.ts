@@ -1,4 +1,5 @@
 import { ISignal, Signal } from '@lumino/signaling';
+import type { IBatchStore } from './batchstore';
 import { batchMessage, BrowserMessage, IBatchMessage, KernelMessage } from './protocol';
 import type { IReading } from './sources/types';
 
@@ -17,7 +18,14 @@ export interface IForwarderOptions {
   forwardEveryMs: number;
   /** A batch is sent early when it holds this many readings. */
   maxBatch?: number;
+  /** This forwarder's stream: the kernel deduplicates batches by stream and sequence number. */
+  stream?: string;
+  /** Keeps unacked readings across a page reload; batches an earlier page left are sent too. */
+  store?: IBatchStore;
 }
+
+/** How often the readings not yet in a batch are written to the store. */
+const HOLD_EVERY_MS = 1000;
 
 /** What the forwarder has done, for the status line. */
 export interface IForwarderStats {
@@ -34,8 +42,9 @@ export interface IForwarderStats {
  * Batches readings, numbers each batch, and keeps it until the kernel acks it.
  *
  * Every unacked batch is sent again, in order, whenever the channel (re)opens, so a
- * busy, restarting or reloaded kernel loses nothing; the kernel drops the duplicates
- * by sequence number.
+ * busy or restarting kernel loses nothing; the kernel drops the duplicates by stream
+ * and sequence number. With a store, unacked readings also outlive the page: the next
+ * page sends them under their first stream, so they are stored once whoever sends them.
  */
 export class Forwarder {
   constructor(
@@ -43,10 +52,18 @@ export class Forwarder {
     options: IForwarderOptions
   ) {
     this._maxBatch = options.maxBatch ?? 5000;
+    this.stream = options.stream ?? '';
+    this._store = options.store ?? null;
     this.forwardEveryMs = options.forwardEveryMs;
     channel.opened.connect(this._onOpened, this);
     channel.messageReceived.connect(this._onMessage, this);
+    if (this._store) {
+      this._holdTimer = setInterval(() => this._holdBuffer(), HOLD_EVERY_MS);
+      void this._adoptLeftovers(this._store);
+    }
   }
+
+  readonly stream: string;
 
   get forwardEveryMs(): number {
     return this._forwardEveryMs;
@@ -84,7 +101,9 @@ export class Forwarder {
     }
     const batch = batchMessage(this._nextSeq++, this._buffer);
     this._buffer = [];
+    this._heldLength = 0;
     this._unacked.set(batch.seq, batch);
+    this._store?.put({ stream: this.stream, seq: batch.seq, readings: batch.readings });
     if (this.channel.isOpen) {
       this.channel.send(batch);
     }
@@ -96,12 +115,19 @@ export class Forwarder {
       clearInterval(this._timer);
       this._timer = null;
     }
+    if (this._holdTimer !== null) {
+      clearInterval(this._holdTimer);
+      this._holdTimer = null;
+    }
     Signal.disconnectReceiver(this);
     Signal.clearData(this);
   }
 
   private _onOpened(): void {
-    // Map iteration follows insertion order, which is sequence order.
+    // Batches an earlier page left go first; Map iteration follows insertion order.
+    for (const batch of this._leftovers.values()) {
+      this.channel.send(batch);
+    }
     for (const batch of this._unacked.values()) {
       this.channel.send(batch);
     }
@@ -110,26 +136,54 @@ export class Forwarder {
 
   private _onMessage(_: IReadingsChannel, message: KernelMessage): void {
     if (message.type === 'ack') {
-      this._settle(message.seq, true);
+      this._settle(message.stream, message.seq, true);
     } else if (message.type === 'refused') {
       this._stats.refused++;
       this._stats.lastRefusal = message.reason;
       if (message.seq !== null) {
-        this._settle(message.seq, false);
+        this._settle(message.stream, message.seq, false);
       }
     }
     this._changed.emit(this.stats);
   }
 
-  private _settle(seq: number, delivered: boolean): void {
-    const batch = this._unacked.get(seq);
+  private _settle(stream: string | undefined, seq: number, delivered: boolean): void {
+    const own = stream === undefined || stream === this.stream;
+    const batches = own ? this._unacked : this._leftovers;
+    const key = own ? seq : `${stream}/${seq}`;
+    const batch = (batches as Map<number | string, IBatchMessage>).get(key);
     if (batch) {
-      this._unacked.delete(seq);
+      batches.delete(key as never);
+      this._store?.remove(own ? this.stream : (stream as string), seq);
       this._stats.pending -= batch.readings.length;
       if (delivered) {
         this._stats.delivered += batch.readings.length;
       }
     }
+  }
+
+  /** Keep the readings not yet in a batch, as the batch they will become. */
+  private _holdBuffer(): void {
+    if (this._buffer.length > 0 && this._buffer.length !== this._heldLength) {
+      this._heldLength = this._buffer.length;
+      this._store?.put({ stream: this.stream, seq: this._nextSeq, readings: [...this._buffer] });
+    }
+  }
+
+  private async _adoptLeftovers(store: IBatchStore): Promise<void> {
+    const held = await store.load();
+    for (const { stream, seq, readings } of held) {
+      if (stream !== this.stream && readings.length > 0) {
+        this._leftovers.set(`${stream}/${seq}`, { ...batchMessage(seq, readings), stream });
+        this._stats.pending += readings.length;
+      }
+    }
+    if (held.length > 0 && this.channel.isOpen) {
+      for (const batch of this._leftovers.values()) {
+        this.channel.send(batch);
+      }
+    }
+    this._changed.emit(this.stats);
   }
 
   private _maxBatch: number;
@@ -138,6 +192,10 @@ export class Forwarder {
   private _buffer: IReading[] = [];
   private _nextSeq = 0;
   private _unacked = new Map<number, IBatchMessage>();
+  private _leftovers = new Map<string, IBatchMessage>();
+  private _store: IBatchStore | null;
+  private _holdTimer: ReturnType<typeof setInterval> | null = null;
+  private _heldLength = 0;
   private _stats: IForwarderStats = {
     pending: 0,
     delivered: 0,

@@ -1,6 +1,7 @@
 import type { Kernel } from '@jupyterlab/services';
 import { UUID } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';
+import { IndexedDBBatchStore } from './batchstore';
 import { ReadingsChannel } from './comm';
 import { Forwarder } from './forwarder';
 import { DeviceRequest, deviceResultMessage } from './protocol';
@@ -59,8 +60,11 @@ export class DeviceHub implements IDeviceHub {
       link = undefined;
     }
     if (!link) {
-      const channel = new ReadingsChannel(kernel, logger, UUID.uuid4());
-      const forwarder = new Forwarder(channel, { forwardEveryMs });
+      const stream = UUID.uuid4();
+      const channel = new ReadingsChannel(kernel, logger, stream);
+      // Unacked readings outlive a page reload in IndexedDB (absent in some test set-ups).
+      const store = typeof indexedDB === 'undefined' ? undefined : new IndexedDBBatchStore(key);
+      const forwarder = new Forwarder(channel, { forwardEveryMs, stream, store });
       link = { kernel, logger, channel, forwarder, sourceId: null };
       this._links.set(key, link);
       kernel.disposed.connect(() => this._unlink(key), this);

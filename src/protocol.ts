@@ -21,6 +21,8 @@ export interface IBatchMessage {
   type: 'batch';
   seq: number;
   readings: IReading[];
+  /** The stream the batch belongs to when not the comm's own (a batch an earlier page left). */
+  stream?: string;
 }
 
 /** Browser → kernel on the readings comm: how a device request went. */
@@ -38,8 +40,8 @@ export type BrowserMessage = IBatchMessage | IDeviceResultMessage;
 /** Kernel → browser on the readings comm. */
 export type KernelMessage =
   | { type: 'hello'; logger: string }
-  | { type: 'ack'; seq: number }
-  | { type: 'refused'; seq: number | null; reason: string };
+  | { type: 'ack'; seq: number; stream?: string }
+  | { type: 'refused'; seq: number | null; reason: string; stream?: string };
 
 /**
  * Kernel → browser on the Logger widget's comm: `logger.send(line)` and
@@ -88,6 +90,14 @@ function isSeq(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
+function optionalText(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
+}
+
+function streamOf(msg: Record<string, unknown>): { stream?: string } {
+  return typeof msg.stream === 'string' ? { stream: msg.stream } : {};
+}
+
 /** A kernel message, or null when `data` is not one this browser understands. */
 export function parseKernelMessage(data: unknown): KernelMessage | null {
   if (typeof data !== 'object' || data === null) {
@@ -100,11 +110,12 @@ export function parseKernelMessage(data: unknown): KernelMessage | null {
         ? { type: 'hello', logger: msg.logger }
         : null;
     case 'ack':
-      return isSeq(msg.seq) ? { type: 'ack', seq: msg.seq } : null;
+      return isSeq(msg.seq) && optionalText(msg.stream)
+        ? { type: 'ack', seq: msg.seq, ...streamOf(msg) }
+        : null;
     case 'refused':
-      return (msg.seq === null || isSeq(msg.seq)) &&
-        typeof msg.reason === 'string'
-        ? { type: 'refused', seq: msg.seq, reason: msg.reason }
+      return (msg.seq === null || isSeq(msg.seq)) && typeof msg.reason === 'string' && optionalText(msg.stream)
+        ? { type: 'refused', seq: msg.seq, reason: msg.reason, ...streamOf(msg) }
         : null;
     default:
       return null;

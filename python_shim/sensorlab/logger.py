@@ -386,9 +386,10 @@ class Logger(DOMWidget):
             except protocol.ProtocolError as error:
                 self._record_error(f"A message from the browser was refused: {error}")
                 seq = protocol.valid_seq(data.get("seq") if isinstance(data, dict) else None)
+                named = data.get("stream") if isinstance(data, dict) and isinstance(data.get("stream"), str) else None
                 if seq is not None:  # the browser drops a refused batch: it never comes again
-                    self._db.mark_seen(stream, seq)
-                comm.send(protocol.refused(seq, str(error)))
+                    self._db.mark_seen(named or stream, seq)
+                comm.send(protocol.refused(seq, str(error), named))
                 return
             if isinstance(message, protocol.DeviceResult):
                 self._on_device_result(message)
@@ -400,13 +401,13 @@ class Logger(DOMWidget):
                 self._comm_concurrent = bool((msg.get("header") or {}).get("subshell_id"))
                 if self._closed:
                     return
-                if self._db.add_batch(stream, batch.seq, batch.readings, received):
+                if self._db.add_batch(batch.stream or stream, batch.seq, batch.readings, received):
                     for reading in batch.readings:
                         self._remember(reading, received)
                     now = datetime.now().astimezone()
                     if self.sheet and self._latest_time is not None and self.schedule.is_due(self._last_post, now):
                         self._queue_row(now)
-            comm.send(protocol.ack(batch.seq))
+            comm.send(protocol.ack(batch.seq, batch.stream))
             self._status_changed()
         except Exception as error:  # never let a bad message break the kernel's comm handling
             log.exception("sensorlab could not handle readings")

@@ -5,13 +5,15 @@ examples in ``test/fixtures/protocol``.
 
 Readings comm (target ``sensorlab.readings``, opened by the browser)
     open data        {"protocol": 1, "logger": name, "stream": id}
-    browser → kernel {"type": "batch", "seq": n, "readings": [{"time": ms, "source": id, "values": {name: number}}]}
+    browser → kernel {"type": "batch", "seq": n, "readings": [{"time": ms, "source": id, "values": {name: number}}],
+                      "stream": id}   stream only for a batch an earlier page left (else the comm's)
                      {"type": "device_result", "id": n, "error": text or null, "value": number or null}
                                                      how a device_request went (value: e.g. the period chosen)
     kernel → browser {"type": "hello", "logger": name}                    the comm is accepted:
                                                                           send every unacked batch
-                     {"type": "ack", "seq": n}                            batch n is stored
-                     {"type": "refused", "seq": n or null, "reason": text} batch n is unusable
+                     {"type": "ack", "seq": n, "stream": id}              batch n is stored
+                     {"type": "refused", "seq": n or null, "reason": text, "stream": id} batch n is unusable
+                     (stream only when the batch named one)
     A comm whose logger is unknown is closed with {"reason": text}.
 
 Logger widget comm (custom messages beside the synced state)
@@ -55,6 +57,7 @@ class Reading:
 class Batch:
     seq: int
     readings: list
+    stream: str | None = None  # set when the batch is not the comm's own stream
 
 
 def _name(value, what):
@@ -116,7 +119,10 @@ def parse_batch(data) -> Batch:
             if not _is_number(value):
                 raise ProtocolError(f"reading {index}'s value {key!r:.40} is not a finite number")
         parsed.append(Reading(float(time), source, dict(values)))
-    return Batch(seq, parsed)
+    stream = data.get("stream")
+    if stream is not None:
+        _name(stream, "stream")
+    return Batch(seq, parsed, stream)
 
 
 @dataclass(frozen=True)
@@ -153,9 +159,9 @@ def hello(logger: str) -> dict:
     return {"type": "hello", "logger": logger}
 
 
-def ack(seq: int) -> dict:
-    return {"type": "ack", "seq": seq}
+def ack(seq: int, stream: str | None = None) -> dict:
+    return {"type": "ack", "seq": seq, **({"stream": stream} if stream else {})}
 
 
-def refused(seq, reason: str) -> dict:
-    return {"type": "refused", "seq": seq, "reason": reason}
+def refused(seq, reason: str, stream: str | None = None) -> dict:
+    return {"type": "refused", "seq": seq, "reason": reason, **({"stream": stream} if stream else {})}

@@ -68,3 +68,34 @@ test('after a page reload the widget comes back and readings flow again', async 
   await logger.stop.click();
   await expectNoSensorlabErrors(errors);
 });
+
+test('readings that reached the page before a reload reach the kernel, each once', async ({ page }) => {
+  page.on('dialog', dialog => dialog.accept());
+  const errors = collectErrors(page);
+  await openNotebook(page, 'lab', NOTEBOOK);
+  await runAllCells(page);
+  const startAt = await page.evaluate(() => Date.now());
+  await loggerView(page).start.click();
+  // Readings flow, then stop between two batches: the last ones are only in the page.
+  const inKernel = `import pandas as pd; print(int((logger.data["time"] >= pd.Timestamp(${startAt}, unit="ms", tz="UTC")).sum()))`;
+  await expect.poll(() => kernelJson<number>(page, inKernel), { timeout: 30_000 }).toBeGreaterThan(0);
+  await page.waitForTimeout(2500);
+  await loggerView(page).stop.click();
+  await page.waitForTimeout(1500); // the page writes what it holds every second
+  await runCommand(page, 'sensorlab:open-monitor');
+  const read = Number(
+    /(\d+) lines? read/.exec((await page.locator('.jp-sensorlab-Monitor-device[data-source="simulated"]').textContent()) ?? '')?.[1]
+  );
+  expect(read).toBeGreaterThan(3);
+  expect(await kernelJson<number>(page, inKernel)).toBeLessThan(read); // some are still only in the page
+
+  await runCommand(page, 'docmanager:save');
+  await page.reload();
+  await openNotebook(page, 'lab', NOTEBOOK);
+  await expect(loggerView(page).view).toContainText('Simulated classroom: stopped');
+  // The new page finds what the old one held and sends it: every reading, once.
+  await expect.poll(() => kernelJson<number>(page, inKernel), { timeout: 30_000 }).toBe(read);
+  await page.waitForTimeout(2000);
+  expect(await kernelJson<number>(page, inKernel)).toBe(read);
+  await expectNoSensorlabErrors(errors);
+});

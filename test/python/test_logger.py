@@ -370,3 +370,22 @@ def test_rows_left_by_a_stopped_kernel_are_posted_by_the_next(sheet_url, noteboo
         assert [r["temperature"] for r in sensorlab.Sheet(sheet_url).rows()] == [22.0, 22.0]
     finally:
         second.close()
+
+
+def test_a_batch_an_earlier_page_left_is_stored_once_under_its_own_stream(logger):
+    """After a reload the new page sends what the old one held, under the old page's stream."""
+    old_page = open_comm("unit", stream="page-1")
+    old_page.deliver(batch(0))
+    new_page = open_comm("unit", stream="page-2")
+    left = dict(batch(0), stream="page-1")  # already stored: acked again, not stored twice
+    new_page.deliver(left)
+    new_page.deliver(dict(batch(1, start=3), stream="page-1"))
+    new_page.deliver(batch(0, start=10))  # the new page's own first batch
+    assert new_page.sent[1:] == [
+        {"type": "ack", "seq": 0, "stream": "page-1"},
+        {"type": "ack", "seq": 1, "stream": "page-1"},
+        {"type": "ack", "seq": 0},
+    ]
+    assert len(logger.data) == 9
+    new_page.deliver({"type": "batch", "seq": 2, "readings": "bad", "stream": "page-1"})
+    assert new_page.sent[-1]["stream"] == "page-1" and new_page.sent[-1]["type"] == "refused"

@@ -76,3 +76,11 @@ def test_device_requests_and_results_match_the_shared_examples():
 def test_invalid_device_results_are_refused(case):
     with pytest.raises(protocol.ProtocolError):
         protocol.parse_message(case["message"])
+
+
+def test_a_batch_left_by_an_earlier_page_names_its_stream():
+    batch = protocol.parse_batch(fixture("batch-left-by-an-earlier-page.json"))
+    assert batch.stream == "1c7e2f40-8f7e-4b8a-9d7e-0b6d2a1f3c55" and batch.seq == 7
+    assert protocol.ack(7, batch.stream) == fixture("ack-left-by-an-earlier-page.json")
+    with pytest.raises(protocol.ProtocolError, match="stream"):
+        protocol.parse_batch(dict(fixture("batch.json"), stream=""))

@@ -1,0 +1,78 @@
+import type { IReading } from './sources/types';
+
+/** A batch the browser holds until the kernel acks it, with the stream it belongs to. */
+export interface IHeldBatch {
+  stream: string;
+  seq: number;
+  readings: IReading[];
+}
+
+/**
+ * Where a forwarder keeps what the kernel has not acked, so a page reload loses
+ * nothing: the next page finds the batches and sends them.
+ */
+export interface IBatchStore {
+  /** Batches left by earlier pages for this logger. */
+  load(): Promise<IHeldBatch[]>;
+  /** Keep (or replace) a batch. */
+  put(batch: IHeldBatch): void;
+  remove(stream: string, seq: number): void;
+}
+
+const DB_NAME = 'sensorlab';
+const STORE = 'held-batches';
+
+let opening: Promise<IDBDatabase> | null = null;
+
+function database(): Promise<IDBDatabase> {
+  opening ??= new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => {
+      const store = request.result.createObjectStore(STORE, { keyPath: ['key', 'stream', 'seq'] });
+      store.createIndex('key', 'key');
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  return opening;
+}
+
+function done(request: IDBRequest): Promise<any> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** The browser's IndexedDB, one key per logger of one kernel. */
+export class IndexedDBBatchStore implements IBatchStore {
+  constructor(readonly key: string) {}
+
+  async load(): Promise<IHeldBatch[]> {
+    try {
+      const db = await database();
+      const found = await done(db.transaction(STORE).objectStore(STORE).index('key').getAll(this.key));
+      return (found as (IHeldBatch & { key: string })[]).map(({ stream, seq, readings }) => ({ stream, seq, readings }));
+    } catch (error) {
+      console.warn('sensorlab: the browser cannot keep readings across a reload', error);
+      return [];
+    }
+  }
+
+  put(batch: IHeldBatch): void {
+    void this._write(store => store.put({ key: this.key, ...batch }));
+  }
+
+  remove(stream: string, seq: number): void {
+    void this._write(store => store.delete([this.key, stream, seq]));
+  }
+
+  private async _write(change: (store: IDBObjectStore) => IDBRequest): Promise<void> {
+    try {
+      const db = await database();
+      await done(change(db.transaction(STORE, 'readwrite').objectStore(STORE)));
+    } catch (error) {
+      console.warn('sensorlab: the browser cannot keep readings across a reload', error);
+    }
+  }
+}

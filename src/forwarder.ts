@@ -24,6 +24,10 @@ export interface IForwarderOptions {
   store?: IBatchStore;
 }
 
+function lockName(stream: string): string {
+  return `sensorlab-stream-${stream}`;
+}
+
 /** How often the readings not yet in a batch are written to the store. */
 const HOLD_EVERY_MS = 1000;
 
@@ -59,6 +63,7 @@ export class Forwarder {
     channel.messageReceived.connect(this._onMessage, this);
     if (this._store) {
       this._holdTimer = setInterval(() => this._holdBuffer(), HOLD_EVERY_MS);
+      this._claimStream();
       void this._adoptLeftovers(this._store);
     }
   }
@@ -111,6 +116,8 @@ export class Forwarder {
   }
 
   dispose(): void {
+    this._disposed = true;
+    this._releaseStream?.();
     if (this._timer !== null) {
       clearInterval(this._timer);
       this._timer = null;
@@ -170,10 +177,25 @@ export class Forwarder {
     }
   }
 
+  /**
+   * Hold a Web Lock named after the stream while this page lives, so another tab does
+   * not adopt batches this one is still filling (the browser frees it when the page goes).
+   */
+  private _claimStream(): void {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    void locks?.request(lockName(this.stream), () => new Promise<void>(resolve => (this._releaseStream = resolve)));
+  }
+
   private async _adoptLeftovers(store: IBatchStore): Promise<void> {
     const held = await store.load();
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    const live = new Set(((await locks?.query())?.held ?? []).map(lock => lock.name));
+    if (this._disposed) {
+      return;
+    }
     for (const { stream, seq, readings } of held) {
-      if (stream !== this.stream && readings.length > 0) {
+      // Streams of pages still open are theirs to send.
+      if (stream !== this.stream && readings.length > 0 && !live.has(lockName(stream))) {
         this._leftovers.set(`${stream}/${seq}`, { ...batchMessage(seq, readings), stream });
         this._stats.pending += readings.length;
       }
@@ -196,6 +218,8 @@ export class Forwarder {
   private _store: IBatchStore | null;
   private _holdTimer: ReturnType<typeof setInterval> | null = null;
   private _heldLength = 0;
+  private _disposed = false;
+  private _releaseStream: (() => void) | undefined;
   private _stats: IForwarderStats = {
     pending: 0,
     delivered: 0,

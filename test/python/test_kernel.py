@@ -77,3 +77,62 @@ def test_cells_run_while_a_post_is_in_flight(kernel, ethercalc):
                 "%Y-%m-%d %H:%M:%S", time.localtime(1795255200))
     finally:
         proxy.close()
+
+
+HOSTILE = [
+    ("wrong type", {"type": "batch", "seq": "1", "readings": []}),
+    ("unknown type", {"type": "drop_tables"}),
+    ("negative seq", {"type": "batch", "seq": -5, "readings": []}),
+    ("huge batch", {"type": "batch", "seq": 1, "readings": [{"time": 1, "values": {"t": 1}, "source": "s"}] * 100_001}),
+    ("not a number", {"type": "batch", "seq": 2, "readings": [{"time": 1, "values": {"t": "DROP"}, "source": "s"}]}),
+    ("nested junk", {"type": "batch", "seq": 3, "readings": [{"time": 1, "values": {"t": {"$gt": 1}}, "source": "s"}]}),
+    ("not an object", ["batch", 1]),
+]
+
+
+def comm_replies(kc, comm_id, count, timeout=30):
+    """The comm messages the kernel sends back on ``comm_id``."""
+    replies, deadline = [], time.monotonic() + timeout
+    while len(replies) < count:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"only {len(replies)} answers: {replies}"
+        msg = kc.get_iopub_msg(timeout=remaining)
+        if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == comm_id:
+            replies.append(msg["content"]["data"])
+    return replies
+
+
+def test_hostile_messages_sent_straight_to_the_kernel_are_refused(kernel):
+    run(kernel, 'import sensorlab\nlogger = sensorlab.Logger(name="target")')
+    comm_id = uuid.uuid4().hex
+    kernel.shell_channel.send(kernel.session.msg("comm_open", {
+        "comm_id": comm_id, "target_name": "sensorlab.readings",
+        "data": {"protocol": 1, "logger": "target", "stream": "attacker"}}))
+    assert comm_replies(kernel, comm_id, 1) == [{"type": "hello", "logger": "target"}]
+    for _, data in HOSTILE:
+        kernel.shell_channel.send(kernel.session.msg("comm_msg", {"comm_id": comm_id, "data": data}))
+    replies = comm_replies(kernel, comm_id, len(HOSTILE))
+    assert [r["type"] for r in replies] == ["refused"] * len(HOSTILE)
+    assert all(r["reason"] for r in replies)
+    assert [r["seq"] for r in replies] == [None, None, None, 1, 2, 3, None]
+
+    # The logger keeps going: a good batch is stored and acked.
+    kernel.shell_channel.send(kernel.session.msg("comm_msg", {"comm_id": comm_id, "data": {
+        "type": "batch", "seq": 4, "readings": [{"time": 1795255200000, "values": {"t": 20.5}, "source": "s"}]}}))
+    assert comm_replies(kernel, comm_id, 1) == [{"type": "ack", "seq": 4}]
+    out = run(kernel, "print(len(logger.data), logger.status['errors'], logger.status['last_error'][:40])")
+    assert out.startswith(f"1 {len(HOSTILE)} A message from the browser was refused")
+
+
+def test_a_comm_for_an_unknown_logger_is_closed_with_the_reason(kernel):
+    run(kernel, "import sensorlab")
+    comm_id = uuid.uuid4().hex
+    kernel.shell_channel.send(kernel.session.msg("comm_open", {
+        "comm_id": comm_id, "target_name": "sensorlab.readings",
+        "data": {"protocol": 1, "logger": "nobody", "stream": "s"}}))
+    deadline = time.monotonic() + 30
+    while True:
+        msg = kernel.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["msg_type"] == "comm_close" and msg["content"]["comm_id"] == comm_id:
+            assert "run the cell that creates it" in msg["content"]["data"]["reason"]
+            return

@@ -1,5 +1,6 @@
 export { randomGenerator } from '../../src/sources/simulated';
 import { Signal } from '@lumino/signaling';
+import type { IBatchStore, IHeldBatch } from '../../src/batchstore';
 import type { IReadingsChannel } from '../../src/forwarder';
 import type { IBatchMessage, KernelMessage } from '../../src/protocol';
 import type { IReading } from '../../src/sources/types';
@@ -47,4 +48,57 @@ export class FakeChannel implements IReadingsChannel {
 /** Reading number `n`: each one is different, so the tests can count them. */
 export function reading(n: number, source = 'simulated'): IReading {
   return { time: 1795255200000 + n * 1000, values: { n }, source };
+}
+
+/**
+ * A batch store in memory, shared by the "pages" of a test: records every put and
+ * remove, and `load` gives what is held, ordered like IndexedDB (by stream, then seq).
+ */
+export class FakeBatchStore implements IBatchStore {
+  constructor(leftovers: IHeldBatch[] = []) {
+    for (const batch of leftovers) {
+      this._held.set(`${batch.stream}/${batch.seq}`, copy(batch));
+    }
+  }
+
+  /** Every put, as it was at the time (a copy). */
+  readonly puts: IHeldBatch[] = [];
+  /** Every remove, as `stream/seq`. */
+  readonly removes: string[] = [];
+  loads = 0;
+
+  /** What the store holds now, ordered like `load`. */
+  get held(): IHeldBatch[] {
+    return [...this._held.values()]
+      .sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.seq - b.seq))
+      .map(copy);
+  }
+
+  load(): Promise<IHeldBatch[]> {
+    this.loads++;
+    return Promise.resolve(this.held);
+  }
+
+  put(batch: IHeldBatch): void {
+    this.puts.push(copy(batch));
+    this._held.set(`${batch.stream}/${batch.seq}`, copy(batch));
+  }
+
+  remove(stream: string, seq: number): void {
+    this.removes.push(`${stream}/${seq}`);
+    this._held.delete(`${stream}/${seq}`);
+  }
+
+  private _held = new Map<string, IHeldBatch>();
+}
+
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Let pending promise callbacks run (a store's load), also under fake timers. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    await Promise.resolve();
+  }
 }

@@ -46,6 +46,61 @@ describe('protocol (browser side) against test/fixtures/protocol', () => {
     expect(parseKernelMessage(data)).toStrictEqual(protocolFixture('ack.json'));
   });
 
+  test('batchMessage builds a batch of the comm\'s own stream: no stream key', () => {
+    const message = batchMessage(0, []);
+    expect('stream' in message).toBe(false);
+    expect(Object.keys(message).sort()).toEqual(['readings', 'seq', 'type']);
+    expect('stream' in JSON.parse(JSON.stringify(batchMessage(3, [])))).toBe(false);
+  });
+
+  test('batch-left-by-an-earlier-page.json is a batch naming its stream', () => {
+    const expected = protocolFixture<IBatchMessage>('batch-left-by-an-earlier-page.json');
+    expect(typeof expected.stream).toBe('string');
+    // How the forwarder builds a leftover batch.
+    const message: IBatchMessage = {
+      ...batchMessage(expected.seq, expected.readings),
+      stream: expected.stream
+    };
+    expect(message).toStrictEqual(expected);
+  });
+
+  test('parseKernelMessage reads ack-left-by-an-earlier-page.json, keeping its stream', () => {
+    const data = protocolFixture<{ stream: string }>('ack-left-by-an-earlier-page.json');
+    expect(typeof data.stream).toBe('string');
+    expect(parseKernelMessage(data)).toStrictEqual(data);
+    expect(parseKernelMessage({ ...data, extra: 1 })).toStrictEqual(data);
+  });
+
+  test.each([
+    ['an ack', { type: 'ack', seq: 7, stream: 's-1' }],
+    ['a refusal', { type: 'refused', seq: 7, reason: 'bad values', stream: 's-1' }],
+    ['a refusal without a seq', { type: 'refused', seq: null, reason: 'unreadable', stream: 's-1' }]
+  ])('parseKernelMessage keeps the stream of %s', (_why, data) => {
+    expect(parseKernelMessage(data)).toStrictEqual(data);
+  });
+
+  test.each([
+    ['an ack', { type: 'ack', seq: 7 }],
+    ['a refusal', { type: 'refused', seq: 7, reason: 'bad values' }]
+  ])('parseKernelMessage adds no stream key to %s without one', (_why, data) => {
+    const parsed = parseKernelMessage(data);
+    expect(parsed).toStrictEqual(data);
+    expect('stream' in parsed!).toBe(false);
+    // An explicit undefined (not JSON, but possible) is the same as no stream.
+    expect(parseKernelMessage({ ...data, stream: undefined })).toStrictEqual(data);
+  });
+
+  test.each([
+    ['an ack with a numeric stream', { type: 'ack', seq: 7, stream: 3 }],
+    ['an ack with a null stream', { type: 'ack', seq: 7, stream: null }],
+    ['an ack with an object stream', { type: 'ack', seq: 7, stream: { id: 's-1' } }],
+    ['a refusal with a numeric stream', { type: 'refused', seq: 7, reason: 'r', stream: 3 }],
+    ['a refusal without a seq, with a numeric stream', { type: 'refused', seq: null, reason: 'r', stream: 3 }],
+    ['a refusal with a boolean stream', { type: 'refused', seq: 7, reason: 'r', stream: true }]
+  ])('parseKernelMessage rejects %s', (_why, data) => {
+    expect(parseKernelMessage(data)).toBeNull();
+  });
+
   test('post_now.json is the Logger widget message the browser sends', () => {
     // The type `WidgetMessage` only admits this shape; the fixture must match it.
     const postNow: WidgetMessage = { type: 'post_now' };

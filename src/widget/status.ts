@@ -10,6 +10,7 @@ export interface IKernelStatus {
   posted?: number;
   errors?: number;
   last_error?: string;
+  next_retry?: string | null;
 }
 
 function clock(iso: string | null | undefined): string {
@@ -41,6 +42,9 @@ export function statusParts(
     parts.push(`next post ${clock(kernel.next_post)}`);
   }
   parts.push(`${kernel.pending ?? 0} rows waiting`);
+  if (kernel.next_retry && (kernel.pending ?? 0) > 0) {
+    parts.push(`next try ${clock(kernel.next_retry)}`);
+  }
   const errors = (kernel.errors ?? 0) + forwarder.refused;
   if (errors === 0) {
     parts.push('no errors');

@@ -1,0 +1,48 @@
+import { statusParts } from '../../src/widget/status';
+
+const quiet = { pending: 0, delivered: 0, refused: 0, lastRefusal: '' };
+
+describe('the status line', () => {
+  test('a logger that has not posted yet', () => {
+    expect(statusParts({ readings: 0 }, quiet, '')).toEqual([
+      '0 readings in the notebook',
+      'nothing posted yet',
+      '0 rows waiting',
+      'no errors'
+    ]);
+  });
+
+  test('rows waiting after an error say when the next try is, and the error in words', () => {
+    const parts = statusParts(
+      {
+        readings: 120,
+        last_post: '2026-11-21T10:15:00+01:00',
+        next_post: '2026-11-21T10:30:00+01:00',
+        pending: 3,
+        errors: 2,
+        last_error: 'Cannot reach the sheet server http://x. Check the address and the network.',
+        next_retry: '2026-11-21T10:31:04+01:00'
+      },
+      { ...quiet, pending: 4 },
+      ''
+    );
+    expect(parts[0]).toBe('120 readings in the notebook');
+    expect(parts[1]).toBe('4 on their way');
+    expect(parts[2]).toMatch(/^last post /);
+    expect(parts[3]).toMatch(/^next post /);
+    expect(parts[4]).toBe('3 rows waiting');
+    expect(parts[5]).toMatch(/^next try \d/);
+    expect(parts[6]).toBe('2 errors, last: Cannot reach the sheet server http://x. Check the address and the network.');
+  });
+
+  test('no next try is shown when nothing waits', () => {
+    const parts = statusParts({ pending: 0, next_retry: '2026-11-21T10:31:04+01:00' }, quiet, '');
+    expect(parts.some(p => p.startsWith('next try'))).toBe(false);
+  });
+
+  test('a refused batch counts as an error, and a channel problem comes first', () => {
+    const parts = statusParts({}, { ...quiet, refused: 1, lastRefusal: 'seq must be…' }, 'The kernel is restarting.');
+    expect(parts[0]).toBe('The kernel is restarting.');
+    expect(parts[parts.length - 1]).toBe('1 error, last: seq must be…');
+  });
+});

@@ -3,6 +3,7 @@ import { UUID } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';
 import { IndexedDBBatchStore } from './batchstore';
 import { ReadingsChannel } from './comm';
+import { ChannelHistory } from './monitor/history';
 import { Forwarder } from './forwarder';
 import { DeviceRequest, deviceResultMessage } from './protocol';
 import { BluetoothSource } from './sources/bluetooth';
@@ -26,6 +27,27 @@ export class DeviceHub implements IDeviceHub {
 
   latest(sourceId: string): IReading | undefined {
     return this._latest.get(sourceId);
+  }
+
+  history(sourceId: string): ChannelHistory {
+    let history = this._history.get(sourceId);
+    if (!history) {
+      history = new ChannelHistory(this._historyMs);
+      this._history.set(sourceId, history);
+    }
+    return history;
+  }
+
+  get historyMs(): number {
+    return this._historyMs;
+  }
+
+  set historyMs(ms: number) {
+    this._historyMs = ms;
+    for (const history of this._history.values()) {
+      history.windowMs = ms;
+    }
+    this._sourcesChanged.emit();
   }
 
   sourceFor(transport: Transport): ISource {
@@ -118,6 +140,7 @@ export class DeviceHub implements IDeviceHub {
 
   private _onReading(source: ISource, reading: IReading): void {
     this._latest.set(source.id, reading);
+    this.history(source.id).add(reading);
     for (const link of this._links.values()) {
       if (link.sourceId === source.id) {
         link.forwarder.push(reading);
@@ -128,6 +151,8 @@ export class DeviceHub implements IDeviceHub {
 
   private _sources: ISource[] = [];
   private _latest = new Map<string, IReading>();
+  private _history = new Map<string, ChannelHistory>();
+  private _historyMs = 10 * 60_000;
   private _links = new Map<string, ILoggerLink>();
   private _sourcesChanged = new Signal<this, void>(this);
   private _readingReceived = new Signal<this, IReading>(this);

@@ -3,6 +3,7 @@ import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Forwarder } from './forwarder';
 import type { ReadingsChannel } from './comm';
+import type { ChannelHistory } from './monitor/history';
 import type { DeviceRequest } from './protocol';
 import type { IReading, ISource, Transport } from './sources/types';
 
@@ -41,6 +42,10 @@ export interface IDeviceHub {
   readonly readingReceived: ISignal<IDeviceHub, IReading>;
   /** The last reading of a source. */
   latest(sourceId: string): IReading | undefined;
+  /** The recent readings of a source, for charts. */
+  history(sourceId: string): ChannelHistory;
+  /** How far back charts reach, in milliseconds (10 minutes to 24 hours). */
+  historyMs: number;
   /** The tab's source for a transport, created on first use. */
   sourceFor(transport: Transport): ISource;
   /** The link to the logger `logger` of `kernel`, created on first use. */

@@ -1,5 +1,6 @@
 import { Widget } from '@lumino/widgets';
 import type { ISource, Transport } from '../sources/types';
+import { ChannelChart } from './chart';
 import type { IDeviceHub } from '../tokens';
 import { element, problemCounts, STATE_WORDS, valueTiles } from '../widget/dom';
 
@@ -25,10 +26,10 @@ export class MonitorPanel extends Widget {
     this._problem = element('div', 'jp-sensorlab-Logger-problem');
     this._problem.setAttribute('role', 'alert');
     this._list = element('div', 'jp-sensorlab-Monitor-devices');
-    this.node.append(heading, actions, this._problem, this._list);
+    this.node.append(heading, actions, this._historyChoice(), this._problem, this._list);
 
-    hub.sourcesChanged.connect(this._schedule, this);
-    hub.readingReceived.connect(this._schedule, this);
+    hub.sourcesChanged.connect(this._scheduleRender, this);
+    hub.readingReceived.connect(this._scheduleUpdate, this);
     this._render();
   }
 
@@ -36,10 +37,10 @@ export class MonitorPanel extends Widget {
     if (this._frame !== null) {
       cancelAnimationFrame(this._frame);
     }
-    this.hub.sourcesChanged.disconnect(this._schedule, this);
-    this.hub.readingReceived.disconnect(this._schedule, this);
+    this.hub.sourcesChanged.disconnect(this._scheduleRender, this);
+    this.hub.readingReceived.disconnect(this._scheduleUpdate, this);
     for (const source of this._watched) {
-      source.healthChanged.disconnect(this._schedule, this);
+      source.healthChanged.disconnect(this._scheduleRender, this);
     }
     super.dispose();
   }
@@ -58,16 +59,73 @@ export class MonitorPanel extends Widget {
     return button;
   }
 
-  private _schedule(): void {
+  /** How far back the charts reach: 10 minutes to 24 hours. */
+  private _historyChoice(): HTMLLabelElement {
+    const label = element('label', 'jp-sensorlab-Monitor-history', 'Charts show the last ');
+    const select = element('select', 'jp-mod-styled');
+    for (const [minutes, text] of HISTORY_CHOICES) {
+      const option = element('option', '', text);
+      option.value = String(minutes);
+      option.selected = minutes * 60_000 === this.hub.historyMs;
+      select.appendChild(option);
+    }
+    select.addEventListener('change', () => {
+      this.hub.historyMs = Number(select.value) * 60_000;
+    });
+    label.appendChild(select);
+    return label;
+  }
+
+  /** Rebuild the cards: a device came, went or changed state, or its problems changed. */
+  private _scheduleRender(): void {
+    this._full = true;
+    this._scheduleUpdate();
+  }
+
+  /** New readings: refresh values and charts, at most once a frame. */
+  private _scheduleUpdate(): void {
     if (this._frame === null) {
       this._frame = requestAnimationFrame(() => {
         this._frame = null;
-        this._render();
+        const full = this._full;
+        this._full = false;
+        if (full || !this._updateValues()) {
+          this._render();
+        }
       });
     }
   }
 
+  /** Update tiles and charts in place; false when the cards must be rebuilt (a new channel). */
+  private _updateValues(): boolean {
+    for (const source of this.hub.sources) {
+      const latest = this.hub.latest(source.id);
+      const card = this._list.querySelector<HTMLElement>(`[data-source="${CSS.escape(source.id)}"]`);
+      const tiles = card?.querySelector('.jp-sensorlab-Logger-values');
+      if (!latest) {
+        continue;
+      }
+      if (!card || !tiles) {
+        return false;
+      }
+      tiles.replaceWith(valueTiles(latest.values, source.units));
+      const history = this.hub.history(source.id);
+      for (const channel of history.channels) {
+        const chart = this._charts.get(`${source.id}/${channel}`);
+        if (!chart) {
+          return false;
+        }
+        chart.update(history.line(channel, CHART_BUCKETS, latest.time));
+      }
+    }
+    return true;
+  }
+
   private _render(): void {
+    for (const chart of this._charts.values()) {
+      chart.dispose();
+    }
+    this._charts.clear();
     this._list.replaceChildren();
     if (this.hub.sources.length === 0) {
       this._list.appendChild(
@@ -77,7 +135,7 @@ export class MonitorPanel extends Widget {
     for (const source of this.hub.sources) {
       if (!this._watched.has(source)) {
         this._watched.add(source);
-        source.healthChanged.connect(this._schedule, this);
+        source.healthChanged.connect(this._scheduleRender, this);
       }
       this._list.appendChild(this._card(source));
     }
@@ -105,6 +163,13 @@ export class MonitorPanel extends Widget {
     const latest = this.hub.latest(source.id);
     if (latest) {
       card.appendChild(valueTiles(latest.values, source.units));
+      const history = this.hub.history(source.id);
+      const width = Math.max(200, this.node.clientWidth - 32);
+      for (const channel of history.channels) {
+        const chart = new ChannelChart(card, channel, source.units[channel] ?? '', width, 90);
+        chart.update(history.line(channel, CHART_BUCKETS, latest.time));
+        this._charts.set(`${source.id}/${channel}`, chart);
+      }
     }
     const { lines, badLines, badValues, recent } = source.health;
     card.appendChild(
@@ -131,4 +196,16 @@ export class MonitorPanel extends Widget {
   private _list: HTMLDivElement;
   private _frame: number | null = null;
   private _watched = new Set<ISource>();
+  private _charts = new Map<string, ChannelChart>();
+  private _full = false;
 }
+
+/** Buckets of a chart: a lowest and a highest point each, about one per pixel pair. */
+const CHART_BUCKETS = 300;
+
+const HISTORY_CHOICES: [number, string][] = [
+  [10, '10 minutes'],
+  [60, 'hour'],
+  [6 * 60, '6 hours'],
+  [24 * 60, '24 hours']
+];

@@ -3,6 +3,7 @@ import type { IForwarderStats } from '../forwarder';
 import type { IReading } from '../sources/types';
 import type { ILoggerModel } from './model';
 import type { IDeviceHub } from '../tokens';
+import { ChannelChart } from '../monitor/chart';
 import { element, problemCounts, STATE_WORDS, valueTiles } from './dom';
 import { IKernelStatus, statusParts } from './status';
 
@@ -41,6 +42,8 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       this._values = element('div', 'jp-sensorlab-Logger-values');
       this._values.setAttribute('aria-live', 'off');
       this.el.appendChild(this._values);
+      this._chartArea = element('div', 'jp-sensorlab-Logger-chart');
+      this.el.appendChild(this._chartArea);
 
       this._sheet = element('div', 'jp-sensorlab-Logger-sheet');
       this.el.appendChild(this._sheet);
@@ -77,6 +80,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
         cancelAnimationFrame(this._frame);
       }
       clearInterval(this._clock);
+      this._chart?.dispose();
       return super.remove();
     }
 
@@ -138,6 +142,21 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
         return;
       }
       this._values.replaceChildren(...valueTiles(reading.values, source.units).childNodes);
+      this._renderChart(source.id, reading.time, source.units);
+    }
+
+    /** A small chart of the first channel, over the hub's history window. */
+    private _renderChart(sourceId: string, now: number, units: Readonly<Record<string, string>>): void {
+      const history = hub.history(sourceId);
+      const channel = history.channels[0];
+      if (!channel) {
+        return;
+      }
+      if (!this._chart || this._chart.node.dataset.channel !== channel) {
+        this._chart?.dispose();
+        this._chart = new ChannelChart(this._chartArea, channel, units[channel] ?? '', 480, 110);
+      }
+      this._chart.update(history.line(channel, 240, now));
     }
 
     /** The device's problem and its unreadable lines, in words and as the text it sent. */
@@ -193,6 +212,8 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
     private _values!: HTMLDivElement;
     private _sheet!: HTMLDivElement;
     private _problems!: HTMLDivElement;
+    private _chartArea!: HTMLDivElement;
+    private _chart: ChannelChart | null = null;
     private _status!: HTMLDivElement;
     private _frame: number | null = null;
     private _clock: ReturnType<typeof setInterval> | undefined;

@@ -31,6 +31,8 @@ for (const frontend of ['lab', 'notebook'] as Frontend[]) {
     await logger.start.click();
     await expect(logger.view).toContainText('Simulated classroom: reading');
     await expect(logger.value('temperature')).toHaveText(/^-?\d+\.\d+ °C$/);
+    // A small chart of the first channel is drawn under the values.
+    await expect(logger.view.locator('.jp-sensorlab-Chart[data-channel="temperature"] canvas')).toHaveCount(1);
 
     // Batches leave the browser every 5 s; wait for two of them in logger.data.
     await expect

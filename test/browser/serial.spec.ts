@@ -55,7 +55,9 @@ test('a board is read, sends lines it cannot read, is unplugged and replugged, a
   await runCommand(page, 'sensorlab:open-monitor');
   const card = page.locator('.jp-sensorlab-Monitor-device[data-source="serial"]');
   await expect(card).toContainText('micro:bit (USB)');
-  await expect(card.locator('[data-channel="light"]')).toContainText('128');
+  await expect(card.locator('.jp-sensorlab-Logger-value[data-channel="light"]')).toContainText('128');
+  // One chart per channel in the sidebar.
+  await expect(card.locator('.jp-sensorlab-Chart canvas')).toHaveCount(2);
   await expect(card.locator('.jp-sensorlab-Monitor-problems')).toContainText('"abc" is not a number: temperature:abc light:7');
 
   await expect.poll(() => kernelJson<number>(page, count)).toBe(4);

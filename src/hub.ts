@@ -10,7 +10,7 @@ import { BluetoothSource } from './sources/bluetooth';
 import { SerialSource } from './sources/serial';
 import { SimulatedSource } from './sources/simulated';
 import type { IReading, ISource, Transport } from './sources/types';
-import type { IDeviceHub, ILoggerLink } from './tokens';
+import type { IDeviceHub, ILoggerHandle, ILoggerLink } from './tokens';
 
 export class DeviceHub implements IDeviceHub {
   get sources(): ReadonlyArray<ISource> {
@@ -149,6 +149,7 @@ export class DeviceHub implements IDeviceHub {
     this._readingReceived.emit(reading);
   }
 
+  readonly loggers = new Set<ILoggerHandle>();
   private _sources: ISource[] = [];
   private _latest = new Map<string, IReading>();
   private _history = new Map<string, ChannelHistory>();

@@ -1,4 +1,5 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { IJupyterWidgetRegistry } from '@jupyter-widgets/base';
 import { DeviceHub } from './hub';
 import { MonitorPanel } from './monitor/panel';
@@ -54,8 +55,13 @@ const monitorPlugin: JupyterFrontEndPlugin<void> = {
   description: 'A sidebar with every sensor of this tab.',
   autoStart: true,
   requires: [IDeviceHub],
-  optional: [ILayoutRestorer],
-  activate: (app: JupyterFrontEnd, hub: IDeviceHub, restorer: ILayoutRestorer | null): void => {
+  optional: [ILayoutRestorer, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    hub: IDeviceHub,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null
+  ): void => {
     const panel = new MonitorPanel(hub);
     app.shell.add(panel, 'right', { rank: 900 });
     restorer?.add(panel, panel.id);
@@ -72,6 +78,25 @@ const monitorPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Connect a Bluetooth sensor',
       execute: () => hub.sourceFor('bluetooth').start()
     });
+    app.commands.addCommand(CommandIDs.postNow, {
+      label: 'Post a row now (every logger on this page)',
+      isEnabled: () => hub.loggers.size > 0,
+      execute: () => {
+        for (const logger of hub.loggers) {
+          logger.postNow();
+        }
+      }
+    });
+    for (const command of [
+      CommandIDs.connectSerial,
+      CommandIDs.connectBluetooth,
+      CommandIDs.startSimulated,
+      CommandIDs.stopSimulated,
+      CommandIDs.openMonitor,
+      CommandIDs.postNow
+    ]) {
+      palette?.addItem({ command, category: 'sensorlab' });
+    }
   }
 };
 

@@ -19,6 +19,7 @@ export namespace CommandIDs {
   export const connectSerial = 'sensorlab:connect-serial';
   export const connectBluetooth = 'sensorlab:connect-bluetooth';
   export const openMonitor = 'sensorlab:open-monitor';
+  export const postNow = 'sensorlab:post-now';
 }
 
 /** One Logger of one kernel, fed by one source of the hub. */
@@ -29,6 +30,12 @@ export interface ILoggerLink {
   readonly forwarder: Forwarder;
   /** The source whose readings go to this logger. */
   sourceId: string | null;
+}
+
+/** A Logger shown on this page, as the commands see it. */
+export interface ILoggerHandle {
+  /** Ask the kernel to post a row now, whatever the timetable. */
+  postNow(): void;
 }
 
 /**
@@ -46,6 +53,8 @@ export interface IDeviceHub {
   history(sourceId: string): ChannelHistory;
   /** How far back charts reach, in milliseconds (10 minutes to 24 hours). */
   historyMs: number;
+  /** The Loggers shown on this page (their models add and remove themselves). */
+  readonly loggers: Set<ILoggerHandle>;
   /** The tab's source for a transport, created on first use. */
   sourceFor(transport: Transport): ISource;
   /** The link to the logger `logger` of `kernel`, created on first use. */

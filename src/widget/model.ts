@@ -102,7 +102,9 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
           this.link.forwarder.forwardEveryMs = this.get('forward_every') * 1000;
         }
       });
+      hub.loggers.add(this);
       this.once('destroy', () => {
+        hub.loggers.delete(this);
         this.source?.stateChanged.disconnect(this._shareDevice, this);
         this.source?.healthChanged.disconnect(this._shareDevice, this);
       });
@@ -118,6 +120,10 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
 
     sendToKernel(message: WidgetMessage): void {
       this.send(message, {});
+    }
+
+    postNow(): void {
+      this.sendToKernel({ type: 'post_now' });
     }
 
 

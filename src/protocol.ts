@@ -53,7 +53,7 @@ export type DeviceRequest =
   | { type: 'device_request'; id: number; action: 'set_period'; ms: number };
 
 /** Browser → kernel on the Logger widget's own comm. */
-export type WidgetMessage = { type: 'post_now' };
+export type WidgetMessage = { type: 'post_now' } | { type: 'note'; text: string } | { type: 'export' };
 
 /** A device request from the widget's comm, or null when `data` is not one. */
 export function parseDeviceRequest(data: unknown): DeviceRequest | null {

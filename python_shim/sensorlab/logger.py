@@ -33,7 +33,7 @@ STATUS_EVERY = 0.5  # seconds between two status updates sent to the browser
 
 
 # Columns sensorlab fills itself; a device channel of the same name is renamed "device <name>".
-RESERVED_COLUMNS = ("time", "source", "received")
+RESERVED_COLUMNS = ("time", "source", "received", "note")
 
 
 def _channel_values(values: dict) -> dict:
@@ -174,6 +174,7 @@ class Logger(DOMWidget):
         self._latest_values: dict[str, float] = {}
         self._latest_time: float | None = None
         self._last_post: datetime | None = None
+        self._note = ""
         self._errors = 0
         self._last_error = ""
         self._status_timer: threading.Timer | None = None
@@ -204,6 +205,7 @@ class Logger(DOMWidget):
         self._db = Store(Path(data_dir) if data_dir is not None else default_data_dir(), name)
         for reading, received in self._db.readings():
             self._remember(reading, received)
+        self._note = self._db.get("note") or ""
         last_post = self._db.get("last_post")
         self._last_post = datetime.fromisoformat(last_post) if last_post else None
         self._outbox = Outbox(sheet, self._db, on_change=self._status_changed) if sheet else None
@@ -279,7 +281,42 @@ class Logger(DOMWidget):
                 "bad_lines": self.device.get("bad_lines", 0),
                 "bad_values": self.device.get("bad_values", 0),
                 "last_bad_line": self.device.get("last_bad_line"),
+                "note": self._note,
             }
+
+    def note(self, text: str) -> None:
+        """Write ``text`` in the ``note`` column of the next row, e.g. ``logger.note("window opened")``."""
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError('a note is some text, e.g. logger.note("window opened")')
+        with self._lock:
+            self._note = text.strip()[: protocol.MAX_NOTE_LENGTH]
+            self._db.set("note", self._note)
+            self._db.add_note(time.time(), self._note)
+        self._status_changed()
+
+    @property
+    def notes(self) -> pd.DataFrame:
+        """Every note written with ``note()`` or the widget's note box: time and text."""
+        notes = self._db.notes()
+        return pd.DataFrame({
+            "time": pd.to_datetime([t for t, _ in notes], unit="s", utc=True).tz_convert(self._tz()),
+            "note": [text for _, text in notes],
+        })
+
+    def to_csv(self, path=None) -> str | None:
+        """Every reading as CSV, with its time and the notes beside the readings they came before.
+
+        Returns the text, or writes it to ``path``.
+        """
+        data = self.data.drop(columns=["received"])
+        data.insert(len(data.columns), "note", "")
+        for when, text in self.notes.itertuples(index=False):
+            after = data.index[data["time"] >= when]
+            at = after[0] if len(after) else (data.index[-1] if len(data) else None)
+            if at is not None:
+                data.loc[at, "note"] = f'{data.loc[at, "note"]}; {text}' if data.loc[at, "note"] else text
+        data["time"] = data["time"].dt.strftime("%Y-%m-%d %H:%M:%S.%f").str[:-3]
+        return data.to_csv(path, index=False)
 
     def post_now(self) -> dict | None:
         """Queue a row with the latest values now, whatever the schedule; returns the row."""
@@ -432,14 +469,28 @@ class Logger(DOMWidget):
             return None
         row = {"time": format_time(datetime.fromtimestamp(self._latest_time / 1000, self._tz()))}
         row.update(sorted(self._latest_values.items()))
+        if self._note:
+            row["note"] = self._note
+            self._note = ""
+            self._db.set("note", "")
         self._outbox.put(row)
         self._last_post = now
         self._db.set("last_post", now.isoformat())
         return row
 
     def _on_widget_msg(self, _, content, buffers) -> None:
-        if isinstance(content, dict) and content.get("type") == "post_now":
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "post_now":
             self.post_now()
+        elif kind == "export":
+            # The page asked for the download: the CSV goes back as a buffer.
+            DOMWidget.send(self, {"type": "export", "filename": f"{self.name}.csv"},
+                           buffers=[self.to_csv().encode("utf-8")])
+        elif kind == "note":
+            try:
+                self.note(protocol.parse_note(content))
+            except protocol.ProtocolError as error:
+                self._record_error(f"A note from the page was refused: {error}")
 
     # -- status ------------------------------------------------------------------
 

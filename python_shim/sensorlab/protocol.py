@@ -18,6 +18,7 @@ Readings comm (target ``sensorlab.readings``, opened by the browser)
 
 Logger widget comm (custom messages beside the synced state)
     browser → kernel {"type": "post_now"}
+                     {"type": "note", "text": text}     a note for the next row (the widget's note box)
     kernel → browser {"type": "device_request", "id": n, "action": "send_line", "line": text}
                      {"type": "device_request", "id": n, "action": "set_period", "ms": n}
                      ask the device something (logger.send, logger.set_period); the answer is a
@@ -149,6 +150,17 @@ def parse_message(data) -> Batch | DeviceResult:
     if isinstance(data, dict) and data.get("type") == "device_result":
         return parse_device_result(data)
     return parse_batch(data)
+
+
+MAX_NOTE_LENGTH = 500
+
+
+def parse_note(data) -> str:
+    """The text of a note message from the widget, or ProtocolError."""
+    text = data.get("text") if isinstance(data, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        raise ProtocolError("a note must be some text")
+    return text.strip()[:MAX_NOTE_LENGTH]
 
 
 def device_request(ident: int, action: str, **params) -> dict:

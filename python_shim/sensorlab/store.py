@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS readings (time REAL NOT NULL, received REAL NOT NULL,
 CREATE TABLE IF NOT EXISTS batches (stream TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (stream, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS notes (time REAL NOT NULL, text TEXT NOT NULL);
 """
 
 
@@ -95,6 +96,17 @@ class Store:
     def pending_count(self) -> int:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+
+    # -- notes -------------------------------------------------------------------
+
+    def add_note(self, time: float, text: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT INTO notes VALUES (?, ?)", (time, text))
+
+    def notes(self) -> list[tuple[float, str]]:
+        """Every note as (epoch seconds, text), oldest first."""
+        with self._lock:
+            return self._db.execute("SELECT time, text FROM notes ORDER BY rowid").fetchall()
 
     # -- small facts -------------------------------------------------------------
 

@@ -13,6 +13,16 @@ interface IKernelOwner {
   kernel?: Kernel.IKernelConnection | null;
 }
 
+/** Hand a file to the browser's downloads. */
+function download(filename: string, data: ArrayBuffer | ArrayBufferView): void {
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type: 'text/csv' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 /** What a view needs of a Logger model beyond the synced state. */
 export interface ILoggerModel extends DOMWidgetModel {
   /** The hub's source this logger reads, once known. */
@@ -22,6 +32,7 @@ export interface ILoggerModel extends DOMWidgetModel {
   readonly problem: string;
   /** The sheet as the browser last read it back, or why it could not (event `sheet`). */
   readonly sheet: ISheetContent | { error: string } | null;
+  sendToKernel(message: WidgetMessage): void;
 }
 
 /**
@@ -84,10 +95,12 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this.link = hub.link(kernel, this.get('name'), this.get('forward_every') * 1000);
       this.link.sourceId = this.source.id;
       this._configureSource();
-      this.on('msg:custom', (content: unknown) => {
+      this.on('msg:custom', (content: unknown, buffers: (ArrayBuffer | ArrayBufferView)[] | undefined) => {
         const request = parseDeviceRequest(content);
         if (request && this.link) {
           void hub.deviceRequest(this.link, request);
+        } else if ((content as { type?: string })?.type === 'export' && buffers?.length) {
+          download((content as { filename?: string }).filename ?? 'readings.csv', buffers[0]);
         }
       });
       this.on(

@@ -11,6 +11,7 @@ export interface IKernelStatus {
   errors?: number;
   last_error?: string;
   next_retry?: string | null;
+  note?: string;
 }
 
 function clock(iso: string | null | undefined): string {
@@ -42,6 +43,9 @@ export function statusParts(
     parts.push(`next post ${clock(kernel.next_post)}`);
   }
   parts.push(`${kernel.pending ?? 0} rows waiting`);
+  if (kernel.note) {
+    parts.push(`note for the next row: "${kernel.note}"`);
+  }
   if (kernel.next_retry && (kernel.pending ?? 0) > 0) {
     parts.push(`next try ${clock(kernel.next_retry)}`);
   }

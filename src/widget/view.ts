@@ -48,6 +48,8 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       this._sheet = element('div', 'jp-sensorlab-Logger-sheet');
       this.el.appendChild(this._sheet);
 
+      this.el.appendChild(this._noteBox());
+
       this._problems = element('div', 'jp-sensorlab-Logger-problems');
       this._problems.setAttribute('aria-live', 'polite');
       this.el.appendChild(this._problems);
@@ -82,6 +84,36 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       clearInterval(this._clock);
       this._chart?.dispose();
       return super.remove();
+    }
+
+    /** A note for the next row ("window opened"), and the CSV download of every reading. */
+    private _noteBox(): HTMLDivElement {
+      const model = this.model as ILoggerModel;
+      const box = element('div', 'jp-sensorlab-Logger-note');
+      const input = element('input', 'jp-mod-styled jp-sensorlab-Logger-noteInput');
+      input.type = 'text';
+      input.maxLength = 500;
+      input.placeholder = 'A note for the next row, e.g. window opened';
+      input.setAttribute('aria-label', 'Note for the next row');
+      const add = element('button', 'jp-mod-styled', 'Add note');
+      const submit = () => {
+        const text = input.value.trim();
+        if (text) {
+          model.sendToKernel({ type: 'note', text });
+          input.value = '';
+        }
+      };
+      add.addEventListener('click', submit);
+      input.addEventListener('keydown', event => {
+        if (event.key === 'Enter') {
+          submit();
+        }
+      });
+      const exportButton = element('button', 'jp-mod-styled', 'Download CSV');
+      exportButton.setAttribute('aria-label', 'Download every reading as CSV, with times and notes');
+      exportButton.addEventListener('click', () => model.sendToKernel({ type: 'export' }));
+      box.append(input, add, exportButton);
+      return box;
     }
 
     private async _onButton(): Promise<void> {

@@ -389,3 +389,30 @@ def test_a_batch_an_earlier_page_left_is_stored_once_under_its_own_stream(logger
     assert len(logger.data) == 9
     new_page.deliver({"type": "batch", "seq": 2, "readings": "bad", "stream": "page-1"})
     assert new_page.sent[-1]["stream"] == "page-1" and new_page.sent[-1]["type"] == "refused"
+
+
+def test_a_note_goes_into_the_next_row_and_the_export(sheet_url):
+    schedule = sensorlab.DaylightSchedule(day_every="1h", night_every="1h")
+    logger = sensorlab.Logger(sheet=sheet_url, schedule=schedule, name="notes")
+    try:
+        comm = open_comm("notes")
+        comm.deliver(batch(0))
+        logger._on_widget_msg(None, {"type": "note", "text": "  window opened "}, [])
+        assert logger.status["note"] == "window opened"
+        comm.deliver(batch(1, start=3))
+        logger.post_now()
+        assert logger.flush(timeout=20)
+        rows = sensorlab.Sheet(sheet_url).rows()
+        assert "note" not in rows[0] and rows[1]["note"] == "window opened"
+        assert logger.status["note"] == ""
+        assert list(logger.notes["note"]) == ["window opened"]
+
+        text = logger.to_csv()
+        lines = text.strip().splitlines()
+        assert lines[0] == "time,source,temperature,humidity,note"
+        assert len(lines) == 7
+        assert sum(1 for line in lines if line.endswith(",window opened")) == 1
+        logger._on_widget_msg(None, {"type": "note", "text": ""}, [])
+        assert "note from the page was refused" in logger.status["last_error"]
+    finally:
+        logger.close()

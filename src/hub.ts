@@ -73,7 +73,37 @@ export class DeviceHub implements IDeviceHub {
     return source;
   }
 
-  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number): ILoggerLink {
+  get forwardEveryMs(): number {
+    return this._forwardEveryMs;
+  }
+
+  set forwardEveryMs(ms: number) {
+    this._forwardEveryMs = ms;
+    for (const link of this._links.values()) {
+      if (link.forwardEveryMs === null) {
+        link.forwarder.forwardEveryMs = ms;
+      }
+    }
+  }
+
+  get units(): Readonly<Record<string, string>> {
+    return this._units;
+  }
+
+  set units(units: Readonly<Record<string, string>>) {
+    this._units = { ...units };
+    this._sourcesChanged.emit();
+  }
+
+  unitsOf(source: ISource): Readonly<Record<string, string>> {
+    const units: Record<string, string> = { ...source.units };
+    for (const [channel, unit] of Object.entries(this._units)) {
+      units[channel] ||= unit; // a device's own unit wins
+    }
+    return units;
+  }
+
+  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number | null): ILoggerLink {
     const key = `${kernel.id}/${logger}`;
     let link = this._links.get(key);
     if (link && link.kernel !== kernel) {
@@ -86,12 +116,13 @@ export class DeviceHub implements IDeviceHub {
       const channel = new ReadingsChannel(kernel, logger, stream);
       // Unacked readings outlive a page reload in IndexedDB (absent in some test set-ups).
       const store = typeof indexedDB === 'undefined' ? undefined : new IndexedDBBatchStore(key);
-      const forwarder = new Forwarder(channel, { forwardEveryMs, stream, store });
-      link = { kernel, logger, channel, forwarder, sourceId: null };
+      const forwarder = new Forwarder(channel, { forwardEveryMs: forwardEveryMs ?? this._forwardEveryMs, stream, store });
+      link = { kernel, logger, channel, forwarder, sourceId: null, forwardEveryMs };
       this._links.set(key, link);
       kernel.disposed.connect(() => this._unlink(key), this);
     } else {
-      link.forwarder.forwardEveryMs = forwardEveryMs;
+      link.forwardEveryMs = forwardEveryMs;
+      link.forwarder.forwardEveryMs = forwardEveryMs ?? this._forwardEveryMs;
     }
     return link;
   }
@@ -154,6 +185,8 @@ export class DeviceHub implements IDeviceHub {
   private _latest = new Map<string, IReading>();
   private _history = new Map<string, ChannelHistory>();
   private _historyMs = 10 * 60_000;
+  private _forwardEveryMs = 5000;
+  private _units: Record<string, string> = {};
   private _links = new Map<string, ILoggerLink>();
   private _sourcesChanged = new Signal<this, void>(this);
   private _readingReceived = new Signal<this, IReading>(this);

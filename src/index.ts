@@ -1,5 +1,6 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IJupyterWidgetRegistry } from '@jupyter-widgets/base';
 import { DeviceHub } from './hub';
 import { MonitorPanel } from './monitor/panel';
@@ -55,14 +56,38 @@ const monitorPlugin: JupyterFrontEndPlugin<void> = {
   description: 'A sidebar with every sensor of this tab.',
   autoStart: true,
   requires: [IDeviceHub],
-  optional: [ILayoutRestorer, ICommandPalette],
+  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry],
   activate: (
     app: JupyterFrontEnd,
     hub: IDeviceHub,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    registry: ISettingRegistry | null
   ): void => {
-    const panel = new MonitorPanel(hub);
+    let settings: ISettingRegistry.ISettings | null = null;
+    const apply = () => {
+      if (settings) {
+        hub.forwardEveryMs = (settings.get('forwardEvery').composite as number) * 1000;
+        hub.historyMs = (settings.get('chartHistoryMinutes').composite as number) * 60_000;
+        hub.units = settings.get('units').composite as Record<string, string>;
+      }
+    };
+    // The sidebar's history choice is the chartHistoryMinutes setting, where settings exist.
+    const panel = new MonitorPanel(hub, minutes => {
+      if (settings) {
+        void settings.set('chartHistoryMinutes', minutes);
+      } else {
+        hub.historyMs = minutes * 60_000;
+      }
+    });
+    registry
+      ?.load(monitorPlugin.id)
+      .then(loaded => {
+        settings = loaded;
+        apply();
+        loaded.changed.connect(apply);
+      })
+      .catch(error => console.warn('sensorlab: settings could not be loaded', error));
     app.shell.add(panel, 'right', { rank: 900 });
     restorer?.add(panel, panel.id);
     app.commands.addCommand(CommandIDs.openMonitor, {

@@ -30,6 +30,8 @@ export interface ILoggerLink {
   readonly forwarder: Forwarder;
   /** The source whose readings go to this logger. */
   sourceId: string | null;
+  /** Milliseconds between batches the notebook asked for, or null to follow the settings. */
+  forwardEveryMs: number | null;
 }
 
 /** A Logger shown on this page, as the commands see it. */
@@ -55,10 +57,16 @@ export interface IDeviceHub {
   historyMs: number;
   /** The Loggers shown on this page (their models add and remove themselves). */
   readonly loggers: Set<ILoggerHandle>;
+  /** Milliseconds between batches for loggers that do not set their own (a setting). */
+  forwardEveryMs: number;
+  /** Units by channel name for channels whose device gives none (a setting). */
+  units: Readonly<Record<string, string>>;
+  /** A source's units, completed by the units setting. */
+  unitsOf(source: ISource): Readonly<Record<string, string>>;
   /** The tab's source for a transport, created on first use. */
   sourceFor(transport: Transport): ISource;
   /** The link to the logger `logger` of `kernel`, created on first use. */
-  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number): ILoggerLink;
+  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number | null): ILoggerLink;
   /** `logger.send` and `logger.set_period` in Python: ask the logger's device, answer on its readings comm. */
   deviceRequest(link: ILoggerLink, request: DeviceRequest): Promise<void>;
 }

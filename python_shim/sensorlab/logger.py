@@ -123,8 +123,9 @@ class Logger(DOMWidget):
     name : str, optional
         Names this logger; a new Logger with the same name replaces the old one.
         Defaults to the sheet's name, or "sensorlab" without a sheet.
-    forward_every : seconds or text like "5s"
-        How often the browser sends what it has read to the kernel.
+    forward_every : seconds or text like "5s", optional
+        How often the browser sends what it has read to the kernel; by default the
+        "Forward interval" of sensorlab's settings (5 s).
     baud : int
         Serial speed in bits per second, 9600 to 1,000,000 (USB boards; default 115200).
     format : {"auto", "plotter", "csv", "json"}
@@ -152,7 +153,7 @@ class Logger(DOMWidget):
 
     name = Unicode(help="The logger's name, unique in this kernel.").tag(sync=True)
     source = Unicode("simulated", help="simulated, serial or bluetooth.").tag(sync=True)
-    forward_every = Float(5.0, help="Seconds between two batches from the browser.").tag(sync=True)
+    forward_every = Float(None, allow_none=True, help="Seconds between two batches, or None for the setting.").tag(sync=True)
     sheet_url = Unicode("", help="The sheet's address for people, or empty.").tag(sync=True)
     _status = Dict(help="What logger.status says, for the views.").tag(sync=True)
     device = Dict(help="The browser's device: id, transport, label, state, problem, counts.").tag(sync=True)
@@ -164,7 +165,7 @@ class Logger(DOMWidget):
     name_prefix = Unicode("", help="Only offer Bluetooth sensors whose name starts with this.").tag(sync=True)
     poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(sync=True)
 
-    def __init__(self, sheet=None, schedule=None, source="simulated", name=None, forward_every=5, poll_every=None,
+    def __init__(self, sheet=None, schedule=None, source="simulated", name=None, forward_every=None, poll_every=None,
                  data_dir=None, **kwargs):
         # Set first: close() runs from __del__ even when a check below fails.
         self._lock = threading.RLock()
@@ -191,7 +192,7 @@ class Logger(DOMWidget):
             schedule = DaylightSchedule()
         elif not isinstance(schedule, DaylightSchedule):
             raise ValueError(f"schedule must be a sensorlab.DaylightSchedule, not {schedule!r}")
-        forward_seconds = parse_interval(forward_every, "forward_every").total_seconds()
+        forward_seconds = None if forward_every is None else parse_interval(forward_every, "forward_every").total_seconds()
         if poll_every is not None:
             kwargs["poll_every"] = parse_interval(poll_every, "poll_every").total_seconds()
         name = name or (sheet.name if sheet else "sensorlab")

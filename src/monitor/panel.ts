@@ -9,7 +9,10 @@ import { element, problemCounts, STATE_WORDS, valueTiles } from '../widget/dom';
  * sent that could not be read; and buttons to connect one.
  */
 export class MonitorPanel extends Widget {
-  constructor(readonly hub: IDeviceHub) {
+  constructor(
+    readonly hub: IDeviceHub,
+    private _chooseHistory: (minutes: number) => void = minutes => (hub.historyMs = minutes * 60_000)
+  ) {
     super();
     this.id = 'sensorlab-monitor';
     this.addClass('jp-sensorlab-Monitor');
@@ -69,9 +72,10 @@ export class MonitorPanel extends Widget {
       option.selected = minutes * 60_000 === this.hub.historyMs;
       select.appendChild(option);
     }
-    select.addEventListener('change', () => {
-      this.hub.historyMs = Number(select.value) * 60_000;
-    });
+    select.addEventListener('change', () => this._chooseHistory(Number(select.value)));
+    this.hub.sourcesChanged.connect(() => {
+      select.value = String(Math.round(this.hub.historyMs / 60_000));
+    }, this);
     label.appendChild(select);
     return label;
   }
@@ -108,7 +112,7 @@ export class MonitorPanel extends Widget {
       if (!card || !tiles) {
         return false;
       }
-      tiles.replaceWith(valueTiles(latest.values, source.units));
+      tiles.replaceWith(valueTiles(latest.values, this.hub.unitsOf(source)));
       const history = this.hub.history(source.id);
       for (const channel of history.channels) {
         const chart = this._charts.get(`${source.id}/${channel}`);
@@ -162,11 +166,11 @@ export class MonitorPanel extends Widget {
     }
     const latest = this.hub.latest(source.id);
     if (latest) {
-      card.appendChild(valueTiles(latest.values, source.units));
+      card.appendChild(valueTiles(latest.values, this.hub.unitsOf(source)));
       const history = this.hub.history(source.id);
       const width = Math.max(200, this.node.clientWidth - 32);
       for (const channel of history.channels) {
-        const chart = new ChannelChart(card, channel, source.units[channel] ?? '', width, 90);
+        const chart = new ChannelChart(card, channel, this.hub.unitsOf(source)[channel] ?? '', width, 90);
         chart.update(history.line(channel, CHART_BUCKETS, latest.time));
         this._charts.set(`${source.id}/${channel}`, chart);
       }

@@ -54,7 +54,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         _view_module_version: MODULE_VERSION,
         name: '',
         source: 'simulated',
-        forward_every: 5,
+        forward_every: null,
         sheet_url: '',
         _status: {},
         device: {},
@@ -92,7 +92,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         this.problem = String((error as Error).message ?? error);
         return;
       }
-      this.link = hub.link(kernel, this.get('name'), this.get('forward_every') * 1000);
+      this.link = hub.link(kernel, this.get('name'), this._forwardEveryMs());
       this.link.sourceId = this.source.id;
       this._configureSource();
       this.on('msg:custom', (content: unknown, buffers: (ArrayBuffer | ArrayBufferView)[] | undefined) => {
@@ -112,7 +112,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this.source.healthChanged.connect(this._shareDevice, this);
       this.on('change:forward_every', () => {
         if (this.link) {
-          this.link.forwarder.forwardEveryMs = this.get('forward_every') * 1000;
+          hub.link(this.link.kernel, this.link.logger, this._forwardEveryMs());
         }
       });
       hub.loggers.add(this);
@@ -151,6 +151,12 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         this.sheet = { error: (error as Error).message };
       }
       this.trigger('sheet');
+    }
+
+    /** The notebook's forward_every in milliseconds, or null to follow the settings. */
+    private _forwardEveryMs(): number | null {
+      const seconds = this.get('forward_every') as number | null;
+      return seconds === null ? null : seconds * 1000;
     }
 
     /** The board's settings come from the Python Logger's arguments. */

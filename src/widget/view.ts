@@ -173,8 +173,8 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
         );
         return;
       }
-      this._values.replaceChildren(...valueTiles(reading.values, source.units).childNodes);
-      this._renderChart(source.id, reading.time, source.units);
+      this._values.replaceChildren(...valueTiles(reading.values, hub.unitsOf(source)).childNodes);
+      this._renderChart(source.id, reading.time, hub.unitsOf(source));
     }
 
     /** A small chart of the first channel, over the hub's history window. */

@@ -41,6 +41,13 @@ for (const frontend of ['lab', 'notebook'] as Frontend[]) {
       .toBeGreaterThanOrEqual(before + 6);
     await expect(logger.status).toContainText('readings in the notebook');
 
+    // The sidebar opens in both frontends and shows the running sensor.
+    await runCommand(page, 'sensorlab:open-monitor');
+    const card = page.locator('.jp-sensorlab-Monitor-device[data-source="simulated"]');
+    await expect(card).toBeVisible();
+    await expect(card).toContainText('Simulated classroom reading');
+    await expect(card.locator('.jp-sensorlab-Chart canvas')).toHaveCount(4);
+
     // "Post a row now" from the command palette's command reaches the kernel's Logger.
     const posted = 'import json; print(json.dumps(logger.status["posted"] + logger.status["pending"]))';
     const postedBefore = await kernelJson<number>(page, posted);

@@ -102,12 +102,18 @@ def comm_replies(kc, comm_id, count, timeout=30):
     return replies
 
 
+def open_readings_comm(kc, logger, stream="attacker"):
+    """Open a readings comm the way a page does, but straight from a client: its id."""
+    comm_id = uuid.uuid4().hex
+    kc.shell_channel.send(kc.session.msg("comm_open", {
+        "comm_id": comm_id, "target_name": "sensorlab.readings",
+        "data": {"protocol": 1, "logger": logger, "stream": stream}}))
+    return comm_id
+
+
 def test_hostile_messages_sent_straight_to_the_kernel_are_refused(kernel):
     run(kernel, 'import sensorlab\nlogger = sensorlab.Logger(name="target")')
-    comm_id = uuid.uuid4().hex
-    kernel.shell_channel.send(kernel.session.msg("comm_open", {
-        "comm_id": comm_id, "target_name": "sensorlab.readings",
-        "data": {"protocol": 1, "logger": "target", "stream": "attacker"}}))
+    comm_id = open_readings_comm(kernel, "target")
     assert comm_replies(kernel, comm_id, 1) == [{"type": "hello", "logger": "target"}]
     for _, data in HOSTILE:
         kernel.shell_channel.send(kernel.session.msg("comm_msg", {"comm_id": comm_id, "data": data}))
@@ -126,10 +132,7 @@ def test_hostile_messages_sent_straight_to_the_kernel_are_refused(kernel):
 
 def test_a_comm_for_an_unknown_logger_is_closed_with_the_reason(kernel):
     run(kernel, "import sensorlab")
-    comm_id = uuid.uuid4().hex
-    kernel.shell_channel.send(kernel.session.msg("comm_open", {
-        "comm_id": comm_id, "target_name": "sensorlab.readings",
-        "data": {"protocol": 1, "logger": "nobody", "stream": "s"}}))
+    comm_id = open_readings_comm(kernel, "nobody")
     deadline = time.monotonic() + 30
     while True:
         msg = kernel.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))

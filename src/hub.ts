@@ -181,6 +181,15 @@ export class DeviceHub implements IDeviceHub {
   }
 
   readonly loggers = new Set<ILoggerHandle>();
+
+  get loggersChanged(): Signal<this, void> {
+    return this._loggersChanged;
+  }
+
+  loggerChanged(): void {
+    this._loggersChanged.emit();
+  }
+
   private _sources: ISource[] = [];
   private _latest = new Map<string, IReading>();
   private _history = new Map<string, ChannelHistory>();
@@ -190,4 +199,5 @@ export class DeviceHub implements IDeviceHub {
   private _links = new Map<string, ILoggerLink>();
   private _sourcesChanged = new Signal<this, void>(this);
   private _readingReceived = new Signal<this, IReading>(this);
+  private _loggersChanged = new Signal<this, void>(this);
 }

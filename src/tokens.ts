@@ -34,10 +34,18 @@ export interface ILoggerLink {
   forwardEveryMs: number | null;
 }
 
-/** A Logger shown on this page, as the commands see it. */
+/** A Logger shown on this page, as the commands and the sidebar see it. */
 export interface ILoggerHandle {
   /** Ask the kernel to post a row now, whatever the timetable. */
   postNow(): void;
+  /** The Logger's name, its sheet's address ('' without one) and its kernel's status. */
+  readonly summary: {
+    name: string;
+    sheetUrl: string;
+    status: Record<string, unknown>;
+    /** The sheet's last rows as the browser read them back, header first, or why not. */
+    sheet: { header: string[]; rows: string[][] } | { error: string } | null;
+  };
 }
 
 /**
@@ -57,6 +65,10 @@ export interface IDeviceHub {
   historyMs: number;
   /** The Loggers shown on this page (their models add and remove themselves). */
   readonly loggers: Set<ILoggerHandle>;
+  /** Emitted when a Logger comes, goes, or its status or sheet changes. */
+  readonly loggersChanged: ISignal<IDeviceHub, void>;
+  /** Models call this when their status or sheet changed. */
+  loggerChanged(): void;
   /** Milliseconds between batches for loggers that do not set their own (a setting). */
   forwardEveryMs: number;
   /** Units by channel name for channels whose device gives none (a setting). */

@@ -1,6 +1,7 @@
 import { Widget } from '@lumino/widgets';
 import type { ISource, Transport } from '../sources/types';
 import { ChannelChart } from './chart';
+import { countdown, IKernelStatus } from '../widget/status';
 import type { IDeviceHub } from '../tokens';
 import { element, problemCounts, STATE_WORDS, valueTiles } from '../widget/dom';
 
@@ -29,7 +30,20 @@ export class MonitorPanel extends Widget {
     this._problem = element('div', 'jp-sensorlab-Logger-problem');
     this._problem.setAttribute('role', 'alert');
     this._list = element('div', 'jp-sensorlab-Monitor-devices');
-    this.node.append(heading, actions, this._historyChoice(), this._problem, this._list);
+    this._loggers = element('div', 'jp-sensorlab-Monitor-loggers');
+    this.node.append(
+      heading,
+      actions,
+      this._historyChoice(),
+      this._problem,
+      this._list,
+      element('h2', 'jp-sensorlab-Monitor-heading', 'Loggers'),
+      this._loggers
+    );
+    hub.loggersChanged.connect(this._renderLoggers, this);
+    // The countdowns to the next post tick by themselves.
+    this._clock = setInterval(() => this._renderLoggers(), 1000);
+    this._renderLoggers();
 
     hub.sourcesChanged.connect(this._scheduleRender, this);
     hub.readingReceived.connect(this._scheduleUpdate, this);
@@ -40,6 +54,7 @@ export class MonitorPanel extends Widget {
     if (this._frame !== null) {
       cancelAnimationFrame(this._frame);
     }
+    clearInterval(this._clock);
     this.hub.sourcesChanged.disconnect(this._scheduleRender, this);
     this.hub.readingReceived.disconnect(this._scheduleUpdate, this);
     for (const source of this._watched) {
@@ -145,6 +160,46 @@ export class MonitorPanel extends Widget {
     }
   }
 
+  /** Every Logger on this page: its sheet, its posts, and the sheet's last rows. */
+  private _renderLoggers(): void {
+    const now = Date.now();
+    this._loggers.replaceChildren();
+    if (this.hub.loggers.size === 0) {
+      this._loggers.appendChild(
+        element('p', 'jp-sensorlab-Logger-hint', 'No logger on this page yet. Run a notebook cell with sensorlab.Logger(...).')
+      );
+    }
+    for (const logger of this.hub.loggers) {
+      const { name, sheetUrl, status, sheet } = logger.summary;
+      const kernel = status as IKernelStatus;
+      const card = element('section', 'jp-sensorlab-Monitor-logger');
+      card.dataset.logger = name;
+      card.setAttribute('aria-label', `Logger ${name}`);
+      card.appendChild(element('strong', '', name));
+      if (sheetUrl) {
+        const link = element('a', 'jp-sensorlab-Logger-sheetLink', sheetUrl);
+        link.href = sheetUrl;
+        link.target = '_blank';
+        link.rel = 'noopener noreferrer';
+        card.appendChild(link);
+      }
+      const errors = kernel.errors ?? 0;
+      const facts = [
+        kernel.last_post ? `last post ${new Date(kernel.last_post).toLocaleTimeString()}` : 'nothing posted yet',
+        kernel.next_post ? `next post ${countdown(kernel.next_post, now)}` : '',
+        `${kernel.pending ?? 0} rows waiting`,
+        errors ? `${errors} ${errors === 1 ? 'error' : 'errors'}: ${kernel.last_error ?? ''}` : 'no errors'
+      ].filter(Boolean);
+      card.appendChild(element('div', 'jp-sensorlab-Monitor-counts', facts.join(' · ')));
+      if (sheet && 'error' in sheet) {
+        card.appendChild(element('div', 'jp-sensorlab-Monitor-counts', sheet.error));
+      } else if (sheet && sheet.rows.length > 0) {
+        card.appendChild(lastRows(sheet.header, sheet.rows.slice(-3)));
+      }
+      this._loggers.appendChild(card);
+    }
+  }
+
   private _card(source: ISource): HTMLElement {
     const card = element('section', 'jp-sensorlab-Monitor-device');
     card.dataset.source = source.id;
@@ -202,6 +257,27 @@ export class MonitorPanel extends Widget {
   private _watched = new Set<ISource>();
   private _charts = new Map<string, ChannelChart>();
   private _full = false;
+  private _loggers: HTMLDivElement;
+  private _clock: ReturnType<typeof setInterval>;
+}
+
+/** The sheet's last rows as a small table; cells are text, never HTML. */
+function lastRows(header: string[], rows: string[][]): HTMLTableElement {
+  const table = element('table', 'jp-sensorlab-Monitor-rows');
+  table.setAttribute('aria-label', 'The last rows of the sheet');
+  const head = element('tr', '');
+  for (const name of header) {
+    head.appendChild(element('th', '', name));
+  }
+  table.appendChild(head);
+  for (const row of rows) {
+    const line = element('tr', '');
+    for (const cell of row) {
+      line.appendChild(element('td', '', cell));
+    }
+    table.appendChild(line);
+  }
+  return table;
 }
 
 /** Buckets of a chart: a lowest and a highest point each, about one per pixel pair. */

@@ -4,7 +4,7 @@ import { ISheetContent, readSheet } from '../sheet';
 import type { LineFormat } from '../sources/lines';
 import { SerialSource } from '../sources/serial';
 import type { ISource } from '../sources/types';
-import { IDeviceHub, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
+import { IDeviceHub, ILoggerHandle, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
 import { parseDeviceRequest, WidgetMessage } from '../protocol';
 import { BluetoothSource } from '../sources/bluetooth';
 
@@ -116,8 +116,11 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         }
       });
       hub.loggers.add(this);
+      hub.loggerChanged();
+      this.on('change:_status sheet', () => hub.loggerChanged());
       this.once('destroy', () => {
         hub.loggers.delete(this);
+        hub.loggerChanged();
         this.source?.stateChanged.disconnect(this._shareDevice, this);
         this.source?.healthChanged.disconnect(this._shareDevice, this);
       });
@@ -137,6 +140,15 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
 
     postNow(): void {
       this.sendToKernel({ type: 'post_now' });
+    }
+
+    get summary(): ILoggerHandle['summary'] {
+      return {
+        name: this.get('name'),
+        sheetUrl: this.get('sheet_url'),
+        status: this.get('_status'),
+        sheet: this.sheet
+      };
     }
 
 

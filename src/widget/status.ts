@@ -58,3 +58,19 @@ export function statusParts(
   }
   return parts;
 }
+
+/** "in 3 min 5 s", "in 1 h 2 min", or "due now", from an ISO time. */
+export function countdown(iso: string | null | undefined, now: number): string {
+  const at = iso ? new Date(iso).getTime() : NaN;
+  if (isNaN(at)) {
+    return '';
+  }
+  const seconds = Math.round((at - now) / 1000);
+  if (seconds <= 0) {
+    return 'due now';
+  }
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const sec = seconds % 60;
+  return `in ${h ? `${h} h ${m} min` : m ? `${m} min ${sec} s` : `${sec} s`}`;
+}

@@ -47,6 +47,11 @@ for (const frontend of ['lab', 'notebook'] as Frontend[]) {
     await expect(card).toBeVisible();
     await expect(card).toContainText('Simulated classroom reading');
     await expect(card.locator('.jp-sensorlab-Chart canvas')).toHaveCount(4);
+    // Each Logger of the page: its sheet, a countdown to the next post, the sheet's last rows.
+    const loggerCard = page.locator('.jp-sensorlab-Monitor-logger').filter({ visible: true }).first();
+    await expect(loggerCard).toContainText(/next post (in \d|due now)/);
+    await expect(loggerCard).toContainText('rows waiting');
+    await expect(loggerCard.locator('.jp-sensorlab-Monitor-rows th').first()).toHaveText('time');
 
     // "Post a row now" from the command palette's command reaches the kernel's Logger.
     const posted = 'import json; print(json.dumps(logger.status["posted"] + logger.status["pending"]))';

@@ -1,4 +1,4 @@
-import { statusParts } from '../../src/widget/status';
+import { countdown, statusParts } from '../../src/widget/status';
 
 const quiet = { pending: 0, delivered: 0, refused: 0, lastRefusal: '' };
 
@@ -44,5 +44,18 @@ describe('the status line', () => {
     const parts = statusParts({}, { ...quiet, refused: 1, lastRefusal: 'seq must be…' }, 'The kernel is restarting.');
     expect(parts[0]).toBe('The kernel is restarting.');
     expect(parts[parts.length - 1]).toBe('1 error, last: seq must be…');
+  });
+});
+
+describe('countdown', () => {
+  const now = Date.parse('2026-11-21T10:00:00Z');
+  test.each([
+    ['2026-11-21T10:00:45Z', 'in 45 s'],
+    ['2026-11-21T10:03:05Z', 'in 3 min 5 s'],
+    ['2026-11-21T11:02:00Z', 'in 1 h 2 min'],
+    ['2026-11-21T09:59:00Z', 'due now'],
+    [null, '']
+  ])('%s → %s', (iso, text) => {
+    expect(countdown(iso, now)).toBe(text);
   });
 });

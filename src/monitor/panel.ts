@@ -128,6 +128,10 @@ export class MonitorPanel extends Widget {
         return false;
       }
       tiles.replaceWith(valueTiles(latest.values, this.hub.unitsOf(source)));
+      const counts = card.querySelector('.jp-sensorlab-Monitor-counts');
+      if (counts) {
+        counts.textContent = healthCounts(source);
+      }
       const history = this.hub.history(source.id);
       for (const channel of history.channels) {
         const chart = this._charts.get(`${source.id}/${channel}`);
@@ -230,14 +234,8 @@ export class MonitorPanel extends Widget {
         this._charts.set(`${source.id}/${channel}`, chart);
       }
     }
-    const { lines, badLines, badValues, recent } = source.health;
-    card.appendChild(
-      element(
-        'div',
-        'jp-sensorlab-Monitor-counts',
-        [`${lines} ${lines === 1 ? 'line' : 'lines'} read`, problemCounts(badLines, badValues)].filter(Boolean).join(' · ')
-      )
-    );
+    const { recent } = source.health;
+    card.appendChild(element('div', 'jp-sensorlab-Monitor-counts', healthCounts(source)));
     if (recent.length > 0) {
       const list = element('ul', 'jp-sensorlab-Monitor-problems');
       list.setAttribute('aria-label', `What ${source.label} sent that could not be read`);
@@ -259,6 +257,12 @@ export class MonitorPanel extends Widget {
   private _full = false;
   private _loggers: HTMLDivElement;
   private _clock: ReturnType<typeof setInterval>;
+}
+
+/** "120 lines read · 1 line could not be read" */
+function healthCounts(source: ISource): string {
+  const { lines, badLines, badValues } = source.health;
+  return [`${lines} ${lines === 1 ? 'line' : 'lines'} read`, problemCounts(badLines, badValues)].filter(Boolean).join(' · ');
 }
 
 /** The sheet's last rows as a small table; cells are text, never HTML. */

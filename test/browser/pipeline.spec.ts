@@ -47,6 +47,7 @@ for (const frontend of ['lab', 'notebook'] as Frontend[]) {
     await expect(card).toBeVisible();
     await expect(card).toContainText('Simulated classroom reading');
     await expect(card.locator('.jp-sensorlab-Chart canvas')).toHaveCount(4);
+    await expect(card).toContainText(/([3-9]|\d\d+) lines read/); // counts keep up with the readings
     // Each Logger of the page: its sheet, a countdown to the next post, the sheet's last rows.
     const loggerCard = page.locator('.jp-sensorlab-Monitor-logger').filter({ visible: true }).first();
     await expect(loggerCard).toContainText(/next post (in \d|due now)/);

@@ -7,8 +7,6 @@ import type { ChannelHistory } from './monitor/history';
 import type { DeviceRequest } from './protocol';
 import type { IReading, ISource, Transport } from './sources/types';
 
-export const PLUGIN_PREFIX = 'sensorlab';
-
 /** The package's name and version, as the kernel's widgets ask for them. */
 export const MODULE_NAME = 'sensorlab';
 export const MODULE_VERSION = '0.1.0';

@@ -6,6 +6,10 @@ function themeColor(variable: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(variable).trim() || fallback;
 }
 
+function clockLabels(_: uPlot, seconds: number[]): string[] {
+  return seconds.map(s => new Date(s * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+}
+
 /** A live line chart of one channel, drawn with uPlot. */
 export class ChannelChart {
   constructor(parent: HTMLElement, channel: string, unit: string, width: number, height: number) {
@@ -15,6 +19,11 @@ export class ChannelChart {
     // The chart is a picture: its numbers are in the value tiles for screen readers.
     this.node.setAttribute('role', 'img');
     this.node.setAttribute('aria-label', `Chart of ${channel}${unit ? ` in ${unit}` : ''}`);
+    // The chart's title: what it shows, in which unit.
+    const title = document.createElement('div');
+    title.className = 'jp-sensorlab-Chart-title';
+    title.textContent = unit ? `${channel} (${unit})` : channel;
+    this.node.appendChild(title);
     parent.appendChild(this.node);
     // Colours are looked up at each drawing, so a change of theme shows at the next reading.
     const text = () => themeColor('--jp-ui-font-color2', '#666');
@@ -27,8 +36,9 @@ export class ChannelChart {
         cursor: { show: false },
         scales: { x: { time: true } },
         axes: [
-          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 48 }
+          // One line of hours and minutes: the chart is small and the day is today.
+          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 28, values: clockLabels },
+          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 48, space: 20 }
         ],
         series: [
           {},

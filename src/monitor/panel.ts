@@ -229,7 +229,7 @@ export class MonitorPanel extends Widget {
       const history = this.hub.history(source.id);
       const width = Math.max(200, this.node.clientWidth - 32);
       for (const channel of history.channels) {
-        const chart = new ChannelChart(card, channel, this.hub.unitsOf(source)[channel] ?? '', width, 90);
+        const chart = new ChannelChart(card, channel, this.hub.unitsOf(source)[channel] ?? '', width, 100);
         chart.update(history.line(channel, CHART_BUCKETS, latest.time));
         this._charts.set(`${source.id}/${channel}`, chart);
       }

@@ -11,7 +11,13 @@ if (!jupyter) {
 export default defineConfig({
   testDir: '.',
   timeout: 180_000,
-  expect: { timeout: 30_000 },
+  expect: {
+    timeout: 30_000,
+    // Same machine, same Chromium, same fonts: only anti-aliasing may differ a little.
+    toHaveScreenshot: { maxDiffPixelRatio: 0.002, animations: 'disabled', caret: 'hide' }
+  },
+  // Reference images, committed and shown in the README; a missing one fails the test.
+  snapshotPathTemplate: '{testDir}/screenshots/{arg}{ext}',
   workers: 1,
   retries: 0,
   forbidOnly: true,

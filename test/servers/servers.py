@@ -12,6 +12,7 @@ nothing else on the machine is touched and two runs can follow each other.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -111,6 +112,10 @@ def servers(workdir: Path, ethercalc_port: int | None = None, jupyter_port: int 
         env["JUPYTER_RUNTIME_DIR"] = str(workdir / "jupyter-runtime")
         # Settings and workspaces of this run only, so one run never sees another's.
         lab_settings = workdir / "lab-user-settings"
+        # No "get notified about news?" prompt over the classroom's screen or the screenshots.
+        notification = lab_settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        notification.parent.mkdir(parents=True, exist_ok=True)
+        notification.write_text(json.dumps({"fetchNews": "false"}))
         procs.append(start([
             str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={jp_port}",
             "--port-retries=0", "--allow-root", f"--ServerApp.root_dir={root}", "--IdentityProvider.token=",

@@ -1,0 +1,67 @@
+/** The widget and the sidebar work from the keyboard alone, and every control has a name. */
+import { expect, test } from '@playwright/test';
+import { collectErrors, expectNoSensorlabErrors, kernelJson, loggerView, openNotebook, runAllCells, runCommand, writeNotebook } from './jupyter';
+
+test.afterEach(async ({ request }) => {
+  // Choosing a history in the sidebar saves it in the settings.
+  await request.put('/lab/api/settings/sensorlab:monitor', { data: { raw: '{}' } });
+});
+
+test('a student can use the widget and the sidebar with the keyboard', async ({ page, request }) => {
+  const errors = collectErrors(page);
+  await writeNotebook(request, 'keyboard.ipynb', [
+    'import tempfile, sensorlab\n' +
+      'logger = sensorlab.Logger(name="keyboard", source="simulated", forward_every=1, data_dir=tempfile.mkdtemp())\n' +
+      'logger'
+  ]);
+  await openNotebook(page, 'lab', 'keyboard.ipynb');
+  await runAllCells(page);
+  const logger = loggerView(page);
+
+  // Widget: Start with Enter, then Tab along: note box, Add note, Download CSV, in that order.
+  await logger.start.focus();
+  await page.keyboard.press('Enter');
+  await expect(logger.stop).toBeFocused();
+  await expect(logger.view).toContainText('Simulated classroom: reading');
+  await page.keyboard.press('Tab');
+  await expect(logger.view.getByRole('textbox', { name: 'Note for the next row' })).toBeFocused();
+  await page.keyboard.type('door closed');
+  await page.keyboard.press('Enter');
+  await expect(logger.status).toContainText('note for the next row: "door closed"');
+  await page.keyboard.press('Tab');
+  await expect(logger.view.getByRole('button', { name: 'Add note' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(logger.view.getByRole('button', { name: 'Download every reading as CSV, with times and notes' })).toBeFocused();
+  await expect.poll(() => kernelJson<number>(page, 'print(len(logger.data))')).toBeGreaterThan(1);
+  const download = page.waitForEvent('download');
+  await page.keyboard.press('Enter');
+  expect((await download).suggestedFilename()).toMatch(/\.csv$/);
+
+  // Sidebar: the connect buttons, the history choice and the device's Stop, by Tab.
+  await runCommand(page, 'sensorlab:open-monitor');
+  const monitor = page.getByRole('region', { name: 'sensorlab monitor' });
+  const history = monitor.getByRole('combobox', { name: 'Charts show the last' });
+  await monitor.getByRole('button', { name: 'Connect USB device' }).focus();
+  for (const next of [
+    monitor.getByRole('button', { name: 'Connect Bluetooth sensor' }),
+    monitor.getByRole('button', { name: 'Start simulated sensor' }),
+    history,
+    monitor.getByRole('button', { name: 'Stop Simulated classroom' })
+  ]) {
+    await page.keyboard.press('Tab');
+    await expect(next).toBeFocused();
+  }
+  // Arrow keys choose a longer history; Enter on Stop stops the sensor.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('ArrowDown');
+  await expect(history).toHaveValue('60');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(monitor).toContainText('Simulated classroom stopped');
+  await expect(logger.view).toContainText('Simulated classroom: stopped');
+  // Every button of both views has a name a screen reader can say.
+  for (const button of await page.locator('.jp-sensorlab-Logger button, #sensorlab-monitor button').all()) {
+    expect(await button.evaluate(b => b.getAttribute('aria-label') || b.textContent?.trim())).not.toBe('');
+  }
+  await expectNoSensorlabErrors(errors);
+});

@@ -29,13 +29,15 @@ const round = (value: number, digits: number): number =>
 
 /**
  * A classroom with a thermostat: a heater switches on below the target and off above
- * it, the room loses heat to the outside, humidity falls as the air warms, and light
+ * it (both reported as channels, as the thermostat firmware prints them), the room loses heat to the outside, humidity falls as the air warms, and light
  * follows the time of day. For classes without hardware, the demo and the tests.
  */
 export class SimulatedSource extends SourceBase {
   readonly transport = 'simulated' as const;
   readonly units = {
     temperature: '°C',
+    target: '°C',
+    heater: '',
     humidity: '%',
     light_ratio: '',
     lux: 'lx'
@@ -108,6 +110,10 @@ export class SimulatedSource extends SourceBase {
     return this.emitReading(
       {
         temperature: round(this._temperature, 2),
+        // Like the thermostat firmware: the target and the heater (1 on, 0 off) beside the
+        // temperature, so a notebook can log and plot what it asked for.
+        target: this.target,
+        heater: this._heaterOn ? 1 : 0,
         humidity: round(Math.min(100, Math.max(0, 65 - 1.2 * this._temperature + noise())), 1),
         light_ratio: round(lightRatio, 3),
         lux: round(lightRatio * 1200, 1)

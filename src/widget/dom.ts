@@ -19,7 +19,11 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** Whole numbers as they are (a heater's 1, a light level of 134); others to 3 digits. */
 export function formatValue(value: number): string {
+  if (Number.isInteger(value)) {
+    return String(value);
+  }
   const abs = Math.abs(value);
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
   return value.toFixed(digits);

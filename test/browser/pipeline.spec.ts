@@ -46,7 +46,7 @@ for (const frontend of ['lab', 'notebook'] as Frontend[]) {
     const card = page.locator('.jp-sensorlab-Monitor-device[data-source="simulated"]');
     await expect(card).toBeVisible();
     await expect(card).toContainText('Simulated classroom reading');
-    await expect(card.locator('.jp-sensorlab-Chart canvas')).toHaveCount(4);
+    await expect(card.locator('.jp-sensorlab-Chart canvas')).toHaveCount(6);
     await expect(card).toContainText(/([3-9]|\d\d+) lines read/); // counts keep up with the readings
     // Each Logger of the page: its sheet, a countdown to the next post, the sheet's last rows.
     const loggerCard = page.locator('.jp-sensorlab-Monitor-logger').filter({ visible: true }).first();
@@ -100,7 +100,7 @@ print(json.dumps({"start": start, "end": end,
     .poll(async () => (await sheetCsv(sheetName(SHEET))).length, { timeout: 60_000 })
     .toBeGreaterThanOrEqual(Math.max(rowsBefore, 1) + 2);
   const rows = await sheetCsv(sheetName(SHEET));
-  expect(rows[0]).toEqual(['time', 'humidity', 'light_ratio', 'lux', 'temperature']);
+  expect(rows[0]).toEqual(['time', 'heater', 'humidity', 'light_ratio', 'lux', 'target', 'temperature']);
   const last = rows[rows.length - 1];
   expect(last[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   for (const value of last.slice(1)) {

@@ -52,7 +52,7 @@ for (const theme of ['light', 'dark']) {
       '599 readings in the notebook · 1 on their way · nothing posted yet · 0 rows waiting · no errors'
     );
     const monitor = page.locator('#sensorlab-monitor');
-    await expect(monitor.locator('.jp-sensorlab-Monitor-device .jp-sensorlab-Chart canvas')).toHaveCount(4);
+    await expect(monitor.locator('.jp-sensorlab-Monitor-device .jp-sensorlab-Chart canvas')).toHaveCount(6);
     await expect(logger.view).toHaveScreenshot(`widget-${theme}.png`);
     await expect(monitor).toHaveScreenshot(`sidebar-${theme}.png`);
     await expectNoSensorlabErrors(errors);

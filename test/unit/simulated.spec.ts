@@ -66,7 +66,7 @@ describe('SimulatedSource', () => {
   });
 
   describe('values', () => {
-    test('every reading has the four channels, plausible and consistent', async () => {
+    test('every reading has the six channels, plausible and consistent', async () => {
       const source = make({ seed: 3, periodMs: MINUTE });
       // A whole day, so the light goes through night and day in any time zone.
       const readings = await run(source, 24 * HOUR);
@@ -76,8 +76,10 @@ describe('SimulatedSource', () => {
         expect(id).toBe('sim');
         expect(Object.keys(values).sort()).toEqual(Object.keys(source.units).sort());
         expect(Object.keys(values).sort()).toEqual(
-          ['humidity', 'light_ratio', 'lux', 'temperature']
+          ['heater', 'humidity', 'light_ratio', 'lux', 'target', 'temperature']
         );
+        expect(values.target).toBe(21);
+        expect([0, 1]).toContain(values.heater);
         for (const value of Object.values(values)) {
           expect(Number.isFinite(value)).toBe(true);
         }
@@ -142,6 +144,9 @@ describe('SimulatedSource', () => {
 
       const readings = await run(source, 30 * MINUTE);
       expect(readings[0].values.temperature).toBeLessThan(22);
+      // The new target is logged beside the temperature, and the heater comes on for it.
+      expect(readings[0].values.target).toBe(25);
+      expect(readings[0].values.heater).toBe(1);
       const settled = readings.slice(-15 * 60).map(r => r.values.temperature);
       expect(Math.min(...settled)).toBeGreaterThanOrEqual(25 - BAND);
       expect(Math.max(...settled)).toBeLessThanOrEqual(25 + BAND);

@@ -104,6 +104,10 @@ class DaylightSchedule:
 
     def _local(self, when: datetime) -> datetime:
         """``when`` as an aware datetime in the schedule's zone (naive means kernel local time)."""
+        # A pandas Timestamp (a row of logger.data or of a sheet) is a datetime whose
+        # astimezone() refuses naive times: work on the plain datetime.
+        if hasattr(when, "to_pydatetime"):
+            when = when.to_pydatetime()
         if when.tzinfo is None:
             when = when.astimezone()
         return when.astimezone(self.tz) if self.tz else when.astimezone()

@@ -130,3 +130,20 @@ export async function writeNotebook(request: APIRequestContext, path: string, ce
   const response = await request.put(`/api/contents/${path}`, { data: { type: 'notebook', format: 'json', content } });
   expect(response.ok(), await response.text()).toBe(true);
 }
+
+/** Run the open notebook's cells from `first` to `last` (inclusive), one after another. */
+export async function runCells(page: Page, first: number, last: number): Promise<void> {
+  for (let index = first; index <= last; index++) {
+    await page.evaluate(async index => {
+      const app = (window as any).jupyterapp;
+      app.shell.currentWidget.content.activeCellIndex = index;
+      await app.commands.execute('notebook:run-cell');
+    }, index);
+  }
+  await waitForIdle(page);
+}
+
+/** The open notebook as nbformat JSON, outputs included. */
+export async function notebookJson(page: Page): Promise<{ cells: any[] }> {
+  return page.evaluate(() => (window as any).jupyterapp.shell.currentWidget.context.model.toJSON());
+}

@@ -110,3 +110,17 @@ def test_times_of_day_objects_and_repr():
     s = DaylightSchedule(day_start=time(7, 30), day_end="18:00", tz="UTC")
     assert s.interval_at(at(7, 30)) == timedelta(minutes=15)
     assert "07:30" in repr(s) and "tz='UTC'" in repr(s)
+
+
+def test_pandas_timestamps_naive_and_aware():
+    # Rows of logger.data (aware) and of a sheet read with pandas (naive) go straight in.
+    import pandas as pd
+    schedule = DaylightSchedule(tz="UTC")
+    assert schedule.is_day(pd.Timestamp("2026-03-10 10:00", tz="UTC"))
+    assert not schedule.is_day(pd.Timestamp("2026-03-10 21:00", tz="UTC"))
+    local = DaylightSchedule()
+    naive = pd.Timestamp("2026-03-10 10:00")
+    assert local.is_day(naive) == local.is_day(naive.to_pydatetime())
+    assert local.interval_at(pd.Timestamp("2026-03-10 23:00")) == timedelta(minutes=60)
+    assert local.next_post(pd.Timestamp("2026-03-10 10:00"), pd.Timestamp("2026-03-10 10:05")) == \
+        local.next_post(datetime(2026, 3, 10, 10), datetime(2026, 3, 10, 10, 5))

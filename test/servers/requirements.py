@@ -8,5 +8,6 @@ for requirement in (
     project["build-system"]["requires"]
     + project["project"]["dependencies"]
     + project["project"]["optional-dependencies"]["test"]
+    + project["project"]["optional-dependencies"]["examples"]
 ):
     print(requirement)

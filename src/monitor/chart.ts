@@ -6,8 +6,11 @@ function themeColor(variable: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(variable).trim() || fallback;
 }
 
-function clockLabels(_: uPlot, seconds: number[]): string[] {
-  return seconds.map(s => new Date(s * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+/** Tick labels on one line: hours and minutes, with seconds when ticks are under a minute apart. */
+function clockLabels(_: uPlot, seconds: number[], _axis: number, _space: number, increment: number): string[] {
+  const format: Intl.DateTimeFormatOptions =
+    increment < 60 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
+  return seconds.map(s => new Date(s * 1000).toLocaleTimeString([], format));
 }
 
 /** A live line chart of one channel, drawn with uPlot. */
@@ -37,7 +40,7 @@ export class ChannelChart {
         scales: { x: { time: true } },
         axes: [
           // One line of hours and minutes: the chart is small and the day is today.
-          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 28, values: clockLabels },
+          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 28, space: 80, values: clockLabels },
           { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 48, space: 20 }
         ],
         series: [

@@ -252,14 +252,23 @@ class Sheet:
     def _row_keys(rows, header):
         return [tuple(_plain(row.get(name)) for name in header) for row in rows]
 
-    def contains(self, rows) -> bool:
-        """True when every one of ``rows`` is already in the sheet (used to avoid posting twice)."""
+    def missing(self, rows) -> list[dict]:
+        """The ones of ``rows`` the sheet does not hold yet, in order (used to avoid posting twice).
+
+        A row that appears twice in ``rows`` must appear twice in the sheet to count as held.
+        """
+        rows = [dict(r) for r in rows]
         header = self.header()
         if not header:
-            return False
+            return rows
         have = Counter(self._row_keys(self.rows(), header))
-        want = Counter(self._row_keys([dict(r) for r in rows], header))
-        return all(have[key] >= count for key, count in want.items())
+        result = []
+        for row, key in zip(rows, self._row_keys(rows, header)):
+            if have[key] > 0:
+                have[key] -= 1
+            else:
+                result.append(row)
+        return result
 
     def _confirm(self, rows, header, before: Counter):
         want = Counter(self._row_keys(rows, header))

@@ -112,9 +112,11 @@ class Outbox:
             return
         batch = [row for _, row in waiting]
         try:
-            # After a failure the server may have applied the write anyway: look first.
-            if not (self._failed_before and self.sheet.contains(batch)):
-                self.sheet.append(batch)
+            # After a failure the server may have applied the write anyway, and rows queued
+            # since then join the batch: send only the rows the sheet does not hold yet.
+            unsent = self.sheet.missing(batch) if self._failed_before else batch
+            if unsent:
+                self.sheet.append(unsent)
         except SheetError as error:
             self._failed(str(error))
             return

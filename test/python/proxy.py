@@ -21,6 +21,8 @@ class Proxy:
         self.fail_status: int | None = None
         # Forward the request, then hang up without answering: the write happened, the client cannot know.
         self.drop_answers = False
+        # The same for writes (POST) only: reads still answer, as when a server stops mid-write.
+        self.drop_write_answers = False
         self.held = 0
         self.requests = 0
         self._lock = threading.Lock()
@@ -56,7 +58,7 @@ class Proxy:
                         status, payload, ctype = response.status, response.read(), response.headers.get("Content-Type")
                 except urllib.error.HTTPError as error:
                     status, payload, ctype = error.code, error.read(), error.headers.get("Content-Type")
-                if proxy.drop_answers:
+                if proxy.drop_answers or (proxy.drop_write_answers and self.command == "POST"):
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return

@@ -96,14 +96,17 @@ def test_aware_times_are_written_in_their_own_zone(sheet_url):
     assert sheet.rows()[0]["time"] == "2026-11-21 09:30:00"
 
 
-def test_contains_finds_rows_already_posted(sheet_url):
+def test_missing_finds_the_rows_not_posted_yet(sheet_url):
     sheet = Sheet(sheet_url)
-    assert not sheet.contains([{"time": "a", "v": 1}])
+    assert sheet.missing([{"time": "a", "v": 1}]) == [{"time": "a", "v": 1}]
     sheet.append([{"time": "a", "v": 1}, {"time": "b", "v": 2}])
-    assert sheet.contains([{"time": "a", "v": 1}])
-    assert sheet.contains([{"time": "b", "v": 2}, {"time": "a", "v": 1}])
-    assert not sheet.contains([{"time": "a", "v": 1}, {"time": "a", "v": 1}])
-    assert not sheet.contains([{"time": "c", "v": 3}])
+    assert sheet.missing([{"time": "a", "v": 1}]) == []
+    assert sheet.missing([{"time": "b", "v": 2}, {"time": "a", "v": 1}]) == []
+    # Rows queued after a failed post join the batch: only they are missing.
+    assert sheet.missing([{"time": "a", "v": 1}, {"time": "b", "v": 2}, {"time": "c", "v": 3}]) == [
+        {"time": "c", "v": 3}
+    ]
+    assert sheet.missing([{"time": "a", "v": 1}, {"time": "a", "v": 1}]) == [{"time": "a", "v": 1}]
 
 
 def test_concurrent_appenders_lose_nothing(sheet_url):

@@ -12,6 +12,7 @@ import pytest
 
 import sensorlab
 from sensorlab import outbox as outbox_module
+from sensorlab.store import Store
 from proxy import Proxy
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "servers"))
@@ -102,6 +103,31 @@ def test_ethercalc_stopped_and_started_again_several_times(own_ethercalc):
         assert logger.status["errors"] >= 3  # the outages were seen, and said
     finally:
         logger.close()
+
+
+def test_rows_queued_after_a_write_whose_answer_was_lost_are_posted_once(ethercalc, tmp_path):
+    # The write lands but its answer is lost; more rows queue meanwhile. The next post must
+    # send only those, not the landed row again with them.
+    proxy = Proxy(ethercalc)
+    sheet_url = f"{proxy.url}/lost-answer-{uuid.uuid4().hex[:8]}"
+    outbox = outbox_module.Outbox(sensorlab.Sheet(sheet_url), Store(tmp_path, "lost-answer"))
+    try:
+        outbox.put({"time": "t0", "n": 0})
+        assert outbox.flush(30)
+        proxy.drop_write_answers = True
+        outbox.put({"time": "t1", "n": 1})
+        deadline = time.monotonic() + 30
+        while outbox.errors == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert outbox.errors >= 1
+        outbox.put({"time": "t2", "n": 2})
+        outbox.put({"time": "t3", "n": 3})
+        proxy.drop_write_answers = False
+        assert outbox.flush(60), outbox.last_error
+        assert [r["n"] for r in sensorlab.Sheet(sheet_url).rows()] == [0, 1, 2, 3]
+    finally:
+        outbox.close()
+        proxy.close()
 
 
 @pytest.mark.parametrize("fault", ["answers 500", "answers after 10 s", "hangs up after writing"])

@@ -14,13 +14,17 @@
  * Any lost or doubled reading, or any error, fails the run.
  */
 import { CDPSession, expect, Page, test } from '@playwright/test';
+import { execFile } from 'child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'fs';
+import { promisify } from 'util';
 import { gzipSync } from 'zlib';
 import { collectErrors, expectNoSensorlabErrors, kernelJson, kernelRun, openNotebook, runAllCells, writeNotebook } from '../test/browser/jupyter';
 
 const OUT = process.env.SENSORLAB_BENCH_OUT as string;
 const PROXY = process.env.SENSORLAB_BENCH_PROXY as string; // EtherCalc behind a 3 s delay
-const RATE = Number(process.env.SENSORLAB_BENCH_RATE ?? 42_000); // readings/s offered (item 2 and the replay)
+const RATE = Number(process.env.SENSORLAB_BENCH_RATE ?? 40_000); // readings/s offered (item 2 and the replay)
+const PEAK_RATE = 60_000; // offered for PEAK_SECONDS, more than the pipeline takes: what it delivers then is its ceiling
+const PEAK_SECONDS = 15;
 const SECONDS = Number(process.env.SENSORLAB_BENCH_SECONDS ?? 60);
 const FORWARD_EVERY = Number(process.env.SENSORLAB_BENCH_FORWARD_EVERY ?? 0.1); // seconds
 const NAIVE_BURST = 2000; // readings sent one message each, as fast as the page can
@@ -32,6 +36,7 @@ const DAY = 24 * 3600 * 10; // 24 h of 10 Hz readings
 const WARM_UP = 3600 * 10; // the first hour
 
 const results: Record<string, unknown> = {};
+const run = promisify(execFile);
 
 /** Record how long each plugin's activate() takes, before JupyterLab starts them. */
 function timePlugins() {
@@ -146,6 +151,24 @@ def _bench_naive_open(c, msg):
     c.on_msg(_bench_naive_msg)
 _comm.get_comm_manager().register_target("bench.naive", _bench_naive_open)`;
 
+// How long the Logger's handler takes for each batch, and when batches arrive: where a delay comes from.
+const HANDLER_TIMES = `
+bench_batches = []  # (arrival s, seconds in the handler)
+_bench_handler = throughput._on_readings_msg
+def _bench_timed(comm, stream, msg):
+    start = _time.perf_counter(); arrived = _time.time()
+    _bench_handler(comm, stream, msg)
+    bench_batches.append((arrived, _time.perf_counter() - start))
+throughput._on_readings_msg = _bench_timed  # the comm calls it through the instance`;
+
+const BATCH_STATS = (from: number, to: number) => `
+import json
+_b = [b for b in bench_batches if ${from / 1000} <= b[0] <= ${to / 1000}]
+_gaps = [b[0] - a[0] for a, b in zip(_b, _b[1:])]
+print(json.dumps({"batches": len(_b), "slowest_handler_ms": max(b[1] for b in _b) * 1000,
+                  "handler_busy": sum(b[1] for b in _b) / max(1e-9, _b[-1][0] - _b[0][0]),
+                  "largest_gap_ms": max(_gaps) * 1000}))`;
+
 function naiveStats(first: number, count: number, until = 'None'): string {
   return `
 import json, numpy as np
@@ -241,7 +264,7 @@ test('benchmark', async ({ page, request }) => {
   await writeNotebook(request, 'bench-throughput.ipynb', [loggerCell('throughput')]);
   await openNotebook(page, 'lab', 'bench-throughput.ipynb');
   await runAllCells(page);
-  await kernelRun(page, KERNEL_NAIVE);
+  await kernelRun(page, KERNEL_NAIVE + HANDLER_TIMES);
   await expect(page.locator('.jp-sensorlab-Logger').first()).toBeAttached();
   const plugins = await page.evaluate(() => (window as any).__pluginTimes as Record<string, number>);
   const js = await page.evaluate(() =>
@@ -279,8 +302,18 @@ test('benchmark', async ({ page, request }) => {
   const flow = await kernelJson(page, analyse('throughput', 0, count));
   // CPU used while the readings flowed, in cores (of the machine's two).
   const cores = Object.fromEntries(Object.keys(cpuAfter).map(k => [k, (cpuAfter[k] - cpuBefore[k]) / sent.seconds]));
-  results.throughput = { offered_rate: RATE, forward_every: FORWARD_EVERY, ...sent, ...flow, cores,
-                         rate: count / ((flow.last_received - flow.first_time) / 1000) };
+  const batches = await kernelJson(page, BATCH_STATS(sent.startedAt, sent.endedAt + 10_000));
+  results.throughput = { offered_rate: RATE, forward_every: FORWARD_EVERY, ...sent, ...flow, cores, batches,
+                         rate: count / sent.seconds, delivered_rate: count / ((flow.last_received - flow.first_time) / 1000) };
+
+  // The ceiling: offered more than it takes, the pipeline delivers what it can and the queue grows.
+  const peakFirst = 5_000_000;
+  const peakCount = PEAK_RATE * PEAK_SECONDS;
+  const peakSent = await feed(page, { count: peakCount, rate: PEAK_RATE, first: peakFirst, replayFrom: null, naive: null, sensorlab: true });
+  await kernelHas(page, 'throughput', count + peakCount);
+  const peak = await kernelJson(page, analyse('throughput', peakFirst, peakCount));
+  results.peak = { offered_rate: PEAK_RATE, ...peakSent, ...peak,
+                   delivered_rate: peakCount / ((peak.last_received - peak.first_time) / 1000) };
 
   // Baseline: one comm message per reading, on a comm the browser opens (served on a subshell).
   await page.evaluate(() => {
@@ -317,7 +350,7 @@ bench_kernel_comm.on_msg(_bench_naive_msg)`);
 _start = time.time(); time.sleep(30); _end = time.time()
 print(json.dumps({"start": _start * 1000, "end": _end * 1000}))`);
   await feeding;
-  await kernelHas(page, 'throughput', count + sleepCount);
+  await kernelHas(page, 'throughput', count + peakCount + sleepCount);
   await naiveHas(page, sleepNaiveFirst, sleepNaiveCount);
   const window30 = `(${cell.start}, ${cell.end})`;
   const sleepOwn = await kernelJson(page, analyse('throughput', sleepFirst, sleepCount, window30));
@@ -336,6 +369,11 @@ posting = sensorlab.Logger(sheet="${sheet}", name="posting", schedule=every_seco
   await expect.poll(() => kernelJson<number>(page, 'print(posting.status["pending"])'), { timeout: 30_000 }).toBeGreaterThan(0);
   await page.waitForTimeout(1000); // the outbox's first request is now held by the proxy
   const trivial = await trivialCells(page);
+  // The same straight to the kernel, from a client of its own (no browser or server in between).
+  const direct = JSON.parse((await run(process.env.SENSORLAB_BENCH_PYTHON as string, [
+    'bench/kernel.py', 'trivial-cells', await page.evaluate(() => (window as any).jupyterapp.shell.currentWidget.sessionContext.session.kernel.id),
+    sheet.replace(/\/([^/]+)$/, '/_/$1-naive')
+  ])).stdout);
   const pendingDuring = await kernelJson<number>(page, 'print(posting.status["pending"])');
   // Baseline: the cell posts itself with a blocking request; the next cell waits behind it.
   const blocking = await page.evaluate(async (api: string) => {
@@ -360,7 +398,7 @@ posting = sensorlab.Logger(sheet="${sheet}", name="posting", schedule=every_seco
   if (postStatus.errors) {
     throw new Error(`the posting Logger had errors: ${postStatus.last_error}`);
   }
-  results.responsive = { trivial_ms: trivial, idle_ms: idle, pending_during: pendingDuring, blocking_ms: blocking, posted: postStatus.posted };
+  results.responsive = { trivial_ms: trivial, idle_ms: idle, direct, pending_during: pendingDuring, blocking_ms: blocking, posted: postStatus.posted };
   await kernelRun(page, 'posting.close(); throughput.close()');
 
   // ---- item 5: 24 h of 10 Hz readings, replayed fast, in a new page and a new kernel ----------

@@ -1,13 +1,15 @@
-"""Kernel-side figures of the benchmark, run by bench/run.py.
+"""Kernel-side figures of the benchmark, run by bench/run.py and bench/browser.bench.ts.
 
-    catch_up(rows)      item 4: rows that waited through an outage reach a real EtherCalc
-    naive_memory(n)     item 5's baseline: a kernel that keeps each reading as the dict it came as
+    catch_up(rows, baseline_rows)  item 4: rows that waited through an outage reach a real EtherCalc
+    trivial_cells(kernel_id, api)  item 3: `pass` round trips straight to the kernel, and behind a blocking post
+    naive_memory(batches)          item 5's baseline: a kernel that keeps each reading as the dict it came as
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
 import tempfile
 import time
@@ -106,6 +108,44 @@ def catch_up(rows: int, baseline_rows: int) -> dict:
     }
 
 
+def _run(client, code: str) -> float:
+    """Seconds from sending `code` to the kernel's reply."""
+    start = time.perf_counter()
+    msg_id = client.execute(code, store_history=False)
+    while True:
+        reply = client.get_shell_msg(timeout=60)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"{code!r} failed in the kernel: {reply['content']}")
+            return time.perf_counter() - start
+
+
+def trivial_cells(kernel_id: str, blocking_post_to: str, count: int = 30) -> dict:
+    """Round trips of `pass` sent straight to a kernel of the Jupyter server (its ZMQ channels,
+    no browser or server in between); baseline: `pass` sent right behind a blocking post."""
+    from jupyter_client import BlockingKernelClient
+
+    client = BlockingKernelClient(connection_file=str(
+        Path(os.environ["SENSORLAB_LOGS"]) / "jupyter-runtime" / f"kernel-{kernel_id}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=30)
+        times = []
+        for _ in range(count):
+            times.append(_run(client, "pass") * 1000)
+            time.sleep(0.1)
+        blocking = []
+        post = (f'import requests\nrequests.post("{blocking_post_to}", data="2026-11-21 10:00:00,21.5\\n", '
+                'headers={"Content-Type": "text/csv"}, timeout=30).raise_for_status()')
+        for _ in range(3):
+            client.execute(post, store_history=False)
+            blocking.append(_run(client, "pass") * 1000)  # waits behind the post
+    finally:
+        client.stop_channels()
+    return {"trivial_ms": times, "blocking_ms": blocking}
+
+
 def naive_memory(readings: list[str]) -> dict:
     """RSS growth of keeping each reading as the dict it arrived as (a list of dicts)."""
     gc.collect()
@@ -121,5 +161,7 @@ if __name__ == "__main__":
     what = sys.argv[1]
     if what == "catch-up":
         print(json.dumps(catch_up(int(sys.argv[2]), int(sys.argv[3]))))
+    elif what == "trivial-cells":
+        print(json.dumps(trivial_cells(sys.argv[2], sys.argv[3])))
     else:
         sys.exit(__doc__)

@@ -14,7 +14,7 @@ demo: build
 test: build
 	$(PY) test/run_all.py
 
-# The benchmark (about 8 minutes): writes bench/results.md. Not part of `make test`.
+# The benchmark (about 5 minutes): writes bench/results.md. Not part of `make test`.
 bench: build
 	$(PY) test/servers/servers.py run -- $(PY) bench/run.py
 

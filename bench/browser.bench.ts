@@ -22,7 +22,9 @@ import { collectErrors, expectNoSensorlabErrors, kernelJson, kernelRun, openNote
 
 const OUT = process.env.SENSORLAB_BENCH_OUT as string;
 const PROXY = process.env.SENSORLAB_BENCH_PROXY as string; // EtherCalc behind a 3 s delay
-const RATE = Number(process.env.SENSORLAB_BENCH_RATE ?? 40_000); // readings/s offered (item 2 and the replay)
+// Readings/s offered in item 2 and the replay: a little above the 40,000 target, so whether
+// it is met never hangs on the last digit of a timer.
+const RATE = Number(process.env.SENSORLAB_BENCH_RATE ?? 41_000);
 const PEAK_RATE = 60_000; // offered for PEAK_SECONDS, more than the pipeline takes: what it delivers then is its ceiling
 const PEAK_SECONDS = 15;
 const SECONDS = Number(process.env.SENSORLAB_BENCH_SECONDS ?? 60);
@@ -359,13 +361,14 @@ print(json.dumps({"start": _start * 1000, "end": _end * 1000}))`);
                     sensorlab: sleepOwn.during, naive: sleepNaive.during, arrivals: sleepOwn.arrivals };
 
   // ---- item 3: a trivial cell's latency while the Logger posts through a 3 s proxy ---------
-  const idle = await trivialCells(page); // the same, with no post in flight
+  // Readings at 10/s all along; first the cells with no post in flight, then while posting.
+  const postFirst = 30_000_000;
+  const postFeeding = feed(page, { count: 10 * 60, rate: 10, first: postFirst, replayFrom: null, naive: null, sensorlab: true });
+  const idle = await trivialCells(page);
   const sheet = `${PROXY}/bench-posting-${Date.now()}`;
   await kernelRun(page, `import sensorlab
 every_second = sensorlab.DaylightSchedule(day_every="1s", night_every="1s")
 posting = sensorlab.Logger(sheet="${sheet}", name="posting", schedule=every_second, forward_every=${FORWARD_EVERY})`);
-  const postFirst = 30_000_000;
-  const postFeeding = feed(page, { count: 10 * 40, rate: 10, first: postFirst, replayFrom: null, naive: null, sensorlab: true });
   await expect.poll(() => kernelJson<number>(page, 'print(posting.status["pending"])'), { timeout: 30_000 }).toBeGreaterThan(0);
   await page.waitForTimeout(1000); // the outbox's first request is now held by the proxy
   const trivial = await trivialCells(page);

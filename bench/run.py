@@ -171,7 +171,7 @@ def report(r: dict, seconds: float) -> str:
         f"{shipped / 1024:.0f} KiB", f"{size['page_js_gzip'] / 1024:,.0f} KiB", ratio(shipped, size["page_js_gzip"]),
         "—", "—")
     act = b["activation"]
-    row(f"6. activation: sensorlab's 3 plugins (vs all {act['all_plugins']} plugins of the page)",
+    row(f"6. activation: sensorlab's 3 plugins (vs the sum over all {act['all_plugins']} plugins of the page)",
         f"{act['sensorlab_ms']:.1f} ms", f"{act['all_plugins_ms']:.0f} ms", ratio(act["sensorlab_ms"], act["all_plugins_ms"]),
         "—", "—")
 
@@ -221,7 +221,8 @@ def report(r: dict, seconds: float) -> str:
         "read back; its time for all rows is its measured rate applied to them.",
         "5. A new page and kernel; 864,000 readings with times 100 ms apart over the last 24 h enter the simulated "
         "source as fast as item 2's rate. Page: `HeapProfiler.collectGarbage` then `Runtime.getHeapUsage` over "
-        "CDP. Kernel: resident memory (VmRSS from /proc/self/status) after `gc.collect()`. Both after the first "
+        "CDP. Kernel: resident memory (VmRSS from /proc/self/status) after `gc.collect()` and `malloc_trim(0)` "
+        "(memory freed after the replay's messages goes back to the system). Both after the first "
         "hour, then after all 24 h. Baselines: the page keeps every reading object in an array; a Python "
         "process keeps every reading as the dict it arrived as.",
         "6. Size: every .js file of the built extension, gzipped (level 9); baseline: every .js the JupyterLab "

@@ -1,4 +1,4 @@
-# sensorlab: `make demo` to try it, `make test` to check it. Both set up everything first.
+# sensorlab: `make demo` to try it, `make test` to check it, `make bench` to measure it. All set up everything first.
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,13 +6,17 @@ PY := $(BIN)/python
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install system-packages build jest pytest browser-test clean
+.PHONY: demo test bench install system-packages build jest pytest browser-test clean
 
 demo: build
 	$(PY) test/servers/servers.py demo
 
 test: build
 	$(PY) test/run_all.py
+
+# The benchmark (about 5 minutes): writes bench/results.md. Not part of `make test`.
+bench: build
+	$(PY) test/servers/servers.py run -- $(PY) bench/run.py
 
 install: system-packages $(VENV)/.installed node_modules/.installed test/servers/ethercalc/node_modules/.installed
 

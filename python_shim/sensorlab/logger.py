@@ -34,11 +34,12 @@ STATUS_EVERY = 0.5  # seconds between two status updates sent to the browser
 
 # Columns sensorlab fills itself; a device channel of the same name is renamed "device <name>".
 RESERVED_COLUMNS = ("time", "source", "received", "note")
+_RESERVED = frozenset(RESERVED_COLUMNS)
 
 
 def _channel_values(values: dict) -> dict:
     """A reading's values with channel names that cannot clash with sensorlab's own columns."""
-    if not any(name in RESERVED_COLUMNS for name in values):
+    if _RESERVED.isdisjoint(values):  # the usual case, checked in C: this runs for every reading
         return values
     return {(f"device {name}" if name in RESERVED_COLUMNS else name): value for name, value in values.items()}
 
@@ -51,6 +52,9 @@ class _ReadingStore:
         self.received = array("d")
         self.source: list[str] = []
         self.channels: dict[str, array] = {}
+        # One string object per source name: each reading's name arrives as a new string,
+        # and keeping those would cost about as much memory as all the values together.
+        self._names: dict[str, str] = {}
 
     def __len__(self):
         return len(self.time)
@@ -63,7 +67,7 @@ class _ReadingStore:
                 self.channels[name] = array("d", [math.nan]) * count
         self.time.append(reading.time)
         self.received.append(received)
-        self.source.append(reading.source)
+        self.source.append(self._names.setdefault(reading.source, reading.source))
         for name, column in self.channels.items():
             column.append(float(values.get(name, math.nan)))
 

@@ -61,6 +61,10 @@ class Batch:
     stream: str | None = None  # set when the batch is not the comm's own stream
 
 
+def _is_name(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_NAME_LENGTH
+
+
 def _name(value, what):
     if not isinstance(value, str) or not value or len(value) > MAX_NAME_LENGTH:
         raise ProtocolError(f"{what} must be text of 1 to {MAX_NAME_LENGTH} characters, not {value!r:.80}")
@@ -111,12 +115,15 @@ def parse_batch(data) -> Batch:
         time = item.get("time")
         if not _is_number(time) or time < 0:
             raise ProtocolError(f"reading {index} has no valid time (epoch milliseconds)")
-        source = _name(item.get("source"), f"reading {index}'s source")
+        source = item.get("source")
+        if not _is_name(source):  # the message is built only for a bad name: this loop is hot
+            _name(source, f"reading {index}'s source")
         values = item.get("values")
         if not isinstance(values, dict) or len(values) > MAX_CHANNELS:
             raise ProtocolError(f"reading {index}'s values must be an object of at most {MAX_CHANNELS} numbers")
         for key, value in values.items():
-            _name(key, f"reading {index}'s channel name")
+            if not _is_name(key):
+                _name(key, f"reading {index}'s channel name")
             if not _is_number(value):
                 raise ProtocolError(f"reading {index}'s value {key!r:.40} is not a finite number")
         parsed.append(Reading(float(time), source, dict(values)))

@@ -66,7 +66,7 @@ def _is_name(value) -> bool:
 
 
 def _name(value, what):
-    if not isinstance(value, str) or not value or len(value) > MAX_NAME_LENGTH:
+    if not _is_name(value):
         raise ProtocolError(f"{what} must be text of 1 to {MAX_NAME_LENGTH} characters, not {value!r:.80}")
     return value
 

@@ -181,14 +181,29 @@ export interface IParseResult {
 }
 
 /**
- * JavaScript's decimal number syntax, and nothing else: `Number()` alone would
- * also take '', ' ', '0x1F', 'Infinity' and '1_000'-like surprises.
+ * True when `text` is made only of the characters of a decimal number: digits, signs,
+ * '.', 'e' and 'E'. `Number()` alone would also take '', ' 1', '0x1F', '0b1' and
+ * 'Infinity'; limited to these characters it takes exactly JavaScript's decimal number
+ * syntax and gives NaN for the rest ('1.2.3', '1e', '+-1'). A loop, not a regular
+ * expression: this runs for every value of every line.
  */
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+function numberCharacters(text: string): boolean {
+  if (text.length === 0) {
+    return false;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // 0-9, '+', '-', '.', 'e', 'E'
+    if (!((code >= 48 && code <= 57) || code === 43 || code === 45 || code === 46 || code === 101 || code === 69)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 /** The number `text` spells, or null; -0 becomes 0 so a sheet never shows "-0". */
 function toNumber(text: string): number | null {
-  if (!NUMBER.test(text)) {
+  if (!numberCharacters(text)) {
     return null;
   }
   const value = Number(text);
@@ -257,6 +272,40 @@ function csvFields(line: string): string[] {
   }
 }
 
+/** True for '' and lines of white space only; without making a trimmed copy of every line. */
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    if (code > 127) {
+      return line.trim() === ''; // Unicode spaces: trim() knows them all
+    }
+    // space, \t, \n, \v, \f, \r
+    if (code !== 32 && (code < 9 || code > 13)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The parts of a Serial Plotter line: runs of text between spaces, tabs and commas. */
+function plotterParts(line: string): string[] {
+  const parts: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const code = i < line.length ? line.charCodeAt(i) : 32;
+    // ' ', '\t', ','
+    if (code === 32 || code === 9 || code === 44) {
+      if (start >= 0) {
+        parts.push(line.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  return parts;
+}
+
 /**
  * What 'auto' makes of the first non-empty line:
  * - it starts with '{' → 'json';
@@ -320,7 +369,7 @@ export class LineParser {
   }
 
   parse(line: string): IParseResult {
-    if (line.trim() === '') {
+    if (isBlank(line)) {
       return { values: null, bad: [] };
     }
     if (this._format === 'auto') {
@@ -337,7 +386,7 @@ export class LineParser {
   }
 
   private _parsePlotter(line: string): IParseResult {
-    const parts = line.split(/[ \t,]+/).filter(part => part !== '');
+    const parts = plotterParts(line);
     if (parts.length === 0) {
       return { values: null, bad: [] }; // only separators
     }

@@ -283,6 +283,20 @@ describe('LineParser', () => {
       }
     });
 
+    it('takes exactly the decimal number syntax: every short string of its characters', () => {
+      // The rule, written as a regular expression; the parser checks characters then Number().
+      const decimal = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+      const alphabet = ['1', '0', '+', '-', '.', 'e', 'E'];
+      let strings = [''];
+      for (let length = 1; length <= 5; length++) {
+        strings = strings.flatMap(prefix => alphabet.map(char => prefix + char));
+        for (const text of strings) {
+          const result = plotter().parse(`x:${text}`);
+          expect([text, result.values !== null]).toEqual([text, decimal.test(text)]);
+        }
+      }
+    });
+
     it('keeps the rest of a line that has a bad part', () => {
       expect(plotter().parse('temp:21 hum:abc 3')).toEqual({
         values: { temp: 21, 'value 1': 3 },
@@ -384,7 +398,7 @@ describe('LineParser', () => {
 
     it('ignores empty and blank lines', () => {
       const p = plotter();
-      for (const line of ['', ' ', '\t \t', '\r', ' , ,']) {
+      for (const line of ['', ' ', '\t \t', '\r', ' , ,', '\u00a0', ' \u2003\t']) {
         expect(p.parse(line)).toEqual({ values: null, bad: [] });
       }
     });

@@ -85,6 +85,16 @@ export class LineFramer {
   push(chunk: Uint8Array): { lines: string[]; bad: IBadLine[] } {
     const lines: string[] = [];
     const bad: IBadLine[] = [];
+    // Whole lines of this chunk in a row, [runStart, runEnd): one decoder call for all of
+    // them, not one per line (this runs for every line a board prints).
+    let runStart = -1;
+    let runEnd = -1;
+    const decodeRun = () => {
+      if (runStart >= 0) {
+        this._decodeLines(chunk.subarray(runStart, runEnd), lines, bad);
+        runStart = -1;
+      }
+    };
     let start = 0;
     while (start < chunk.length) {
       const newline = chunk.indexOf(LF, start);
@@ -100,6 +110,7 @@ export class LineFramer {
       }
       const room = this._max - this._length;
       if (end - start >= room) {
+        decodeRun();
         // The line reaches maxLineBytes without a line end: report it once, then
         // skip to the next line end without keeping the bytes.
         this._append(chunk.subarray(start, start + room));
@@ -119,25 +130,20 @@ export class LineFramer {
         this._append(chunk.subarray(start));
         break;
       }
-      let bytes: Uint8Array;
       if (this._length === 0) {
-        bytes = chunk.subarray(start, end);
+        if (runStart < 0) {
+          runStart = start;
+        }
+        runEnd = newline;
       } else {
+        // The end of a line begun in an earlier chunk.
         this._append(chunk.subarray(start, end));
-        bytes = this._buffer.subarray(0, this._length);
+        this._decodeLine(this._buffer.subarray(0, this._length), lines, bad);
+        this._length = 0;
       }
-      if (bytes.length > 0 && bytes[bytes.length - 1] === CR) {
-        bytes = bytes.subarray(0, bytes.length - 1);
-      }
-      // Decoded per line from its bytes, so a character split across chunks is whole.
-      try {
-        lines.push(this._decoder.decode(bytes));
-      } catch {
-        bad.push({ reason: 'not UTF-8 text', text: lenientText(bytes) });
-      }
-      this._length = 0;
       start = newline + 1;
     }
+    decodeRun();
     return { lines, bad };
   }
 
@@ -145,6 +151,40 @@ export class LineFramer {
   reset(): void {
     this._length = 0;
     this._skipping = this._dropFirstLine;
+  }
+
+  /** Lines separated by \n, decoded in one call; line by line only if one is not UTF-8. */
+  private _decodeLines(bytes: Uint8Array, lines: string[], bad: IBadLine[]): void {
+    let text: string;
+    try {
+      text = this._decoder.decode(bytes);
+    } catch {
+      // Only the lines that are not UTF-8 are reported; a \n is never inside a character.
+      let from = 0;
+      for (;;) {
+        const newline = bytes.indexOf(LF, from);
+        this._decodeLine(bytes.subarray(from, newline < 0 ? bytes.length : newline), lines, bad);
+        if (newline < 0) {
+          return;
+        }
+        from = newline + 1;
+      }
+    }
+    for (const line of text.split('\n')) {
+      lines.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+    }
+  }
+
+  /** One line's bytes, without its \n: its text, or a report when it is not UTF-8. */
+  private _decodeLine(bytes: Uint8Array, lines: string[], bad: IBadLine[]): void {
+    if (bytes.length > 0 && bytes[bytes.length - 1] === CR) {
+      bytes = bytes.subarray(0, bytes.length - 1);
+    }
+    try {
+      lines.push(this._decoder.decode(bytes));
+    } catch {
+      bad.push({ reason: 'not UTF-8 text', text: lenientText(bytes) });
+    }
   }
 
   /** Add bytes to the unfinished line; callers keep the total within maxLineBytes. */

@@ -111,18 +111,50 @@ async function feed(page: Page, options: IFeed): Promise<{ sent: number; seconds
   }, options);
 }
 
-/** Wait until the kernel's Logger `name` holds `count` readings; fail loudly if it never does. */
-async function kernelHas(page: Page, name: string, count: number, timeoutMs = 180_000): Promise<void> {
+/** Wait until the Python expression `counted` reaches `count`; fail loudly, saying `short(have)`, if it never does. */
+async function kernelCounts(
+  page: Page,
+  counted: string,
+  count: number,
+  short: (have: number) => string,
+  timeoutMs = 180_000
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let have = -1;
   while (Date.now() < deadline) {
-    have = await kernelJson<number>(page, `print(${name}.status["readings"])`);
+    have = await kernelJson<number>(page, `print(${counted})`);
     if (have >= count) {
       return;
     }
     await page.waitForTimeout(500);
   }
-  throw new Error(`the kernel's ${name} holds ${have} readings, not the ${count} the page sent`);
+  throw new Error(short(have));
+}
+
+/** Wait until the kernel's Logger `name` holds `count` readings. */
+function kernelHas(page: Page, name: string, count: number): Promise<void> {
+  return kernelCounts(page, `${name}.status["readings"]`, count,
+    have => `the kernel's ${name} holds ${have} readings, not the ${count} the page sent`);
+}
+
+/** Wait until the naive comm has delivered messages first..first+count-1. */
+function naiveHas(page: Page, first: number, count: number): Promise<void> {
+  return kernelCounts(page, `sum(1 for r in bench_naive if ${first} <= r[1] < ${first + count})`, count,
+    have => `the naive comm delivered ${have} of ${count} messages`, 300_000);
+}
+
+/**
+ * Python that sets `_summary` from `_t` (reading times, ms) and `_r` (arrival times, ms):
+ * latencies, and with `until` = [start, end] ms how many readings of that window arrived within it.
+ */
+function latencySummary(until: string): string {
+  return `
+_lat = _r - _t
+_until = ${until}
+_in = None if _until is None else (_t >= _until[0]) & (_t <= _until[1])
+_summary = {"count": int(len(_t)), "p50": float(np.percentile(_lat, 50)), "p99": float(np.percentile(_lat, 99)),
+            "max": float(_lat.max()), "first_time": float(_t.min()), "last_received": float(_r.max()),
+            "during": None if _until is None else [int(_in.sum()), int((_in & (_r <= _until[1])).sum())]}`;
 }
 
 /** Python: check readings first..first+count-1 are each in `name` once; their latencies and arrivals. */
@@ -134,13 +166,9 @@ _n = np.array(_s.channels["n"]); _sel = (_n >= ${first}) & (_n < ${first + count
 _t = np.array(_s.time)[_sel]; _r = np.array(_s.received)[_sel] * 1000; _nn = np.sort(_n[_sel])
 if len(_nn) != ${count} or not np.array_equal(_nn, np.arange(${first}, ${first + count})):
     raise RuntimeError(f"readings lost or doubled: {len(_nn)} stored, {len(np.unique(_nn))} distinct, ${count} sent")
-_lat = _r - _t
-_until = ${until}
-print(json.dumps({"count": int(len(_nn)), "p50": float(np.percentile(_lat, 50)), "p99": float(np.percentile(_lat, 99)),
-                  "max": float(_lat.max()), "first_time": float(_t.min()), "last_received": float(_r.max()),
-                  "during": None if _until is None else [int(((_t >= _until[0]) & (_t <= _until[1])).sum()),
-                                                         int(((_t >= _until[0]) & (_t <= _until[1]) & (_r <= _until[1])).sum())],
-                  "arrivals": None if _until is None else sorted(set(float(x - _until[0]) for x in _r[(_t >= _until[0]) & (_t <= _until[1])]))}))`;
+${latencySummary(until)}
+_summary["arrivals"] = None if _until is None else sorted(set(float(x - _until[0]) for x in _r[_in]))
+print(json.dumps(_summary))`;
 }
 
 const KERNEL_NAIVE = `
@@ -178,25 +206,8 @@ _rows = np.array([r for r in bench_naive if ${first} <= r[1] < ${first + count}]
 if len(_rows) != ${count} or len(set(_rows[:, 1])) != ${count}:
     raise RuntimeError(f"naive comm: {len(_rows)} messages of ${count} arrived")
 _t, _r = _rows[:, 0], _rows[:, 2] * 1000
-_lat = _r - _t
-_until = ${until}
-print(json.dumps({"count": len(_rows), "p50": float(np.percentile(_lat, 50)), "p99": float(np.percentile(_lat, 99)),
-                  "first_time": float(_t.min()), "last_received": float(_r.max()),
-                  "during": None if _until is None else [int(((_t >= _until[0]) & (_t <= _until[1])).sum()),
-                                                         int(((_t >= _until[0]) & (_t <= _until[1]) & (_r <= _until[1])).sum())]}))`;
-}
-
-async function naiveHas(page: Page, first: number, count: number): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  let have = -1;
-  while (Date.now() < deadline) {
-    have = await kernelJson<number>(page, `print(sum(1 for r in bench_naive if ${first} <= r[1] < ${first + count}))`);
-    if (have >= count) {
-      return;
-    }
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`the naive comm delivered ${have} of ${count} messages`);
+${latencySummary(until)}
+print(json.dumps(_summary))`;
 }
 
 /** Round trips of 30 `pass` cells, page → server → kernel → page, 100 ms apart. */

@@ -431,13 +431,14 @@ export class LineParser {
       return { values: null, bad: [] }; // only separators
     }
     const labelsOnly: string[] = [];
-    const items: { label: string | null; text: string }[] = [];
+    const items: { label: string | null; text: string; value: number | null }[] = [];
     let allPlainWords = true;
     for (const part of parts) {
       const colon = part.indexOf(':');
       if (colon < 0) {
-        items.push({ label: null, text: part });
-        if (toNumber(part) !== null) {
+        const value = toNumber(part);
+        items.push({ label: null, text: part, value });
+        if (value !== null) {
           allPlainWords = false;
         }
         continue;
@@ -452,7 +453,7 @@ export class LineParser {
         labelsOnly.push(label);
         continue;
       }
-      items.push({ label, text });
+      items.push({ label, text, value: toNumber(text) });
     }
 
     if (items.length === 0 && labelsOnly.length > 0) {
@@ -478,11 +479,10 @@ export class LineParser {
         tooMany = true;
         continue;
       }
-      const value = toNumber(item.text);
-      if (value === null) {
+      if (item.value === null) {
         bad.push(notANumber(item.text, line));
       } else {
-        setValue(values, name, value);
+        setValue(values, name, item.value);
       }
     }
     return this._result(values, bad, tooMany, line);

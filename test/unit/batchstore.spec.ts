@@ -38,6 +38,21 @@ function held(stream: string, seq: number, ...ns: number[]): IHeldBatch {
   return { stream, seq, readings: ns.map(n => reading(n)) };
 }
 
+/** A new browser whose "sensorlab" database something else left at `version`, shaped by `upgrade`. */
+async function leftDatabase(version: number, upgrade?: (database: IDBDatabase) => void): Promise<IDBFactory> {
+  const factory = new IDBFactory();
+  await new Promise<void>((resolve, reject) => {
+    const request = factory.open('sensorlab', version);
+    request.onupgradeneeded = () => upgrade?.(request.result);
+    request.onsuccess = () => {
+      request.result.close();
+      resolve();
+    };
+    request.onerror = () => reject(request.error);
+  });
+  return factory;
+}
+
 const WARNING = 'sensorlab: the browser cannot keep readings across a reload';
 
 describe('IndexedDBBatchStore', () => {
@@ -187,16 +202,7 @@ describe('IndexedDBBatchStore', () => {
     });
 
     test('the open request fails (a newer version of the database exists)', async () => {
-      const factory = new IDBFactory();
-      await new Promise<void>((resolve, reject) => {
-        const request = factory.open('sensorlab', 2);
-        request.onsuccess = () => {
-          request.result.close();
-          resolve();
-        };
-        request.onerror = () => reject(request.error);
-      });
-      globalThis.indexedDB = factory;
+      globalThis.indexedDB = await leftDatabase(2);
       mod = freshModule();
       const store = new mod.IndexedDBBatchStore('k/logger');
       await expectHarmless(store);
@@ -219,17 +225,7 @@ describe('IndexedDBBatchStore', () => {
     });
 
     test('the database has no held-batches store (left by something else)', async () => {
-      const factory = new IDBFactory();
-      await new Promise<void>((resolve, reject) => {
-        const request = factory.open('sensorlab', 1);
-        request.onupgradeneeded = () => request.result.createObjectStore('other');
-        request.onsuccess = () => {
-          request.result.close();
-          resolve();
-        };
-        request.onerror = () => reject(request.error);
-      });
-      globalThis.indexedDB = factory;
+      globalThis.indexedDB = await leftDatabase(1, database => database.createObjectStore('other'));
       mod = freshModule();
       await expectHarmless(new mod.IndexedDBBatchStore('k/logger'));
     });

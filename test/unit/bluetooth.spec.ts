@@ -4,6 +4,7 @@ import {
   webBluetoothProblem
 } from '../../src/sources/bluetooth';
 import type { IReading, ISource, SourceState } from '../../src/sources/types';
+import { expectRefusedStart } from './fakes';
 
 const ESS = '0000181a-0000-1000-8000-00805f9b34fb';
 const TEMPERATURE = '00002a6e-0000-1000-8000-00805f9b34fb';
@@ -468,14 +469,7 @@ describe('Bluetooth', () => {
     ])('on %s, start() rejects with the problem and stays stopped', async (_why, setup) => {
       const fake = bluetooth;
       setup();
-      const problem = webBluetoothProblem();
-      expect(problem).not.toBe('');
-      const { source, states } = make();
-      await expect(source.start()).rejects.toThrow(problem);
-      expect(source.problem).toBe(problem);
-      expect(source.state).toBe('stopped');
-      expect(states.every(state => state === 'stopped')).toBe(true);
-      expect(fake.requestDevice).not.toHaveBeenCalled();
+      await expectRefusedStart(make(), webBluetoothProblem(), fake.requestDevice);
     });
   });
 

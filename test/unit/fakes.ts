@@ -3,7 +3,7 @@ import { Signal } from '@lumino/signaling';
 import type { IBatchStore, IHeldBatch } from '../../src/batchstore';
 import type { IReadingsChannel } from '../../src/forwarder';
 import type { IBatchMessage, KernelMessage } from '../../src/protocol';
-import type { IReading } from '../../src/sources/types';
+import type { IReading, ISource, SourceState } from '../../src/sources/types';
 
 /**
  * A readings channel without a kernel: records what is sent, and lets a test open,
@@ -101,4 +101,21 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) {
     await Promise.resolve();
   }
+}
+
+/**
+ * start() of a device source on a page or browser that cannot reach devices: it rejects
+ * with `problem`, shows it, stays stopped throughout, and never opens the browser's chooser.
+ */
+export async function expectRefusedStart(
+  watched: { source: ISource; states: SourceState[] },
+  problem: string,
+  chooser: jest.Mock
+): Promise<void> {
+  expect(problem).not.toBe('');
+  await expect(watched.source.start()).rejects.toThrow(problem);
+  expect(watched.source.problem).toBe(problem);
+  expect(watched.source.state).toBe('stopped');
+  expect(watched.states.every(state => state === 'stopped')).toBe(true);
+  expect(chooser).not.toHaveBeenCalled();
 }

@@ -12,6 +12,7 @@ import type {
   SourceState
 } from '../../src/sources/types';
 import { protocolFixture } from './fixtures';
+import { expectRefusedStart } from './fakes';
 
 // jsdom has no web streams; Node's are the same API. The encoders are shimmed by
 // @jupyterlab/testing already, but only when missing: the same rule here.
@@ -351,14 +352,7 @@ describe('SerialSource', () => {
     ])('on %s, start() rejects with that problem and stays stopped', async (_why, setup) => {
       const fake = serial;
       setup();
-      const problem = webSerialProblem();
-      expect(problem).not.toBe('');
-      const { source, states } = make();
-      await expect(source.start()).rejects.toThrow(problem);
-      expect(source.problem).toBe(problem);
-      expect(source.state).toBe('stopped');
-      expect(states.every(state => state === 'stopped')).toBe(true);
-      expect(fake.requestPort).not.toHaveBeenCalled();
+      await expectRefusedStart(make(), webSerialProblem(), fake.requestPort);
     });
   });
 

@@ -39,7 +39,7 @@ export class ChannelChart {
         cursor: { show: false },
         scales: { x: { time: true } },
         axes: [
-          // One line of hours and minutes: the chart is small and the day is today.
+          // Time labels on one line (see clockLabels): the chart is small and the day is today.
           { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 28, space: 80, values: clockLabels },
           { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 48, space: 20 }
         ],

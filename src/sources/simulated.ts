@@ -29,8 +29,9 @@ const round = (value: number, digits: number): number =>
 
 /**
  * A classroom with a thermostat: a heater switches on below the target and off above
- * it (both reported as channels, as the thermostat firmware prints them), the room loses heat to the outside, humidity falls as the air warms, and light
- * follows the time of day. For classes without hardware, the demo and the tests.
+ * it (both reported as channels, as the thermostat firmware prints them), the room
+ * loses heat to the outside, humidity falls as the air warms, and light follows the
+ * time of day. For classes without hardware, the demo and the tests.
  */
 export class SimulatedSource extends SourceBase {
   readonly transport = 'simulated' as const;

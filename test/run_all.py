@@ -1,8 +1,10 @@
 """Run every suite (jest, pytest, the browser tests), print each one's counts, fail loudly.
 
 A suite fails when its runner fails, when any of its tests failed or was skipped, or
-when it ran no test at all. pytest and the browser tests share one real EtherCalc and
-one real Jupyter server, started and stopped by test/servers/servers.py.
+when it ran no test at all. The real EtherCalc servers (2020, and 2026 where it is here)
+and Jupyter servers are started and stopped by test/servers/servers.py. pytest talks to
+every EtherCalc; the browser tests run in full with Jupyter posting to the 2020 server,
+and those that talk to EtherCalc run again with a Jupyter server posting to the 2026 one.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "servers"))
-from servers import servers  # noqa: E402
+from servers import jupyter, servers  # noqa: E402
+
+# The browser specs that talk to EtherCalc: they run against every EtherCalc server.
+ETHERCALC_SPECS = ["bluetooth", "examples", "notes", "pipeline", "reliability"]
 
 
 def jest_counts(report: Path) -> tuple[int, int, int]:
@@ -58,14 +63,25 @@ def main() -> int:
         results.append(run_suite("jest", ["npx", "jest", "--ci", "--json", f"--outputFile={reports / 'jest.json'}"],
                                  reports / "jest.json", jest_counts))
         with servers(reports / "servers") as env:
-            env = dict(os.environ, **env, SENSORLAB_PW_JSON=str(reports / "browser.json"))
+            ethercalcs = json.loads(env["SENSORLAB_ETHERCALCS"])
+            env = dict(os.environ, **env)
             results.append(run_suite("pytest", [sys.executable, "-m", "pytest", f"--junitxml={reports / 'pytest.xml'}"],
                                      reports / "pytest.xml", pytest_counts, env))
-            results.append(run_suite("browser", ["npx", "playwright", "test", "--config",
-                                                 "test/browser/playwright.config.ts"],
-                                     reports / "browser.json", playwright_counts, env))
+            browser = ["npx", "playwright", "test", "--config", "test/browser/playwright.config.ts"]
+            report = reports / "browser-2020.json"
+            results.append(run_suite("browser, EtherCalc 2020", browser, report, playwright_counts,
+                                     dict(env, SENSORLAB_PW_JSON=str(report))))
+            if "2026" in ethercalcs:
+                with jupyter(reports / "servers" / "jupyter-2026", ethercalcs["2026"]) as env_2026:
+                    report = reports / "browser-2026.json"
+                    results.append(run_suite(
+                        "browser, EtherCalc 2026", browser + [f"test/browser/{spec}.spec.ts" for spec in ETHERCALC_SPECS],
+                        report, playwright_counts, dict(env, **env_2026, SENSORLAB_PW_JSON=str(report))))
 
     print("\n===== summary")
+    print("EtherCalc servers tested: " + ", ".join(sorted(ethercalcs)) + (
+        "" if "2026" in ethercalcs else "  (the 2026 server, ../shared/ethercalc-2026, was NOT available: "
+        "nothing was tested against it)"))
     for name, passed, failed, skipped, ok in results:
         extra = f", {skipped} skipped" if skipped else ""
         verdict = "ok" if ok else ("FAILED: ran no test" if passed + failed + skipped == 0 else "FAILED")

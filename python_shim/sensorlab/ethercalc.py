@@ -1,35 +1,66 @@
-"""A sheet on an EtherCalc server, written cell by cell with explicit types.
+"""A sheet on an EtherCalc server (the 2020 server or ethercalc.net's 2026 one), written row by row.
 
 EtherCalc's CSV append guesses types: dates become serial numbers and a field that
 starts with ``=`` becomes a formula that shifts the rest of the row. So rows are sent
 as a SocialCalc clipboard whose cells say exactly what they are (``t`` text, ``v``
-number) and pasted below the last row by the server itself, which keeps concurrent
-appenders from overwriting each other.
+number).
+
+Every row carries an identity in the ``row id`` column. A row is confirmed by finding
+its id, never by comparing values, so rows that leave columns empty, or that equal
+another logger's row, are each posted exactly once, and a copy that a late write left
+behind is found and removed.
+
+Appending is one atomic command list: ``insertrow`` as many empty rows as there are
+rows to add, at the row after the sheet's end, then paste into them. The 2026 server
+finds the end and pastes in two separate steps for its own append, so two loggers
+appending at once could land on the same row; inserting empty rows first means a
+write never lands on a row another logger already filled. The end is found with a few
+single-cell reads, never by reading the whole sheet.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import time as _time
-from collections import Counter
+import uuid
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import requests
 
-__all__ = ["Sheet", "SheetError", "format_time"]
+__all__ = ["ROW_ID", "Sheet", "SheetError", "SheetFull", "SheetTooLarge", "SlowDown", "format_time"]
 
+ROW_ID = "row id"
 _ID = r"[A-Za-z0-9][A-Za-z0-9_.~-]*"
 _VALID_FORMS = (
     "a sheet address looks like https://ethercalc.net/room-7b, "
     "http://127.0.0.1:8000/room-7b or http://127.0.0.1:8000/_/room-7b"
 )
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# The 2026 server refuses requests over 1 MiB; stay well below with room for the commands.
+MAX_BODY_BYTES = 900_000
 
 
 class SheetError(RuntimeError):
     """The sheet could not be read or written; the message says why and what to do."""
+
+
+class SlowDown(SheetError):
+    """The server asked for fewer requests (HTTP 429); ``retry_after`` says how many seconds to wait."""
+
+    def __init__(self, message: str, retry_after: float):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SheetFull(SheetError):
+    """The server refuses to make this sheet any bigger: rows must go to another sheet."""
+
+
+class SheetTooLarge(SheetError):
+    """The server refused one request as too big: send fewer rows at a time."""
 
 
 def format_time(value: datetime | date) -> str:
@@ -78,12 +109,38 @@ def _cell(value):
     return ("t", str(value))
 
 
-def _plain(value):
-    """A cell value as rows() gives it back: numbers as numbers, everything else as text."""
-    kind = _cell(value)
-    if kind is None:
+def _cell_value(cell) -> object:
+    """A cell of ``/cells`` as a number, text, or None when it is empty (a pasted empty cell reads ``""``)."""
+    if not isinstance(cell, dict):
         return None
-    return float(kind[1]) if kind[0] == "v" else kind[1]
+    value = cell.get("datavalue")
+    if value in ("", None):
+        return None
+    if str(cell.get("valuetype", "t")).startswith("n"):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
+    return value
+
+
+def new_row_id() -> str:
+    """An identity for a row that was given none: unique across loggers and sheets."""
+    return uuid.uuid4().hex[:16]
+
+
+def _columns_of(rows: list[dict]) -> list[str]:
+    """The names the rows use: ``time`` first, the others in order of appearance, the row id last."""
+    columns: list[str] = []
+    for row in rows:
+        for key in row:
+            if str(key) not in columns:
+                columns.append(str(key))
+    for name, place in (("time", 0), (ROW_ID, len(columns))):
+        if name in columns:
+            columns.remove(name)
+            columns.insert(min(place, len(columns)), name)
+    return columns
 
 
 class Sheet:
@@ -106,6 +163,9 @@ class Sheet:
         self.timeout = timeout
         self.confirm_within = confirm_within
         self._http = requests.Session()
+        # What the last read or write showed: the header row and the last row in use.
+        self._header: list[str] | None = None
+        self._end = 0
 
     @staticmethod
     def _parse(url):
@@ -130,10 +190,14 @@ class Sheet:
     def api(self) -> str:
         return f"{self.server}/_/{self.name}"
 
+    def sibling(self, name: str) -> Sheet:
+        """Another sheet on the same server, with the same settings."""
+        return Sheet(f"{self.server}/{name}", timeout=self.timeout, confirm_within=self.confirm_within)
+
     def __repr__(self):
         return f"Sheet({self.url!r})"
 
-    # -- reading -------------------------------------------------------------------
+    # -- talking to the server ------------------------------------------------------
 
     def _request(self, method, path="", **kwargs):
         try:
@@ -144,94 +208,154 @@ class Sheet:
         except requests.ConnectionError:
             raise SheetError(f"Cannot reach the sheet server {self.server}. Check the address and the "
                              "network; rows wait and are sent again later.") from None
+        if response.status_code == 429:
+            wait = _retry_after(response.headers.get("Retry-After"))
+            raise SlowDown(f"The sheet server asks us to slow down. Rows wait and are sent again in {wait:g} s.",
+                           wait)
         return response
 
-    def _cells(self) -> dict[str, dict]:
-        response = self._request("GET", "/cells")
-        if response.status_code == 404:
-            return {}
+    def _json(self, path: str):
+        response = self._request("GET", path)
+        if response.status_code == 404:  # the 2020 server's answer for a sheet nobody wrote yet
+            return None
         if response.status_code != 200:
             raise SheetError(f"The sheet server answered {response.status_code} when reading {self.url}.")
+        if not response.content.strip():  # the 2020 server's answer for an empty cell
+            return None
         try:
-            return response.json() or {}
+            return response.json()
         except ValueError:
             raise SheetError(f"The sheet server sent something that is not a sheet for {self.url}.") from None
 
+    def _value_at(self, column: int, row: int):
+        """One cell's value: a single small request on both servers, however big the sheet."""
+        return _cell_value(self._json(f"/cells/{_column_name(column)}{row}"))
+
+    def _command(self, commands: list[str]) -> None:
+        """Run SocialCalc commands as one list, which both servers apply as a whole."""
+        body = json.dumps({"command": commands}).encode("utf-8")
+        response = self._request("POST", data=body, headers={"Content-Type": "application/json"})
+        if response.status_code == 413:
+            if "limit" in response.text:  # "command exceeds sheet limits": the sheet is as big as it may get
+                raise SheetFull(f"The sheet {self.url} is full: the server takes no more rows in it.")
+            raise SheetTooLarge(f"The sheet server found {len(body)} bytes too many at once.")
+        if response.status_code >= 300:
+            raise SheetError(f"The sheet server answered {response.status_code} when writing to {self.url}.")
+
+    # -- reading -------------------------------------------------------------------
+
     def grid(self) -> list[list]:
         """Every row of the sheet, header included, as lists of numbers and text (None where empty)."""
-        cells = self._cells()
+        cells = self._json("/cells") or {}
         grid: dict[int, dict[int, object]] = {}
         for coord, cell in cells.items():
             match = re.fullmatch(r"([A-Z]+)(\d+)", coord)
-            if not match or cell.get("valuetype", "") == "" and cell.get("datavalue") in ("", None):
-                continue
-            value = cell.get("datavalue")
-            if cell.get("valuetype", "t").startswith("n"):
-                value = float(value)
-            grid.setdefault(int(match.group(2)), {})[_column_index(match.group(1))] = value
+            value = _cell_value(cell)
+            if match and value is not None:
+                grid.setdefault(int(match.group(2)), {})[_column_index(match.group(1))] = value
         if not grid:
+            self._header, self._end = [], 0
             return []
         width = max(max(row) for row in grid.values()) + 1
-        return [[grid.get(r, {}).get(c) for c in range(width)] for r in range(1, max(grid) + 1)]
+        rows = [[grid.get(r, {}).get(c) for c in range(width)] for r in range(1, max(grid) + 1)]
+        self._header = [str(h) if h is not None else "" for h in rows[0]]
+        while self._header and not self._header[-1]:
+            self._header.pop()
+        self._end = len(rows)
+        return rows
 
     def header(self) -> list[str]:
         grid = self.grid()
         return [str(h) for h in grid[0] if h is not None] if grid else []
 
-    def rows(self) -> list[dict]:
-        """The sheet's rows below the header, as dicts keyed by the header's names."""
+    def rows(self, with_ids: bool = False) -> list[dict]:
+        """The sheet's rows below the header, as dicts keyed by the header's names.
+
+        The ``row id`` column, which sensorlab uses to post each row exactly once, is left
+        out unless ``with_ids`` is True.
+        """
         grid = self.grid()
         if not grid:
             return []
         header = grid[0]
         return [
-            {str(name): value for name, value in zip(header, row) if name is not None and value is not None}
+            {str(name): value for name, value in zip(header, row)
+             if name is not None and value is not None and (with_ids or name != ROW_ID)}
             for row in grid[1:]
             if any(value is not None for value in row)
         ]
 
+    def _ids(self) -> list[tuple[int, str]]:
+        """(row number, id) of every row that has an id, in sheet order, from one full read."""
+        grid = self.grid()
+        if not grid or ROW_ID not in self._header:
+            return []
+        column = self._header.index(ROW_ID)
+        return [(number, str(row[column])) for number, row in enumerate(grid[1:], start=2)
+                if column < len(row) and row[column] is not None]
+
     # -- writing -------------------------------------------------------------------
-
-    def _command(self, commands):
-        response = self._request("POST", json={"command": commands})
-        if response.status_code >= 300:
-            raise SheetError(f"The sheet server answered {response.status_code} when writing to {self.url}.")
-
-    def _ensure_header(self, columns: list[str]) -> list[str]:
-        """Make row 1 name every column in ``columns``, adding missing names at the right."""
-        header = self.header()
-        missing = [c for c in columns if c not in header]
-        if missing:
-            start = len(header)
-            self._command([f"set {_column_name(start + i)}1 text t {_escape(name)}" for i, name in enumerate(missing)])
-            header = header + missing
-        return header
 
     def append(self, rows) -> int:
         """Add rows below the last row and return how many were written.
 
         ``rows`` is a list of dicts; the first append to an empty sheet writes a header
-        (``time`` first, then the other names in order of appearance). The call returns
-        only when the new rows can be read back; it raises SheetError otherwise.
+        (``time`` first, then the other names in order of appearance, ``row id`` last).
+        A row without a ``row id`` gets a new one. The call returns only when the new
+        rows can be read back; it raises SheetError otherwise.
         """
         rows = [dict(row) for row in rows]
-        if not rows:
-            return 0
-        columns = []
         for row in rows:
-            for key in row:
-                if str(key) not in columns:
-                    columns.append(str(key))
-        if "time" in columns:
-            columns.remove("time")
-            columns.insert(0, "time")
-        header = self._ensure_header(columns)
-        before = Counter(self._row_keys(self.rows(), header))
-        self._paste(rows, header)
-        self._confirm(rows, header, before)
+            row.setdefault(ROW_ID, new_row_id())
+        for part in self._parts(rows):
+            self._append_split(part)
         return len(rows)
 
-    def _paste(self, rows, header):
+    def _append_split(self, rows: list[dict]) -> None:
+        """Append, halving the post while the server finds it too big (nothing was written then)."""
+        try:
+            self._append_part(rows)
+        except SheetTooLarge:
+            if len(rows) == 1:
+                raise SheetError(f"One row is too big for the sheet server {self.server}: "
+                                 "make its notes shorter.") from None
+            half = len(rows) // 2
+            self._append_split(rows[:half])
+            self._append_split(rows[half:])
+
+    def _parts(self, rows: list[dict]) -> list[list[dict]]:
+        """Rows cut into posts that each stay under the server's request size limit."""
+        parts, part, size = [], [], 0
+        for row in rows:
+            # Escaped cell text, coordinates and one insertrow: twice the text is a safe bound.
+            row_size = sum(len(str(key)) + len(str(value)) + 24 for key, value in row.items()) * 2 + 32
+            if part and size + row_size > MAX_BODY_BYTES:
+                parts.append(part)
+                part, size = [], 0
+            part.append(row)
+            size += row_size
+        if part:
+            parts.append(part)
+        return parts
+
+    def _append_part(self, rows: list[dict]) -> None:
+        columns = _columns_of(rows)
+        if self._header is None or any(c not in self._header for c in columns):
+            self.grid()  # first write, or new columns: read what the sheet has now
+        header = list(self._header or [])
+        new_names = [c for c in columns if c not in header]
+        commands = [f"set {_column_name(len(header) + i)}1 text t {_escape(name)}" for i, name in enumerate(new_names)]
+        header += new_names
+        first = self._find_end() + 1
+        commands += [f"loadclipboard {_escape(self._clipboard(rows, header))}"]
+        commands += [f"insertrow A{first}"] * len(rows)
+        commands += [f"paste A{first} all"]
+        self._command(commands)
+        self._header = header
+        self._confirm([row[ROW_ID] for row in rows], header.index(ROW_ID), first)
+
+    @staticmethod
+    def _clipboard(rows: list[dict], header: list[str]) -> str:
         lines = []
         for r, row in enumerate(rows, start=1):
             for key, value in row.items():
@@ -239,47 +363,91 @@ class Sheet:
                 if cell is not None:
                     lines.append(f"cell:{_column_name(header.index(str(key)))}{r}:{cell[0]}:{_escape(cell[1])}")
         lines.append(f"copiedfrom:A1:{_column_name(len(header) - 1)}{len(rows)}")
-        save = "\n".join(lines) + "\n"
-        # The server pastes a text/plain "loadclipboard" command below the sheet's last row.
-        response = self._request(
-            "POST", data=("loadclipboard " + _escape(save)).encode("utf-8"),
-            headers={"Content-Type": "text/plain; charset=utf-8"},
-        )
-        if response.status_code >= 300:
-            raise SheetError(f"The sheet server answered {response.status_code} when adding rows to {self.url}.")
+        return "\n".join(lines) + "\n"
 
-    @staticmethod
-    def _row_keys(rows, header):
-        return [tuple(_plain(row.get(name)) for name in header) for row in rows]
+    def _find_end(self) -> int:
+        """The last row in use (1 for a sheet with only a header), found by probing column A.
 
-    def missing(self, rows) -> list[dict]:
-        """The ones of ``rows`` the sheet does not hold yet, in order (used to avoid posting twice).
-
-        A row that appears twice in ``rows`` must appear twice in the sheet to count as held.
+        Starts where this sheet saw the end last and gallops forward over rows others
+        added since: a handful of single-cell reads instead of reading the whole sheet.
         """
-        rows = [dict(r) for r in rows]
-        header = self.header()
-        if not header:
-            return rows
-        have = Counter(self._row_keys(self.rows(), header))
-        result = []
-        for row, key in zip(rows, self._row_keys(rows, header)):
-            if have[key] > 0:
-                have[key] -= 1
+        known = max(self._end, 1)
+        if self._value_at(0, known + 1) is None:
+            return known
+        low, step = known + 1, 1
+        while self._value_at(0, low + step) is not None:
+            low, step = low + step, step * 2
+        high = low + step  # low is in use, high is not
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self._value_at(0, middle) is None:
+                high = middle
             else:
-                result.append(row)
-        return result
+                low = middle
+        return low
 
-    def _confirm(self, rows, header, before: Counter):
-        want = Counter(self._row_keys(rows, header))
+    def _confirm(self, ids: list[str], column: int, first: int) -> None:
+        """Wait until the rows with ``ids`` can be read back (the 2020 server applies writes after answering).
+
+        The rows are looked for where they were pasted; if another logger's rows are
+        there instead (theirs were inserted above ours meanwhile), the whole sheet is
+        read once to find them.
+        """
         deadline = _time.monotonic() + self.confirm_within
         delay = 0.05
+        last = first + len(ids) - 1
         while True:
-            have = Counter(self._row_keys(self.rows(), header))
-            if all(have[key] - before[key] >= count for key, count in want.items()):
+            at_first, at_last = self._value_at(column, first), self._value_at(column, last)
+            if at_first == ids[0] and at_last == ids[-1]:
+                self._end = max(self._end, last)
                 return
-            if _time.monotonic() > deadline:
-                raise SheetError(f"The sheet server took the rows but they did not show up in {self.url} "
-                                 f"within {self.confirm_within:g} s. They will be checked and sent again.")
+            if at_first is not None or at_last is not None or _time.monotonic() > deadline:
+                held = dict(self._held(ids))
+                if len(held) == len(set(ids)):
+                    self._end = max(self._end, max(held.values()))
+                    return
+                if _time.monotonic() > deadline:
+                    raise SheetError(f"The sheet server took the rows but they did not show up in {self.url} "
+                                     f"within {self.confirm_within:g} s. They will be checked and sent again.")
             _time.sleep(delay)
             delay = min(delay * 2, 1.0)
+
+    def _held(self, ids) -> list[tuple[str, int]]:
+        """(id, row number) of the first copy of each of ``ids`` in the sheet; later copies are removed."""
+        wanted = set(ids)
+        first_copy: dict[str, int] = {}
+        extra: list[int] = []
+        for number, ident in self._ids():
+            if ident in wanted:
+                if ident in first_copy:
+                    extra.append(number)
+                else:
+                    first_copy[ident] = number
+        if extra:
+            # A write that arrived late, after it was sent again: keep the first copy only.
+            self._command([f"deleterow A{number}" for number in sorted(extra, reverse=True)])
+            self._end -= len(extra)
+        return list(first_copy.items())
+
+    def missing(self, rows) -> list[dict]:
+        """The ones of ``rows`` the sheet does not hold yet, by their ``row id``, in order.
+
+        Used after a failure, so that nothing is posted twice; a second copy of one of
+        these rows (a write that arrived late) is removed from the sheet on the way.
+        """
+        rows = [dict(r) for r in rows]
+        held = dict(self._held([r.get(ROW_ID) for r in rows if r.get(ROW_ID)]))
+        return [row for row in rows if row.get(ROW_ID) not in held]
+
+    def remove_copies(self, ids) -> None:
+        """Remove second copies of the rows with ``ids`` (left by writes that arrived late)."""
+        self._held(list(ids))
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds from a Retry-After header (a number of seconds; a date or nothing counts as 5 s)."""
+    try:
+        return max(1.0, min(float(value), 3600.0))
+    except (TypeError, ValueError):
+        return 5.0
+

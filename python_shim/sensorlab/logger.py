@@ -200,7 +200,7 @@ class Logger(DOMWidget):
         if poll_every is not None:
             kwargs["poll_every"] = parse_interval(poll_every, "poll_every").total_seconds()
         name = name or (sheet.name if sheet else "sensorlab")
-        self.sheet = sheet
+        self._sheet = sheet
         self.schedule = schedule
         super().__init__(
             name=name, source=source, forward_every=forward_seconds,
@@ -214,6 +214,7 @@ class Logger(DOMWidget):
         last_post = self._db.get("last_post")
         self._last_post = datetime.fromisoformat(last_post) if last_post else None
         self._outbox = Outbox(sheet, self._db, on_change=self._status_changed) if sheet else None
+        self.sheet_url = self.sheet.url if self.sheet else ""
         self.on_msg(self._on_widget_msg)
         with _loggers_lock:
             previous = _loggers.get(name)
@@ -257,6 +258,11 @@ class Logger(DOMWidget):
     # -- what users read --------------------------------------------------------
 
     @property
+    def sheet(self) -> Sheet | None:
+        """The sheet rows go to: when a sheet is full, the one that continues it."""
+        return self._outbox.sheet if self._outbox else self._sheet
+
+    @property
     def data(self) -> pd.DataFrame:
         """Every reading received so far: time, source, one column per channel, received."""
         with self._lock:
@@ -265,7 +271,8 @@ class Logger(DOMWidget):
     @property
     def status(self) -> dict:
         """What the logger is doing: connected, device, readings, last_post, next_post, pending,
-        posted, errors, last_error, next_retry, and the device's device_problem, bad_lines,
+        posted, errors, last_error, next_retry, sheet (where rows go now), sheet_notice (e.g. that
+        a full sheet continues in a new one), and the device's device_problem, bad_lines,
         bad_values and last_bad_line (lines it printed that could not be read)."""
         with self._lock:
             now = datetime.now().astimezone()
@@ -282,6 +289,8 @@ class Logger(DOMWidget):
                 "errors": self._errors + (outbox.errors if outbox else 0),
                 "last_error": (outbox.last_error if outbox and outbox.last_error else self._last_error),
                 "next_retry": _iso(outbox.next_retry) if outbox else None,
+                "sheet": self.sheet.url if self.sheet else None,
+                "sheet_notice": outbox.notice if outbox else "",
                 "device_problem": self.device.get("problem", ""),
                 "bad_lines": self.device.get("bad_lines", 0),
                 "bad_values": self.device.get("bad_values", 0),
@@ -522,6 +531,7 @@ class Logger(DOMWidget):
                 return
             status = self.status
         try:
+            self.sheet_url = status["sheet"] or ""
             self._status = status
         except Exception:  # the widget's comm may be gone (kernel shutting down)
             log.debug("sensorlab: status not sent", exc_info=True)

@@ -1,16 +1,21 @@
-"""Rows waiting to be posted, and the background worker that posts them."""
+"""Rows waiting to be posted: the posting logic (``Poster``) and the thread that drives it (``Outbox``).
+
+The logic never waits or starts threads itself: ``Poster.post_once`` does one step and
+says when the next one is due, so a thread drives it here and an asyncio task can
+drive it where there are no threads (JupyterLite).
+"""
 
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from datetime import datetime, timedelta
 
-from .ethercalc import Sheet, SheetError
-from .store import Store
+from .ethercalc import ROW_ID, Sheet, SheetError, SheetFull, SlowDown
 
-__all__ = ["Outbox"]
+__all__ = ["Outbox", "Poster"]
 
 log = logging.getLogger("sensorlab")
 
@@ -20,7 +25,7 @@ _posting_locks: dict[str, threading.Lock] = {}
 _posting_locks_guard = threading.Lock()
 
 
-def _posting_lock(store: Store) -> threading.Lock:
+def _posting_lock(store) -> threading.Lock:
     with _posting_locks_guard:
         return _posting_locks.setdefault(str(store.path), threading.Lock())
 
@@ -28,61 +33,203 @@ def _posting_lock(store: Store) -> threading.Lock:
 RETRY_MIN = 1.0
 RETRY_MAX = 60.0
 MAX_ROWS_PER_POST = 500
+# How long a write whose answer was lost may still arrive late and leave a second copy.
+LATE_WRITE_WINDOW = 300.0
+
+
+def next_sheet_name(base: str, part: int) -> str:
+    """The sheet that continues ``base`` when it is full: class-7b -> class-7b-2 -> class-7b-3."""
+    return f"{base}-{part}"
+
+
+class Poster:
+    """Posts the oldest waiting rows, in order, until the sheet shows each of them once.
+
+    Each row gets an identity from the logger's file and its place in the queue, so the
+    same row always carries the same ``row id``: after a failure the rows the sheet holds
+    already are found by id and not sent again, and a copy left by a write that arrived
+    late is removed. A full sheet continues in a new one named after it.
+    """
+
+    def __init__(self, sheet: Sheet, store, on_change=None):
+        self._store = store
+        self._on_change = on_change or (lambda: None)
+        self.posted = 0
+        self.errors = 0
+        self.last_error = ""
+        self.notice = ""
+        self._retry_at: float | None = None  # monotonic: a clock step must not delay a retry
+        self._retry_delay = RETRY_MIN
+        # As after a failure: a kernel that stopped during a post may have left rows in the sheet.
+        self._check_sheet_first = True
+        self._late_writes: dict[str, float] = {}  # row id -> until when a late copy may appear
+        self._pending = 0
+        self._key = store.get("row_key")
+        if not self._key:
+            self._key = secrets.token_hex(4)
+            store.set("row_key", self._key)
+        self.sheet = self._resume(sheet)
+
+    def _resume(self, sheet: Sheet) -> Sheet:
+        """The sheet rows go to now: a full sheet's successor, if an earlier kernel moved on to one."""
+        moved = self._store.get("sheet")
+        if isinstance(moved, dict) and moved.get("base") == sheet.url and moved.get("part", 1) > 1:
+            self.notice = self._full_notice(sheet.name, moved["part"])
+            return sheet.sibling(next_sheet_name(sheet.name, moved["part"]))
+        return sheet
+
+    @staticmethod
+    def _full_notice(base: str, part: int) -> str:
+        full = base if part == 2 else next_sheet_name(base, part - 1)
+        return f"The sheet {full} is full, so new rows go to {next_sheet_name(base, part)}."
+
+    @property
+    def pending(self) -> int:
+        try:
+            self._pending = self._store.pending_count()
+        except Exception:  # a locked or broken file: say the last count rather than fail the status
+            log.exception("sensorlab could not count the rows waiting")
+        return self._pending
+
+    @property
+    def next_retry(self) -> datetime | None:
+        if self._retry_at is None:
+            return None
+        return datetime.now().astimezone() + timedelta(seconds=max(0.0, self._retry_at - time.monotonic()))
+
+    def row_id(self, ident: int) -> str:
+        return f"{self._key}-{ident}"
+
+    def post_once(self) -> float | None:
+        """Post the oldest waiting rows once.
+
+        Returns the seconds until the next step is due: 0 when more rows wait now, None
+        when nothing waits (call again after a row is added).
+        """
+        if self._retry_at is not None and time.monotonic() < self._retry_at:
+            return self._retry_at - time.monotonic()
+        try:
+            waiting = self._store.pending_rows(MAX_ROWS_PER_POST)
+            if not waiting:
+                return None
+            batch = self._with_ids(waiting)
+            unsent = self.sheet.missing(batch) if self._check_sheet_first else batch
+            if unsent:
+                self._check_sheet_first = True  # until this post is confirmed
+                self.sheet.append(unsent)
+            self._remove_late_copies()
+            self._store.remove_rows([ident for ident, _ in waiting])
+        except SheetFull:
+            self._move_to_next_sheet()
+            return 0.0
+        except SlowDown as error:
+            return self._failed(str(error), error.retry_after)
+        except SheetError as error:
+            return self._failed(str(error), late_ids=[row[ROW_ID] for row in batch])
+        except Exception as error:  # the store, a bug: never stop posting, report it and retry
+            log.exception("sensorlab could not post rows")
+            return self._failed(f"Something went wrong while posting ({error!r}); sensorlab tries again.")
+        self.posted += len(waiting)
+        self._retry_at = None
+        self._retry_delay = RETRY_MIN
+        self._check_sheet_first = False
+        self._on_change()
+        return 0.0
+
+    def _remove_late_copies(self) -> None:
+        now = time.monotonic()
+        self._late_writes = {ident: until for ident, until in self._late_writes.items() if until > now}
+        if self._late_writes:
+            self.sheet.remove_copies(self._late_writes)
+
+    def _move_to_next_sheet(self) -> None:
+        """The sheet is full: rows that reached it stay there; the others go to its successor."""
+        full = self.sheet
+        moved = self._store.get("sheet") or {}
+        base_url, part = moved.get("base", full.url), moved.get("part", 1) + 1
+        try:
+            waiting = self._store.pending_rows(MAX_ROWS_PER_POST)
+            unsent = {row[ROW_ID] for row in full.missing(self._with_ids(waiting))}
+            landed = [ident for ident, _ in waiting if self.row_id(ident) not in unsent]
+            self._store.remove_rows(landed)
+            self.posted += len(landed)
+        except Exception as error:
+            self._failed(f"The sheet {full.name} is full, and checking what reached it failed: {error}")
+            return
+        base = Sheet(base_url).name
+        self.sheet = full.sibling(next_sheet_name(base, part))
+        self._store.set("sheet", {"base": base_url, "part": part})
+        self.notice = self._full_notice(base, part)
+        self._check_sheet_first = True
+        log.warning("sensorlab: %s", self.notice)
+        self._on_change()
+
+    def _with_ids(self, waiting: list[tuple[int, dict]]) -> list[dict]:
+        return [dict(row, **{ROW_ID: self.row_id(ident)}) for ident, row in waiting]
+
+    def _failed(self, message: str, wait: float | None = None, late_ids=()) -> float:
+        log.warning("sensorlab: %s", message)
+        self.errors += 1
+        self.last_error = message
+        self._check_sheet_first = True
+        until = time.monotonic() + LATE_WRITE_WINDOW
+        self._late_writes.update((ident, until) for ident in late_ids)
+        if wait is None:
+            wait = self._retry_delay
+            self._retry_delay = min(self._retry_delay * 2, RETRY_MAX)
+        self._retry_at = time.monotonic() + wait
+        self._on_change()
+        return wait
 
 
 class Outbox:
-    """Posts rows to a sheet on a worker thread, in order, retrying until each is confirmed.
+    """Drives a ``Poster`` on a worker thread, so the kernel never waits for the network.
 
-    Rows wait in the logger's SQLite file, so a restarted kernel posts what was left. A
-    row leaves the outbox only after the sheet shows it. After a failure, rows that the
-    server applied anyway (a time-out after the write) are found and not sent twice.
+    Rows wait in the logger's SQLite file, so a restarted kernel posts what was left.
 
     Parameters
     ----------
     sheet : Sheet
-    store : Store
+    store : the logger's file (``store.LoggerFile``)
         Where the rows wait.
     on_change : callable, optional
         Called (from the worker thread) whenever ``pending``, ``posted`` or the error changes.
     """
 
-    def __init__(self, sheet: Sheet, store: Store, on_change=None):
-        self.sheet = sheet
+    def __init__(self, sheet: Sheet, store, on_change=None):
         self._store = store
-        self._on_change = on_change or (lambda: None)
         self._cond = threading.Condition()
         self._closed = False
-        self.posted = 0
-        self.errors = 0
-        self.last_error = ""
-        self.next_retry: datetime | None = None
-        self._retry_delay = RETRY_MIN
-        # As after a failure: a kernel that stopped during a post may have left rows in the sheet.
-        self._failed_before = True
+        self._poster = Poster(sheet, store, on_change)
         self._posting = _posting_lock(store)
         self._worker = threading.Thread(target=self._run, name=f"sensorlab-outbox-{sheet.name}", daemon=True)
         self._worker.start()
 
-    @property
-    def pending(self) -> int:
-        return self._store.pending_count()
+    sheet = property(lambda self: self._poster.sheet, doc="The sheet rows go to now.")
+    pending = property(lambda self: self._poster.pending)
+    posted = property(lambda self: self._poster.posted)
+    errors = property(lambda self: self._poster.errors)
+    last_error = property(lambda self: self._poster.last_error)
+    notice = property(lambda self: self._poster.notice, doc="What changed that people should know, in words.")
+    next_retry = property(lambda self: self._poster.next_retry)
 
     def put(self, row: dict) -> None:
         with self._cond:
             self._store.put_row(row)
             self._cond.notify_all()
-        self._on_change()
+        self._poster._on_change()
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every row is posted; False if ``timeout`` seconds passed first."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
-            while self._store.pending_count() and not self._closed:
+            while self.pending and not self._closed and self._worker.is_alive():
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return False
-                self._cond.wait(remaining)
-            return not self._store.pending_count()
+                # Woken by each post; the timeout bounds the wait even if no post ever comes.
+                self._cond.wait(1.0 if remaining is None else min(remaining, 1.0))
+            return not self.pending
 
     def close(self) -> None:
         with self._cond:
@@ -90,58 +237,21 @@ class Outbox:
             self._cond.notify_all()
 
     def _run(self) -> None:
+        wait: float | None = 0.0
         while True:
             with self._cond:
-                while not self._closed:
-                    waiting = self._store.pending_count()
-                    if waiting and not self._waiting_to_retry():
-                        break
-                    timeout = None
-                    if waiting and self.next_retry is not None:
-                        timeout = max(0.0, (self.next_retry - datetime.now().astimezone()).total_seconds())
-                    self._cond.wait(timeout)
+                if wait is None and self.pending:  # a row came while the last step ran
+                    wait = 0.0
+                if wait is None or wait > 0:
+                    self._cond.wait(wait)
                 if self._closed:
                     return
-            with self._posting:
-                self._post_oldest()
+            try:
+                with self._posting:
+                    wait = self._poster.post_once()
+            except Exception:  # post_once reports its own errors; this is the last guard
+                log.exception("sensorlab's outbox stumbled; it tries again")
+                wait = RETRY_MAX
+            with self._cond:
+                self._cond.notify_all()
 
-    def _post_oldest(self) -> None:
-        """Post the oldest waiting rows, and remove them once the sheet shows them."""
-        waiting = self._store.pending_rows(MAX_ROWS_PER_POST)
-        if not waiting:
-            return
-        batch = [row for _, row in waiting]
-        try:
-            # After a failure the server may have applied the write anyway, and rows queued
-            # since then join the batch: send only the rows the sheet does not hold yet.
-            unsent = self.sheet.missing(batch) if self._failed_before else batch
-            if unsent:
-                self.sheet.append(unsent)
-        except SheetError as error:
-            self._failed(str(error))
-            return
-        except Exception as error:  # a bug must not stop the worker: report it and retry
-            log.exception("sensorlab could not post rows")
-            self._failed(f"Unexpected problem while posting: {error!r}")
-            return
-        with self._cond:
-            self._store.remove_rows([ident for ident, _ in waiting])
-            self.posted += len(batch)
-            self.next_retry = None
-            self._retry_delay = RETRY_MIN
-            self._failed_before = False
-            self._cond.notify_all()
-        self._on_change()
-
-    def _waiting_to_retry(self) -> bool:
-        return self.next_retry is not None and datetime.now().astimezone() < self.next_retry
-
-    def _failed(self, message: str) -> None:
-        log.warning("sensorlab: %s", message)
-        with self._cond:
-            self.errors += 1
-            self.last_error = message
-            self._failed_before = True
-            self.next_retry = datetime.now().astimezone() + timedelta(seconds=self._retry_delay)
-            self._retry_delay = min(self._retry_delay * 2, RETRY_MAX)
-        self._on_change()

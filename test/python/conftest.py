@@ -1,9 +1,22 @@
-"""Shared fixtures: the real EtherCalc started by test/servers/servers.py."""
+"""Shared fixtures: the real EtherCalc servers started by test/servers/servers.py."""
 
+import json
 import os
 import uuid
 
 import pytest
+
+
+def _ethercalcs() -> dict[str, str]:
+    """{"2020": url, "2026": url} of the servers that run; the 2026 one may be missing (servers.py says so)."""
+    named = os.environ.get("SENSORLAB_ETHERCALCS")
+    if named:
+        return json.loads(named)
+    single = os.environ.get("SENSORLAB_ETHERCALC")
+    return {"2020": single} if single else {}
+
+
+ETHERCALCS = _ethercalcs()
 
 
 @pytest.fixture(autouse=True)
@@ -13,14 +26,19 @@ def notebook_folder(tmp_path, monkeypatch):
     return tmp_path
 
 
-@pytest.fixture(scope="session")
-def ethercalc() -> str:
-    url = os.environ.get("SENSORLAB_ETHERCALC")
-    if not url:
+@pytest.fixture(scope="session", params=sorted(ETHERCALCS) or ["none"])
+def ethercalc_kind(request) -> str:
+    """Each test that talks to EtherCalc runs once per server: "2020" (npm) and "2026" (ethercalc.net's)."""
+    if request.param == "none":
         # Never skip: a run without the real server would test nothing about it.
-        pytest.fail("SENSORLAB_ETHERCALC is not set: run the tests with `make test` "
-                    "(it starts a local EtherCalc), or through test/servers/servers.py run -- pytest")
-    return url
+        pytest.fail("SENSORLAB_ETHERCALCS is not set: run the tests with `make test` "
+                    "(it starts the local EtherCalc servers), or through test/servers/servers.py run -- pytest")
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def ethercalc(ethercalc_kind) -> str:
+    return ETHERCALCS[ethercalc_kind]
 
 
 @pytest.fixture

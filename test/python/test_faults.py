@@ -19,29 +19,10 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "servers"))
 import servers  # noqa: E402
 
 
-class OwnEtherCalc:
-    """A real EtherCalc of this test's own, which the test can stop and start again."""
-
-    def __init__(self, workdir: Path):
-        self.workdir = workdir
-        self.port = servers.free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = None
-
-    def start(self):
-        self.proc = servers.start(
-            ["node", str(servers.ETHERCALC), "--host", "127.0.0.1", "--port", str(self.port), "--cors"],
-            self.workdir, self.workdir / "ethercalc.log")
-        servers.wait_until_answers(f"{self.url}/_/ready/csv", self.proc, "EtherCalc", self.workdir / "ethercalc.log")
-
-    def stop(self):
-        servers.stop(self.proc)
-
-
 @pytest.fixture
-def own_ethercalc(tmp_path):
-    server = OwnEtherCalc(tmp_path)
-    server.start()
+def own_ethercalc(tmp_path, ethercalc_kind):
+    """A real EtherCalc of this test's own (of each kind), which the test can stop and start again."""
+    server = servers.EtherCalc(ethercalc_kind, tmp_path / "own-ethercalc").start()
     yield server
     server.stop()
 

@@ -202,7 +202,7 @@ def test_rows_are_posted_when_due_and_on_demand(sheet_url):
         rows = sensorlab.Sheet(sheet_url).rows()
         assert len(rows) == 1
         assert rows[0]["temperature"] == 22.0 and rows[0]["humidity"] == 40.5
-        assert sensorlab.Sheet(sheet_url).header() == ["time", "humidity", "temperature"]
+        assert sensorlab.Sheet(sheet_url).header() == ["time", "humidity", "temperature", "row id"]
         logger.post_now()
         assert logger.flush(timeout=20)
         assert len(sensorlab.Sheet(sheet_url).rows()) == 2

@@ -312,11 +312,14 @@ class Sheet:
         return len(rows)
 
     def _append_split(self, rows: list[dict]) -> None:
-        """Append, halving the post while the server finds it too big (nothing was written then)."""
+        """Append, halving the post while the server finds it too big for one request or for the
+        sheet (nothing was written then), so a sheet is filled to the last row it takes."""
         try:
             self._append_part(rows)
-        except SheetTooLarge:
+        except (SheetTooLarge, SheetFull) as refused:
             if len(rows) == 1:
+                if isinstance(refused, SheetFull):
+                    raise
                 raise SheetError(f"One row is too big for the sheet server {self.server}: "
                                  "make its notes shorter.") from None
             half = len(rows) // 2
@@ -343,9 +346,13 @@ class Sheet:
         if self._header is None or any(c not in self._header for c in columns):
             self.grid()  # first write, or new columns: read what the sheet has now
         header = list(self._header or [])
-        new_names = [c for c in columns if c not in header]
-        commands = [f"set {_column_name(len(header) + i)}1 text t {_escape(name)}" for i, name in enumerate(new_names)]
-        header += new_names
+        commands = []
+        for name in (c for c in columns if c not in header):
+            # A new name takes the first column whose heading is empty (a teacher may have
+            # written something further right), or a new column at the end.
+            place = header.index("") if "" in header else len(header)
+            header[place:place + 1] = [name]
+            commands.append(f"set {_column_name(place)}1 text t {_escape(name)}")
         first = self._find_end() + 1
         commands += [f"loadclipboard {_escape(self._clipboard(rows, header))}"]
         commands += [f"insertrow A{first}"] * len(rows)

@@ -25,6 +25,9 @@ class Proxy:
         self.drop_write_answers = False
         self.held = 0
         self.requests = 0
+        # Hold the next write (POST) until late_write.set(): it reaches the server late, after a retry.
+        self.hold_next_write = False
+        self.late_write = threading.Event()
         self._lock = threading.Lock()
         proxy = self
 
@@ -37,6 +40,11 @@ class Proxy:
                 with proxy._lock:
                     proxy.requests += 1
                     proxy.held += 1
+                    late = self.command == "POST" and proxy.hold_next_write
+                    if late:
+                        proxy.hold_next_write = False
+                if late:
+                    proxy.late_write.wait(60)
                 try:
                     proxy.gate.wait(60)
                     if proxy.delay:

@@ -113,8 +113,9 @@ class EtherCalc:
 
     KINDS = ("2020", "2026")
 
-    def __init__(self, kind: str, workdir: Path, port: int | None = None):
+    def __init__(self, kind: str, workdir: Path, port: int | None = None, env: dict | None = None):
         self.kind = kind
+        self.env = dict(os.environ, **(env or {}))
         self.workdir = workdir
         self.port = free_port(port)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -130,12 +131,12 @@ class EtherCalc:
         log = self.workdir / "ethercalc.log"
         if self.kind == "2020":
             self._proc = start(["node", str(ETHERCALC), "--host", "127.0.0.1", "--port", str(self.port), "--cors"],
-                               self.workdir, log)
+                               self.workdir, log, self.env)
             wait_until_answers(f"{self.url}/_/ready-check/csv", self._proc, "The 2020 EtherCalc", log)
             return self
         # The start script waits until the server answers and leaves it running in the
         # script's own process group, which is how it is stopped.
-        script = start(["bash", str(ETHERCALC_2026), str(self.port), str(self.workdir / "data")], self.workdir, log)
+        script = start(["bash", str(ETHERCALC_2026), str(self.port), str(self.workdir / "data")], self.workdir, log, self.env)
         self._group = script.pid
         if script.wait(120) != 0:
             self.stop()

@@ -12,6 +12,9 @@ export interface IKernelStatus {
   last_error?: string;
   next_retry?: string | null;
   note?: string;
+  /** Where rows go now, and why it changed (a full sheet continues in a new one). */
+  sheet?: string | null;
+  sheet_notice?: string;
 }
 
 function clock(iso: string | null | undefined): string {
@@ -33,6 +36,9 @@ export function statusParts(
   const parts: string[] = [];
   if (channelProblem) {
     parts.push(channelProblem);
+  }
+  if (kernel.sheet_notice) {
+    parts.push(kernel.sheet_notice);
   }
   parts.push(`${kernel.readings ?? 0} readings in the notebook`);
   if (forwarder.pending > 0) {

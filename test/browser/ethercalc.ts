@@ -1,19 +1,18 @@
-/** Read a sheet back from the real EtherCalc the tests run, through its CSV API. */
+/** Read a sheet back from the real EtherCalc the tests run (2020 or 2026), through its CSV API. */
+import { sheetContent } from '../../src/sheet';
+
 const server = process.env.SENSORLAB_ETHERCALC as string;
 
 export function sheetName(url: string): string {
   return url.split('/').pop() as string;
 }
 
+/** The header and rows as people see them: the row id left out, the 2026 server's ' marks removed. */
 export async function sheetCsv(name: string): Promise<string[][]> {
   const response = await fetch(`${server}/_/${name}/csv`);
   if (response.status === 404) {
     return [];
   }
-  const text = await response.text();
-  // The sheet's own rows hold no commas or quotes in these tests: a plain split is exact.
-  return text
-    .split(/\r?\n/)
-    .filter(line => line.length > 0)
-    .map(line => line.split(',').map(cell => cell.replace(/^"(.*)"$/, '$1')));
+  const { header, rows } = sheetContent(await response.text());
+  return header.length ? [header, ...rows] : [];
 }

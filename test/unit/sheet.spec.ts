@@ -36,6 +36,21 @@ describe('readSheet', () => {
     await expect(readSheet('http://127.0.0.1:8000/new')).resolves.toEqual({ header: [], rows: [] });
   });
 
+  test("the 2026 server's answers: an empty 200 for a new sheet, ' before = + - @, the row id left out", async () => {
+    get.mockResolvedValue({ status: 200, data: '' });
+    await expect(readSheet('http://127.0.0.1:8000/new')).resolves.toEqual({ header: [], rows: [] });
+    get.mockResolvedValue({
+      status: 200,
+      data: "time,note,temp,row id\n2026-11-21 10:00:00,'=1+2,21.5,ab12-1\n2026-11-21 10:15:00,'quoted,'-3,ab12-2\n"
+    });
+    const sheet = await readSheet('http://127.0.0.1:8000/class-7b');
+    expect(sheet.header).toEqual(['time', 'note', 'temp']);
+    expect(sheet.rows).toEqual([
+      ['2026-11-21 10:00:00', '=1+2', '21.5'],
+      ['2026-11-21 10:15:00', "'quoted", '-3']
+    ]);
+  });
+
   test('an unreachable server gives a sentence a student can act on', async () => {
     get.mockRejectedValue(new Error('Network Error'));
     await expect(readSheet('http://127.0.0.1:8000/x')).rejects.toThrow(

@@ -12,6 +12,11 @@ describe('the status line', () => {
     ]);
   });
 
+  test('a full sheet that continues in a new one is said first', () => {
+    const notice = 'The sheet class-7b is full, so new rows go to class-7b-2.';
+    expect(statusParts({ readings: 5, sheet_notice: notice }, quiet, '')[0]).toBe(notice);
+  });
+
   test('rows waiting after an error say when the next try is, and the error in words', () => {
     const parts = statusParts(
       {

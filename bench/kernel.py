@@ -21,7 +21,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "python"))
 sys.path.insert(0, str(ROOT / "test" / "servers"))
-from test_faults import OwnEtherCalc  # noqa: E402  (a real EtherCalc the bench can stop and start)
+import servers  # noqa: E402  (real EtherCalc servers the bench can stop and start)
 
 from sensorlab.ethercalc import Sheet  # noqa: E402
 from sensorlab.outbox import Outbox  # noqa: E402
@@ -49,15 +49,14 @@ def _wait(predicate, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def catch_up(rows: int, baseline_rows: int) -> dict:
-    """10,000 rows queued while the sheet's server is down, then posted once it is back.
+def catch_up(rows: int, baseline_rows: int, kind: str = "2020") -> dict:
+    """10,000 rows queued while the sheet's server (of ``kind``) is down, then posted once it is back.
 
     sensorlab's outbox (worker thread, 500 rows a request, confirmed by reading back)
     against the naive way: one CSV append request per row, in order.
     """
     with tempfile.TemporaryDirectory(prefix="sensorlab-bench-catchup-") as tmp:
-        server = OwnEtherCalc(Path(tmp))
-        server.start()
+        server = servers.EtherCalc(kind, Path(tmp) / "ethercalc").start()
         try:
             sheet_url = f"{server.url}/catchup-{uuid.uuid4().hex[:8]}"
             queued = [_row(i) for i in range(rows)]

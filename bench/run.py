@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "python"))
 sys.path.insert(0, str(ROOT / "bench"))
 import kernel  # noqa: E402
+import sheets  # noqa: E402
 from proxy import Proxy  # noqa: E402
 
 COMMAND = "make bench"
@@ -150,11 +151,24 @@ def report(r: dict, seconds: float) -> str:
         f"{pct(naive_share)} ({sleep['naive'][1]:,} of {sleep['naive'][0]:,})",
         ratio(own_share, naive_share) if naive_share else "∞", "≥ 99 %", yes(own_share >= 0.99))
 
-    c = r["catch_up"]
-    row(f"4. catch-up: {c['rows']:,} rows after an outage into the local EtherCalc, in order",
-        f"{c['seconds']:.1f} s", f"{c['baseline_seconds_for_rows']:.1f} s ({c['baseline_rows_per_second']:.0f} rows/s "
-        f"over {c['baseline_rows']:,} rows)", ratio(c["seconds"], c["baseline_seconds_for_rows"]), "< 30 s",
-        yes(c["seconds"] < 30))
+    for kind in ("2020", "2026"):
+        c = r.get(f"catch_up_{kind}")
+        if c:
+            row(f"4. catch-up: {c['rows']:,} rows after an outage into the {kind} EtherCalc, in order",
+                f"{c['seconds']:.1f} s", f"{c['baseline_seconds_for_rows']:.1f} s ({c['baseline_rows_per_second']:.0f} "
+                f"rows/s over {c['baseline_rows']:,} rows)", ratio(c["seconds"], c["baseline_seconds_for_rows"]),
+                "< 30 s", yes(c["seconds"] < 30))
+    base = r["sheets"]["2020"]["class"]
+    for kind, figures in sorted(r["sheets"].items()):
+        cl = figures["class"]
+        row(f"7. a class at once: {cl['loggers']} loggers (processes) × {cl['rows']} rows into one sheet of the "
+            f"{kind} EtherCalc, every row once; slowest logger (median {cl['median_s']:.1f} s)",
+            f"{cl['slowest_s']:.1f} s", f"{base['slowest_s']:.1f} s (2020 server)", ratio(cl["slowest_s"], base["slowest_s"]),
+            "< 10 s", yes(cl["slowest_s"] < 10))
+        for cost in figures["append"]:
+            row(f"8. one row appended to a sheet of {cost['rows_before']:,} rows ({kind} EtherCalc), until readable",
+                f"{cost['own_s'] * 1000:.0f} ms", f"{cost['paste_s'] * 1000:.0f} ms (the server's own paste)",
+                ratio(cost["own_s"], cost["paste_s"]), "≤ 2×", yes(cost["own_s"] <= 2 * cost["paste_s"]))
 
     m = b["memory"]
     nk = r["naive_kernel_memory"]
@@ -219,6 +233,12 @@ def report(r: dict, seconds: float) -> str:
         "has confirmed every row by reading it back (this includes the outbox's retry wait), then the sheet is "
         f"read and checked row by row. Baseline: one CSV append per row, {c['baseline_rows']:,} rows, until all "
         "read back; its time for all rows is its measured rate applied to them.",
+        "7. `bench/sheets.py`: 30 processes, each an outbox of its own (as 30 students' kernels), queue 4 rows "
+        "at the same moment into one new sheet; the time until the slowest has every row confirmed; then the "
+        "sheet must hold each of the 120 rows exactly once. The 2020 server's time is the baseline.",
+        "8. `bench/sheets.py`: a sheet filled with 100 or 20,000 rows (PUT CSV), then five turns of one row "
+        "appended by `Sheet.append` (until it returns: the row is readable) and one row appended by the server's "
+        "own paste (a text/plain `loadclipboard` POST, then reading the row's cell until it shows); medians.",
         "5. A new page and kernel; 864,000 readings with times 100 ms apart over the last 24 h enter the simulated "
         "source as fast as item 2's rate. Page: `HeapProfiler.collectGarbage` then `Runtime.getHeapUsage` over "
         "CDP. Kernel: resident memory (VmRSS from /proc/self/status) after `gc.collect()` and `malloc_trim(0)` "
@@ -308,10 +328,22 @@ def missed_notes(r: dict) -> list[str]:
     if sleep["sensorlab"][1] < 0.99 * sleep["sensorlab"][0]:
         notes.append(f"- **Readings during a long cell**: {sleep['sensorlab'][1]:,} of {sleep['sensorlab'][0]:,} "
                      "arrived while the cell ran; the rest arrived after it.")
-    c = r["catch_up"]
-    if c["seconds"] >= 30:
-        notes.append(f"- **Catch-up**: {c['seconds']:.1f} s, {c['seconds'] - 30:.1f} s over. Each post of 500 rows "
-                     "reads the whole sheet back to confirm it, and the sheet grows to 10,000 rows.")
+    for kind in ("2020", "2026"):
+        c = r.get(f"catch_up_{kind}")
+        if c and c["seconds"] >= 30:
+            notes.append(f"- **Catch-up ({kind})**: {c['seconds']:.1f} s, {c['seconds'] - 30:.1f} s over.")
+    for kind, figures in sorted(r["sheets"].items()):
+        if figures["class"]["slowest_s"] >= 10:
+            notes.append(f"- **A class at once ({kind})**: {figures['class']['slowest_s']:.1f} s, "
+                         f"{figures['class']['slowest_s'] - 10:.1f} s over.")
+        for cost in figures["append"]:
+            if cost["own_s"] > 2 * cost["paste_s"]:
+                notes.append(
+                    f"- **One append at {cost['rows_before']:,} rows ({kind})**: {cost['own_s'] * 1000:.0f} ms, "
+                    f"{cost['own_s'] / cost['paste_s']:.1f}× the server's own paste. sensorlab reads one cell to "
+                    "find the sheet's end and one to confirm the row; the paste needs only the confirming read"
+                    + (", and on the 2020 server every cell read waits a fixed 100 ms in the server." if kind == "2020"
+                       else "."))
     m = b["memory"]
     if m["kernel_growth_mb"] >= 50:
         per = m["kernel_growth_mb"] * 2**20 / (m["readings"] - m["warm_up"])
@@ -335,9 +367,18 @@ def main() -> int:
     results["parse"] = parse_lines()
     print(f"done in {time.monotonic() - t:.0f} s", flush=True)
 
-    t = step("4. catch-up after an outage (real EtherCalc)")
-    results["catch_up"] = kernel.catch_up(CATCH_UP_ROWS, CATCH_UP_BASELINE_ROWS)
-    print(f"done in {time.monotonic() - t:.0f} s", flush=True)
+    servers = json.loads(os.environ.get("SENSORLAB_ETHERCALCS") or json.dumps({"2020": ethercalc}))
+    for kind in sorted(servers):
+        t = step(f"4. catch-up after an outage (real EtherCalc {kind})")
+        results[f"catch_up_{kind}"] = kernel.catch_up(CATCH_UP_ROWS, CATCH_UP_BASELINE_ROWS, kind)
+        print(f"done in {time.monotonic() - t:.0f} s", flush=True)
+    results["catch_up"] = results["catch_up_2020"]
+    results["sheets"] = {}
+    for kind, url in sorted(servers.items()):
+        t = step(f"7, 8. a class at once, and one append's cost (EtherCalc {kind})")
+        results["sheets"][kind] = {"class": sheets.class_at_once(url),
+                                   "append": [sheets.append_cost(url, n) for n in (100, 20_000)]}
+        print(f"done in {time.monotonic() - t:.0f} s", flush=True)
 
     t = step("2, 3, 5, 6. browser → kernel (Chromium, JupyterLab, ipykernel)")
     results["browser"] = browser(ethercalc)

@@ -101,14 +101,14 @@ class SerialProcess:
         return self._stderr.read().decode(errors="replace")
 
     def stop(self) -> None:
-        """Close its stdin (the simavr harness stops then); end it by its own pid if it goes on."""
+        """Close its stdin (the simavr harness stops then); end it by its own pid if it goes on (QEMU)."""
         if self.process.stdin and not self.process.stdin.closed:
             try:
                 self.process.stdin.close()
             except BrokenPipeError:
                 pass
         try:
-            self.process.wait(10)
+            self.process.wait(2)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(10)

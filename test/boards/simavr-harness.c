@@ -107,6 +107,7 @@ int main(int argc, char **argv) {
 
   uart_out = dup(1);
   dup2(2, 1);  // simavr prints its own notes with printf: keep them out of the board's output
+  setvbuf(stdout, NULL, _IOLBF, 0);  // and in order with ours on stderr
   elf_firmware_t elf = {0};
   if (elf_read_firmware(firmware, &elf) != 0) {
     fprintf(stderr, "cannot read the firmware %s\n", firmware);

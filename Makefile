@@ -74,4 +74,4 @@ browser-test: build
 	$(PY) test/servers/servers.py run -- npx playwright test --config test/browser/playwright.config.ts
 
 clean:
-	rm -rf lib dist tsconfig.tsbuildinfo python_shim/sensorlab/labextension $(VENV) node_modules
+	rm -rf lib dist tsconfig.tsbuildinfo python_shim/sensorlab/labextension $(VENV) node_modules test/boards/.build

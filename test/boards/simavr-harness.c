@@ -4,7 +4,7 @@
 //
 // stdin is the board's serial input (bytes go into UART0's receiver), stdout its serial
 // output (UART0's bytes, nothing else). The room is at --celsius (default 21) and changes
-// to CELSIUS at each --at simulated time. It stops after --seconds of simulated time, or
+// to CELSIUS at each --at simulated time (given in time order). It stops after --seconds of simulated time, or
 // when stdin closes. --realtime keeps simulated time no faster than real time (for a page
 // that reads the board live). stderr gets simavr's own messages and the heater pin (D7)
 // as it switches: "heater on at 3.002 s".
@@ -88,17 +88,30 @@ static void usage(void) {
   exit(2);
 }
 
+// The number `text` spells, whole, or the usage and exit 2.
+static double number(const char *text) {
+  char *end;
+  double value = strtod(text, &end);
+  if (end == text || *end != '\0') usage();
+  return value;
+}
+
 int main(int argc, char **argv) {
   struct change changes[MAX_CHANGES];
   int change_count = 0, next_change = 0, realtime = 0;
   double celsius = 21, limit = 0;
   const char *firmware = NULL;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--celsius") && i + 1 < argc) celsius = atof(argv[++i]);
-    else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) limit = atof(argv[++i]);
+    if (!strcmp(argv[i], "--celsius") && i + 1 < argc) celsius = number(argv[++i]);
+    else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) limit = number(argv[++i]);
     else if (!strcmp(argv[i], "--realtime")) realtime = 1;
     else if (!strcmp(argv[i], "--at") && i + 1 < argc && change_count < MAX_CHANGES) {
-      if (sscanf(argv[++i], "%lf:%lf", &changes[change_count].at, &changes[change_count].celsius) != 2) usage();
+      char *colon = strchr(argv[++i], ':');
+      if (!colon) usage();
+      *colon = '\0';
+      changes[change_count].at = number(argv[i]);
+      changes[change_count].celsius = number(colon + 1);
+      if (change_count > 0 && changes[change_count].at < changes[change_count - 1].at) usage();
       change_count++;
     } else if (argv[i][0] != '-' && !firmware) firmware = argv[i];
     else usage();

@@ -17,8 +17,8 @@ const NOTEBOOK = 'arduino-board.ipynb';
 const SHEET = `${process.env.SENSORLAB_SHEET}-arduino-${Date.now()}`;
 const last = (channel: string) => `import json; print(json.dumps(float(logger.data["${channel}"].iloc[-1])))`;
 
-/** Start the simulated board and wire it to the page's fake port, both ways. */
-async function plugBoard(page: Page, room: number): Promise<ChildProcessWithoutNullStreams> {
+/** Start the simulated board and wire it to the page's fake port, both ways; `printed` is all it printed. */
+async function plugBoard(page: Page, room: number): Promise<{ board: ChildProcessWithoutNullStreams; printed: () => string }> {
   // --realtime: the board prints once a second of real time, as a real one does.
   const board = spawn(HARNESS, [THERMOSTAT, '--celsius', String(room), '--realtime']);
   let stderr = '';
@@ -28,11 +28,13 @@ async function plugBoard(page: Page, room: number): Promise<ChildProcessWithoutN
   await page.evaluate(() => ((window as any).fakeSerial.onWrite = (text: string) => (window as any).boardInput(text)));
   // One page call at a time, so the bytes arrive in the order the board printed them.
   let delivered = Promise.resolve();
+  let printed = '';
   board.stdout.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
     const bytes = Array.from(chunk);
     delivered = delivered.then(() => page.evaluate(b => (window as any).fakeSerial.printBytes(b), bytes)).catch(() => undefined);
   });
-  return board;
+  return { board, printed: () => printed };
 }
 
 test.beforeAll(() => {
@@ -53,7 +55,7 @@ test('the simulated Arduino thermostat reaches the kernel and the sheet, and obe
   await expect(logger.view).toContainText(': reading');
 
   // 22 °C and a target of 21: the heater is off.
-  const board = await plugBoard(page, 22);
+  const { board, printed } = await plugBoard(page, 22);
   try {
     await expect.poll(() => kernelJson<number>(page, 'print(len(logger.data))'), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
     const first = await kernelJson<Record<string, number>>(
@@ -69,6 +71,13 @@ test('the simulated Arduino thermostat reaches the kernel and the sheet, and obe
     await kernelRun(page, 'logger.send("target 22.5")');
     await expect.poll(() => kernelJson<number>(page, last('target')), { timeout: 15_000 }).toBe(22.5);
     await expect.poll(() => kernelJson<number>(page, last('heater')), { timeout: 15_000 }).toBe(1);
+
+    // A target that is not a number is refused by the board, in words; the target stays.
+    await kernelRun(page, 'logger.send("target nan")');
+    await expect.poll(printed, { timeout: 15_000 }).toContain('"target nan" was not used because it is not a number.');
+    const count = await kernelJson<number>(page, 'print(len(logger.data))');
+    await expect.poll(() => kernelJson<number>(page, 'print(len(logger.data))'), { timeout: 15_000 }).toBeGreaterThanOrEqual(count + 2);
+    expect(await kernelJson<number>(page, last('target'))).toBe(22.5);
 
     // A row with the board's channels reaches the real EtherCalc.
     expect(await kernelRun(page, 'logger.post_now(); print(logger.flush(timeout=30))')).toContain('True');

@@ -21,16 +21,25 @@ bench: build
 install: system-packages $(VENV)/.installed node_modules/.installed test/servers/ethercalc/node_modules/.installed
 
 # Debian's packages, only those missing: Node.js and npm for the build, venv for Python,
-# and Debian's Chromium for the browser tests (never a browser download).
+# and Debian's Chromium for the browser tests (never a browser download); the AVR
+# toolchain, Arduino core, simavr, QEMU and the micro:bit's MicroPython for the board
+# programs' tests (without recommends: the Arduino IDE's extras are not needed).
+BOARD_PACKAGES := gcc libc6-dev gcc-avr avr-libc arduino-core-avr arduino-mk simavr libsimavr-dev \
+	qemu-system-arm firmware-microbit-micropython
 system-packages:
-	@missing=""; \
+	@missing=""; boards=""; \
 	command -v node >/dev/null || missing="$$missing nodejs"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	python3 -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium fonts-dejavu-core"; \
-	if [ -n "$$missing" ]; then \
-		echo "Installing Debian packages:$$missing"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	for package in $(BOARD_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || boards="$$boards $$package"; \
+	done; \
+	if [ -n "$$missing$$boards" ]; then \
+		echo "Installing Debian packages:$$missing$$boards"; \
+		$(SUDO) apt-get update -qq && \
+		{ [ -z "$$missing" ] || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } && \
+		{ [ -z "$$boards" ] || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$boards; }; \
 	fi
 
 $(VENV)/.installed: pyproject.toml
@@ -65,4 +74,4 @@ browser-test: build
 	$(PY) test/servers/servers.py run -- npx playwright test --config test/browser/playwright.config.ts
 
 clean:
-	rm -rf lib dist tsconfig.tsbuildinfo python_shim/sensorlab/labextension $(VENV) node_modules
+	rm -rf lib dist tsconfig.tsbuildinfo python_shim/sensorlab/labextension $(VENV) node_modules test/boards/.build

@@ -1,4 +1,4 @@
-# sensorlab firmware for the BBC micro:bit v2, in MicroPython.
+# sensorlab firmware for the BBC micro:bit (v1 and v2), in MicroPython.
 #
 # Flash it from https://python.microbit.org (or Mu), keep the micro:bit on USB, then in
 # the notebook: sensorlab.Logger(..., source="serial", baud=115200) and press Connect.
@@ -21,7 +21,8 @@ while True:
         incoming += uart.read() or b""
         while b"\n" in incoming:
             line, incoming = incoming.split(b"\n", 1)
-            words = line.decode().strip().split()
+            # str(..., "utf-8"), not line.decode(): the v1's MicroPython has no bytes.decode.
+            words = str(line, "utf-8").strip().split()
             if len(words) == 2 and words[0] == "target":
                 display.scroll(words[1], wait=False)
     sleep(1000)

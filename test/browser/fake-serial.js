@@ -1,6 +1,7 @@
 // A fake Web Serial device, installed before the page loads (the device boundary: no
 // USB here). The test feeds what the "board" prints with window.fakeSerial.print(text),
-// reads what the page wrote from window.fakeSerial.written, and unplugs and replugs it.
+// reads what the page wrote from window.fakeSerial.written (or is handed it at once by a
+// function it puts in window.fakeSerial.onWrite), and unplugs and replugs it.
 (() => {
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
@@ -28,7 +29,9 @@
       this.readable = new ReadableStream({ start: c => (this._controller = c) });
       this.writable = new WritableStream({
         write: chunk => {
-          state.written += decoder.decode(chunk);
+          const text = decoder.decode(chunk);
+          state.written += text;
+          window.fakeSerial.onWrite?.(text);
         }
       });
     }
@@ -73,6 +76,7 @@
   Object.defineProperty(Navigator.prototype, 'serial', { get: () => serial, configurable: true });
 
   window.fakeSerial = {
+    onWrite: null,
     print: text => state.port.print(text),
     printBytes: bytes => state.port.printBytes(bytes),
     get written() {

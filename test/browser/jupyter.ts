@@ -147,3 +147,17 @@ export async function runCells(page: Page, first: number, last: number): Promise
 export async function notebookJson(page: Page): Promise<{ cells: any[] }> {
   return page.evaluate(() => (window as any).jupyterapp.shell.currentWidget.context.model.toJSON());
 }
+
+/**
+ * Before the page loads: the fake Web Serial board (fake-serial.js), and a notebook with one
+ * serial Logger, named per test (loggers keep their readings on disk). `options`: more
+ * Logger arguments, e.g. `sheet="..."`.
+ */
+export async function serialLoggerNotebook(page: Page, request: APIRequestContext, path: string, name: string, options = ''): Promise<void> {
+  await page.addInitScript({ path: `${__dirname}/fake-serial.js` });
+  await writeNotebook(request, path, [
+    `import sensorlab
+logger = sensorlab.Logger(source="serial", baud=115200, name="${name}", forward_every=1${options ? ', ' + options : ''})
+logger`
+  ]);
+}

@@ -3,7 +3,6 @@
  * page loads (the device boundary) and everything else real.
  */
 import { expect, Page, test } from '@playwright/test';
-import path from 'path';
 import {
   collectErrors,
   expectNoSensorlabErrors,
@@ -13,7 +12,7 @@ import {
   openNotebook,
   runAllCells,
   runCommand,
-  writeNotebook
+  serialLoggerNotebook
 } from './jupyter';
 
 const NOTEBOOK = 'serial-board.ipynb';
@@ -21,13 +20,7 @@ const print = (page: Page, text: string) => page.evaluate(t => (window as any).f
 const count = 'print(len(logger.data))';
 
 test.beforeEach(async ({ page, request }, testInfo) => {
-  await page.addInitScript({ path: path.join(__dirname, 'fake-serial.js') });
-  // A logger of its own per test: loggers keep their readings on disk.
-  await writeNotebook(request, NOTEBOOK, [
-    `import sensorlab
-logger = sensorlab.Logger(source="serial", baud=115200, name="board-${testInfo.testId}", forward_every=1)
-logger`
-  ]);
+  await serialLoggerNotebook(page, request, NOTEBOOK, `board-${testInfo.testId}`);
 });
 
 test('a board is read, sends lines it cannot read, is unplugged and replugged, and takes commands', async ({ page }) => {

@@ -1,0 +1,21 @@
+// Prints what sensorlab's LineParser (src/sources/lines.ts) reads from each line on stdin: one JSON result a line.
+// node test/boards/parse-lines.cjs [FORMAT]; one parser for all the lines, as for one device.
+const fs = require('fs');
+const path = require('path');
+const ts = require('typescript');
+
+// The parser's TypeScript, compiled as it is loaded: no build needed, and its own imports work.
+require.extensions['.ts'] = (module, filename) => {
+  const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 };
+  module._compile(ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions: options }).outputText, filename);
+};
+const { LineParser } = require(path.join(__dirname, '../../src/sources/lines.ts'));
+
+const parser = new LineParser({ format: process.argv[2] ?? 'auto' });
+const lines = fs.readFileSync(0, 'utf8').split('\n');
+if (lines[lines.length - 1] === '') {
+  lines.pop();
+}
+for (const line of lines) {
+  process.stdout.write(JSON.stringify(parser.parse(line)) + '\n');
+}

@@ -63,14 +63,14 @@ export class DelimitedFormat implements ILineFormat {
     return readRow(line, row, this._names, this._number);
   }
 
-  /** Names only: every filled field a name (see `isName`), at least one filled. */
+  /** Names only: every filled field a name (see `isName`; '21,5' is a number here), at least one filled. */
   private _isHeader(row: string[]): boolean {
     let filled = 0;
     for (const field of row) {
       if (field === '') {
         continue;
       }
-      if (!isName(field)) {
+      if (this._number(field) !== null || !isName(field)) {
         return false;
       }
       filled++;

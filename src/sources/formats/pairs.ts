@@ -1,12 +1,29 @@
 /** Lines of named values as people print them: `Temperature: 21.5` (Python's print, Arduino strings) and `temp=21.5 hum=40`. */
 import { ILineFormat, IParseResult, isWord, lineProblem, quoted, Reading, toNumber, toNumberDecimalComma } from './values';
 
-/** Longest text after the last value that is taken for a unit (`°C`, `%`, `lux`) and left out. */
-const MAX_UNIT = 8;
+/** Longest text after the last value that is taken for a unit (`°C`, `%`, `degrees Celsius`) and left out. */
+const MAX_UNIT = 20;
 
-/** True for ' ', '\t', ',' and ';', the characters between pairs. */
-function isPairSeparator(char: string): boolean {
-  return char === ' ' || char === '\t' || char === ',' || char === ';';
+/**
+ * Where the value starting at `start` ends: at a space, tab, ';' or ','. With decimal
+ * commas a ',' before a digit is part of the value (`21,5`), one before a name is not
+ * (`2,c=3`).
+ */
+function valueEnd(text: string, start: number, decimalComma: boolean): number {
+  let end = start;
+  for (; end < text.length; end++) {
+    const char = text[end];
+    if (char === ' ' || char === '\t' || char === ';') {
+      break;
+    }
+    if (char === ',') {
+      const next = text.charCodeAt(end + 1);
+      if (!(decimalComma && next >= 48 && next <= 57)) {
+        break;
+      }
+    }
+  }
+  return end;
 }
 
 /**
@@ -26,9 +43,9 @@ function nameBefore(text: string): string {
   return text.slice(start).trim();
 }
 
-/** True for text after the last value that is a unit: one short word without digits. */
+/** True for text after the last value that is a unit: at most two short words, no digits. */
 function isUnit(text: string): boolean {
-  return text.length <= MAX_UNIT && !/[\s\d]/.test(text);
+  return text.length <= MAX_UNIT && !/\d/.test(text) && text.split(/\s+/).length <= 2;
 }
 
 /**
@@ -48,37 +65,38 @@ export class PairsFormat implements ILineFormat {
   }
 
   parse(line: string): IParseResult {
-    let mark = line.indexOf(this._mark);
-    if (mark < 0) {
+    const segments = line.split(this._mark);
+    if (segments.length === 1) {
       return { values: null, bad: [lineProblem(`no ${this._example} in this line`, line)] };
     }
     const decimalComma = line.includes(';');
     const reading = new Reading(line);
-    let name = nameBefore(line.slice(0, mark));
-    while (mark >= 0) {
-      let start = mark + 1;
-      while (start < line.length && (line[start] === ' ' || line[start] === '\t')) {
+    let name = nameBefore(segments[0]);
+    for (let k = 1; k < segments.length; k++) {
+      const segment = segments[k];
+      const last = k === segments.length - 1;
+      let start = 0;
+      while (start < segment.length && (segment[start] === ' ' || segment[start] === '\t')) {
         start++;
       }
-      let end = start;
-      while (end < line.length && !(isPairSeparator(line[end]) && !(decimalComma && line[end] === ','))) {
-        end++;
-      }
-      const text = line.slice(start, end);
-      mark = line.indexOf(this._mark, end);
-      const rest = line.slice(end, mark < 0 ? line.length : mark);
-      if (name !== '' && text !== '' && reading.take()) {
-        const value = decimalComma ? toNumberDecimalComma(text) : toNumber(text);
+      const end = valueEnd(segment, start, decimalComma);
+      // `temp: hum: 40`: a single word right before the next mark is the next name, and
+      // `temp` has no value.
+      const valueText = !last && end === segment.length ? '' : segment.slice(start, end);
+      const rest = valueText === '' ? segment : segment.slice(end);
+      if (name !== '' && valueText !== '' && reading.take()) {
+        const value = decimalComma ? toNumberDecimalComma(valueText) : toNumber(valueText);
         if (value === null) {
-          reading.notANumber(text, isWord(text));
+          reading.notANumber(valueText, isWord(valueText));
         } else {
           reading.set(name, value);
         }
       }
-      if (mark < 0) {
+      if (last) {
         const tail = rest.replace(/^[\s,;]+/, '').trimEnd();
         if (tail !== '' && !isUnit(tail)) {
           reading.problem(`${quoted(tail)} is not a ${this._example} pair`);
+          reading.countWords(tail);
         }
       }
       name = nameBefore(rest);

@@ -97,22 +97,30 @@ export function isWord(text: string): boolean {
   return toNumber(text) === null && !SENSOR_FAILURES.has(text.toLowerCase());
 }
 
+/** Most words in a column name: more is a sentence (`Traceback (most recent call last):`). */
+const MAX_NAME_WORDS = 3;
+
 /**
  * True when `text` can be a column name in a header: not a number or a sensor failure,
- * none of `= < > { } [ ]` (those are code, markup or key=value pairs), and no sentence
- * end (`Starting...`, `Ready!`, `Done?`): a message is never taken for names.
+ * at most three words, none of `= < > { } [ ]` (code, markup or key=value pairs), and
+ * no sentence end (`Starting...`, `Ready!`, `Done?`, `call last):`): a message is never
+ * taken for names.
  */
 export function isName(text: string): boolean {
   if (text === '' || !isWord(text)) {
     return false;
   }
   const last = text[text.length - 1];
-  if (last === '.' || last === '!' || last === '?') {
+  if (last === '.' || last === '!' || last === '?' || last === ':') {
     return false;
   }
+  let words = 1;
   for (let i = 0; i < text.length; i++) {
     const char = text[i];
     if (char === '=' || char === '<' || char === '>' || char === '{' || char === '}' || char === '[' || char === ']') {
+      return false;
+    }
+    if (char === ' ' && text[i + 1] !== ' ' && ++words > MAX_NAME_WORDS) {
       return false;
     }
   }
@@ -199,7 +207,16 @@ export class Reading {
   notANumber(text: string, word = false): void {
     this.problem(`${quoted(text)} is not a number`);
     if (word) {
-      this._words++;
+      this.countWords(text);
+    }
+  }
+
+  /** Count the words of `text` (not its numbers) as words of a message (see the class comment). */
+  countWords(text: string): void {
+    for (const word of text.split(' ')) {
+      if (word !== '' && isWord(word)) {
+        this._words++;
+      }
     }
   }
 

@@ -102,8 +102,8 @@ const MAX_NAME_WORDS = 3;
 
 /**
  * True when `text` can be a column name in a header: not a number or a sensor failure,
- * at most three words, none of `= < > { } [ ]` (code, markup or key=value pairs), and
- * no sentence end (`Starting...`, `Ready!`, `Done?`, `call last):`): a message is never
+ * at most three words, none of `= < > { } [ ]` (code, markup or key=value pairs), no
+ * ':' before a number, and no sentence end (`Starting...`, `Ready!`, `Done?`, `call last):`): a message is never
  * taken for names.
  */
 export function isName(text: string): boolean {
@@ -122,6 +122,9 @@ export function isName(text: string): boolean {
     }
     if (char === ' ' && text[i + 1] !== ' ' && ++words > MAX_NAME_WORDS) {
       return false;
+    }
+    if (char === ':' && /[-+.\d]/.test(text[i + 1] ?? '')) {
+      return false; // a label:value part (`rtial:12.5`), the end of a plotter line
     }
   }
   return true;

@@ -27,7 +27,7 @@ __all__ = ["Logger"]
 log = logging.getLogger("sensorlab")
 
 SOURCES = ("simulated", "serial", "bluetooth")
-FORMATS = ("auto", "plotter", "csv", "json")
+FORMATS = ("auto", "plotter", "labels", "tuple", "radio", "semicolon", "keyvalue", "csv", "json")
 REQUEST_TIMEOUT = 10.0  # seconds logger.send and set_period wait for the browser
 STATUS_EVERY = 0.5  # seconds between two status updates sent to the browser
 
@@ -132,9 +132,11 @@ class Logger(DOMWidget):
         "Forward interval" of sensorlab's settings (5 s).
     baud : int
         Serial speed in bits per second, 9600 to 1,000,000 (USB boards; default 115200).
-    format : {"auto", "plotter", "csv", "json"}
-        How a USB board's lines are read: Arduino Serial Plotter lines, a CSV header then
-        rows, or one JSON object per line. "auto" decides from the first line.
+    format : {"auto", "plotter", "labels", "tuple", "radio", "semicolon", "keyvalue", "csv", "json"}
+        How a USB board's lines are read: Arduino Serial Plotter lines (``temp:21.5``),
+        ``Temperature: 21.5``, Python tuples ``(21.5, 40)``, MakeCode radio packets,
+        ``21,5;40,2``, ``temp=21.5``, a CSV header then rows, or one JSON object per line
+        (see the README). "auto" finds out from the board's first readable line.
     channels : list of str
         Names for values a board prints without labels (``21.5 40`` → temperature, humidity).
     usb_vendor_id, usb_product_id : int, optional
@@ -162,7 +164,7 @@ class Logger(DOMWidget):
     _status = Dict(help="What logger.status says, for the views.").tag(sync=True)
     device = Dict(help="The browser's device: id, transport, label, state, problem, counts.").tag(sync=True)
     baud = Int(115200, help="Serial speed in bits per second.").tag(sync=True)
-    format = Unicode("auto", help="auto, plotter, csv or json.").tag(sync=True)
+    format = Unicode("auto", help="auto or one of the line formats in FORMATS.").tag(sync=True)
     channels = List(Unicode(), help="Names for unlabelled values.").tag(sync=True)
     usb_vendor_id = Int(None, allow_none=True, help="Only offer boards with this USB vendor id.").tag(sync=True)
     usb_product_id = Int(None, allow_none=True, help="Only offer boards with this USB product id.").tag(sync=True)

@@ -171,8 +171,10 @@ export class SerialSource extends SourceBase {
     }
     this._port = port;
     this._stopLooking();
-    this._framer = new LineFramer();
     this._parser = new LineParser({ format: this.options.format, channels: this.options.channels });
+    // The first line may be the end of one printed before the port opened, unless it is a
+    // whole header: boards that wait `while (!Serial);` print one first.
+    this._framer = new LineFramer({ keepFirstLine: line => this._parser.isHeader(line) });
     this.setState('connected', '');
     this._reading = this._read(port);
     return true;

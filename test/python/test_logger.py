@@ -217,7 +217,9 @@ def test_serial_settings_are_checked():
     assert sensorlab.Logger(source="serial", baud=9600, format="csv", channels=["t", "rh"], name="s1").baud == 9600
     with pytest.raises(Exception, match="baud must be a speed from 9600 to 1000000"):
         sensorlab.Logger(source="serial", baud=300, name="s2")
-    with pytest.raises(Exception, match="format must be one of auto, plotter, csv, json"):
+    for i, line_format in enumerate(("labels", "tuple", "radio", "semicolon", "keyvalue")):
+        assert sensorlab.Logger(source="serial", format=line_format, name=f"f{i}").format == line_format
+    with pytest.raises(Exception, match="format must be one of auto, plotter, labels, tuple, radio, semicolon, keyvalue, csv, json"):
         sensorlab.Logger(source="serial", format="xml", name="s3")
     with pytest.raises(Exception, match="channel names must be text"):
         sensorlab.Logger(source="serial", channels=[""], name="s4")

@@ -1,6 +1,7 @@
 import {
   IBadLine,
   IParseResult,
+  LINE_FORMATS,
   LineFormat,
   LineFramer,
   LineParser
@@ -59,15 +60,17 @@ interface IRun {
 function run(
   stream: Uint8Array,
   cuts: number[],
-  framerOptions: { maxLineBytes?: number; dropFirstLine?: boolean },
+  framerOptions: { maxLineBytes?: number; dropFirstLine?: boolean; keepHeader?: boolean },
   parserOptions: { format?: LineFormat; channels?: string[] },
   check?: (framer: LineFramer) => void
 ): IRun {
   const padded = new Uint8Array(stream.length + 6);
   padded.set(stream, 3);
   const view = padded.subarray(3, 3 + stream.length);
-  const framer = new LineFramer(framerOptions);
   const parser = new LineParser(parserOptions);
+  // As the serial source sets it up: a header as the first line is kept.
+  const keepFirstLine = framerOptions.keepHeader ? (line: string) => parser.isHeader(line) : undefined;
+  const framer = new LineFramer({ ...framerOptions, keepFirstLine });
   const result: IRun = { lines: [], bad: [], parsed: [] };
   let start = 0;
   for (const end of [...cuts, stream.length]) {
@@ -85,7 +88,7 @@ describe('LineFramer and LineParser on random bytes', () => {
   /** Bytes a broken cable, a wrong baud rate or a runaway sketch could send. */
   function randomBytes(random: Random, length: number): Uint8Array {
     const out: number[] = [];
-    const ascii = bytes('0123456789.-+eE:, \t{}"[]abcxyz_é');
+    const ascii = bytes('0123456789.-+eE:;=, \t{}()"\'[]abcxyz_ést');
     const fragments = ['é', '温度', '🌡', 'влажность', '\ufffd'].map(bytes);
     while (out.length < length) {
       const mode = random();
@@ -129,6 +132,9 @@ describe('LineFramer and LineParser on random bytes', () => {
       }
     }
     result.bad.forEach(checkBad);
+    if (result.sender !== undefined) {
+      expect(Number.isFinite(result.sender)).toBe(true);
+    }
   }
 
   function checkBad(bad: IBadLine): void {
@@ -137,20 +143,20 @@ describe('LineFramer and LineParser on random bytes', () => {
     expect(chars(bad.text)).toBeLessThanOrEqual(200);
   }
 
-  const formats: LineFormat[] = ['auto', 'plotter', 'csv', 'json'];
-
   for (let seed = 1; seed <= 120; seed++) {
     it(`never throws, stays bounded and ignores chunk boundaries (seed ${seed})`, () => {
       const random = randomGenerator(seed);
       const maxLineBytes = pick(random, [1, 8, 64, 300, 4096]);
       const dropFirstLine = random() < 0.5;
-      const format = pick(random, formats);
+      const keepHeader = random() < 0.5;
+      const format = pick(random, LINE_FORMATS);
       const channels = random() < 0.3 ? ['a', '', 'c'.repeat(80)] : undefined;
       const stream = randomBytes(random, int(random, 0, 12000));
 
-      const whole = run(stream, [], { maxLineBytes, dropFirstLine }, { format, channels });
+      const whole = run(stream, [], { maxLineBytes, dropFirstLine, keepHeader }, { format, channels });
       for (const line of whole.lines) {
         expect(line).not.toContain('\n');
+        expect(line).not.toContain('\r');
         expect(encoder.encode(line).length).toBeLessThan(maxLineBytes);
       }
       whole.bad.forEach(checkBad);
@@ -165,7 +171,7 @@ describe('LineFramer and LineParser on random bytes', () => {
         const chunked = run(
           stream,
           cuts,
-          { maxLineBytes, dropFirstLine },
+          { maxLineBytes, dropFirstLine, keepHeader },
           { format, channels },
           framer => expect(framer.bufferedBytes).toBeLessThan(maxLineBytes)
         );
@@ -180,6 +186,7 @@ interface IGenerated {
   text: string;
   values: Record<string, number> | null;
   badCount: number;
+  sender?: number;
 }
 
 const LABELS = ['temp', 'humidity', 'température', 'влажность', '温度', '🌡', 'light_%', 't', 'millis', 'CO₂'];
@@ -333,23 +340,133 @@ function jsonLines(random: Random, count: number): IGenerated[] {
   return out;
 }
 
+/** `name: value` (mark ':') or `name=value` pairs, names with spaces now and then, units after the last. */
+function pairLines(mark: ':' | '=') {
+  return (random: Random, count: number): IGenerated[] => {
+    const out: IGenerated[] = [];
+    while (out.length < count) {
+      const names = shuffled(random, [...LABELS, 'room temp', 'Outside temperature']).slice(0, int(random, 1, 4));
+      // With a ';' between pairs, values may have decimal commas.
+      const decimalComma = names.length > 1 && random() < 0.3;
+      const values: Record<string, number> = {};
+      const pairs = names.map(name => {
+        const text = numberText(random);
+        values[name] = numberOf(text);
+        const shown = decimalComma ? text.replace('.', ',') : text;
+        return `${name}${mark}${pick(random, mark === ':' ? [' ', '\t', '  '] : ['', ' '])}${shown}`;
+      });
+      const separator = decimalComma ? pick(random, [';', '; ']) : pick(random, [', ', '\t', ',', '; ']);
+      const unit = random() < 0.2 ? pick(random, [' °C', ' %', ' lux', ' degrees Celsius']) : '';
+      if (out.length > 0 && random() < 0.1) {
+        out.push({ text: `${pairs.join(separator)} #${int(random, 1, 99)}`, values, badCount: 1 });
+      } else if (out.length > 0 && random() < 0.05) {
+        out.push({ text: 'Traceback (most recent call last):', values: null, badCount: 1 });
+      } else {
+        out.push({ text: pairs.join(separator) + unit, values, badCount: 0 });
+      }
+    }
+    return out;
+  };
+}
+
+/** Python tuples and lists of numbers, now and then a tuple of names as a header. */
+function tupleLines(random: Random, count: number): IGenerated[] {
+  let names: string[] = [];
+  const out: IGenerated[] = [];
+  while (out.length < count) {
+    const [open, close] = pick(random, [['(', ')'], ['[', ']']]);
+    if (out.length > 0 && random() < 0.1) {
+      names = shuffled(random, LABELS).slice(0, int(random, 1, 4));
+      out.push({ text: `(${names.map(name => `'${name}'`).join(', ')})`, values: null, badCount: 0 });
+      continue;
+    }
+    const numbers = Array.from({ length: int(random, 1, 5) }, () => numberText(random));
+    const values: Record<string, number> = {};
+    numbers.forEach((text, i) => (values[names[i] ?? `value ${i + 1}`] = numberOf(text)));
+    const trailing = numbers.length === 1 && open === '(' ? ',' : '';
+    out.push({ text: `${open}${numbers.join(', ')}${trailing}${close}`, values, badCount: 0 });
+  }
+  return out;
+}
+
+/** MakeCode radio packets from a few micro:bits: named and unnamed numbers, text messages. */
+function radioLines(random: Random, count: number): IGenerated[] {
+  const senders = [1923449, -73121, 2147483647, 5];
+  const out: IGenerated[] = [];
+  while (out.length < count) {
+    const t = int(random, 0, 1e6);
+    const s = pick(random, senders);
+    const kind = out.length === 0 ? 0 : random();
+    const value = numberOf(numberText(random));
+    if (kind < 0.6) {
+      const name = pick(random, LABELS);
+      out.push({ text: JSON.stringify({ t, s, n: name, v: value }), values: { [name]: value }, badCount: 0, sender: s });
+    } else if (kind < 0.8) {
+      out.push({ text: JSON.stringify({ t, s, v: value }), values: { 'value 1': value }, badCount: 0, sender: s });
+    } else {
+      out.push({ text: JSON.stringify({ t, s, n: 'hello' }), values: null, badCount: 1, sender: s });
+    }
+  }
+  return out;
+}
+
+/** A ';' header (names quoted now and then), then rows with decimal commas and missing values. */
+function semicolonLines(random: Random, count: number): IGenerated[] {
+  const names = shuffled(random, LABELS).slice(0, int(random, 2, 4));
+  const out: IGenerated[] = [
+    { text: names.map(name => (random() < 0.3 ? `"${name}"` : name)).join(';'), values: null, badCount: 0 }
+  ];
+  while (out.length < count) {
+    const values: Record<string, number> = {};
+    const fields = names.map(name => {
+      if (random() < 0.15) {
+        return '';
+      }
+      const text = numberText(random);
+      values[name] = numberOf(text);
+      return random() < 0.7 ? text.replace('.', ',') : text;
+    });
+    if (Object.keys(values).length > 0) {
+      out.push({ text: fields.join(';'), values, badCount: 0 });
+    }
+  }
+  return out;
+}
+
 describe('LineFramer and LineParser on generated device output', () => {
   const MAX_LINE_BYTES = 256;
-  const generators: Record<'plotter' | 'csv' | 'json', typeof plotterLines> = {
+  const generators: Record<Exclude<LineFormat, 'auto'>, typeof plotterLines> = {
     plotter: plotterLines,
+    labels: pairLines(':'),
+    tuple: tupleLines,
+    radio: radioLines,
+    semicolon: semicolonLines,
+    keyvalue: pairLines('='),
     csv: csvLines,
     json: jsonLines
   };
 
-  for (const format of ['plotter', 'csv', 'json'] as const) {
+  for (const format of Object.keys(generators) as (keyof typeof generators)[]) {
     for (let seed = 1; seed <= 15; seed++) {
-      it(`reads ${format} the same whatever the chunks (seed ${seed})`, () => {
+      it(`reads ${format} the same whatever the chunks and line ends (seed ${seed})`, () => {
         const random = randomGenerator(1000 * seed + format.length);
         const generated = generators[format](random, 60);
-        // The board was printing before the port opened: a partial first line.
-        const parts: Uint8Array[] = [bytes('rtial:12.5\t40.00\r\n')];
+        // Each board ends its lines one way; some mix them.
+        const ends = pick(random, [['\n'], ['\r\n'], ['\r'], ['\n', '\r\n', '\r']]);
+        const parts: Uint8Array[] = [];
+        // The board was printing before the port opened: a partial first line. Or the port
+        // opened first and the board's header is the first line: kept.
+        const headerFirst = generated[0].values === null && generated[0].badCount === 0;
+        const fragment = !headerFirst || random() < 0.5;
+        if (fragment) {
+          parts.push(bytes(`rtial:12.5\t40.00${pick(random, ends)}`));
+        }
         let framerBad = 0;
-        for (const line of generated) {
+        for (const [index, line] of generated.entries()) {
+          if (index === 0 && !fragment) {
+            parts.push(bytes(line.text), bytes(pick(random, ends)));
+            continue;
+          }
           if (random() < 0.05) {
             parts.push(new Uint8Array([0x74, 0xff, 0x3a, 0x31]), bytes('\n'));
             framerBad++;
@@ -358,10 +475,10 @@ describe('LineFramer and LineParser on generated device output', () => {
             parts.push(bytes('x'.repeat(int(random, MAX_LINE_BYTES, 3 * MAX_LINE_BYTES))), bytes('\r\n'));
             framerBad++;
           }
-          parts.push(bytes(line.text), bytes(random() < 0.5 ? '\n' : '\r\n'));
+          parts.push(bytes(line.text), bytes(pick(random, ends)));
         }
         const stream = concat(parts);
-        const framerOptions = { maxLineBytes: MAX_LINE_BYTES };
+        const framerOptions = { maxLineBytes: MAX_LINE_BYTES, keepHeader: true };
 
         const whole = run(stream, [], framerOptions, { format });
         expect(whole.lines).toEqual(generated.map(line => line.text));
@@ -372,6 +489,7 @@ describe('LineFramer and LineParser on generated device output', () => {
         expect(whole.parsed.map(result => result.bad.length)).toEqual(
           generated.map(line => line.badCount)
         );
+        expect(whole.parsed.map(result => result.sender)).toEqual(generated.map(line => line.sender));
         // 'auto' comes to the same decision on the first line.
         expect(run(stream, [], framerOptions, { format: 'auto' })).toEqual(whole);
 

@@ -460,6 +460,14 @@ describe('SerialSource', () => {
       expect(source.health).toMatchObject({ lines: 1, readings: 1, badLines: 0, badValues: 0 });
     });
 
+    test('keeps a header printed right after the port opens (a sketch waiting for Serial)', async () => {
+      const { port, readings, source } = await connected();
+      port.print('temperature\thumidity\r\n21.5\t40\r\n');
+      await waitFor(() => readings.length === 1, 'a reading');
+      expect(readings[0].values).toEqual({ temperature: 21.5, humidity: 40 });
+      expect(source.health).toMatchObject({ lines: 2, readings: 1, badLines: 0 });
+    });
+
     test('reads lines whatever the chunks, and skips empty ones', async () => {
       const { port, readings, source } = await connected();
       port.print('\n');

@@ -1,0 +1,116 @@
+/** One JSON object per line, and the packets MakeCode's radio gateway writes (`{"t":3021,"s":1923449,"n":"temp","v":21}`). */
+import { ChannelNames } from './names';
+import { cut, ILineFormat, IParseResult, lineProblem, MAX_NAME, Reading } from './values';
+
+/** Deepest JSON nesting flattened; deeper objects are reported, not walked. */
+const MAX_DEPTH = 32;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The object a line holds, or null when it is not a JSON object. */
+function jsonObject(line: string): Record<string, unknown> | null {
+  try {
+    const data: unknown = JSON.parse(line);
+    return isObject(data) ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+const NOT_JSON = 'not valid JSON';
+
+/** Keys of a MakeCode radio packet: time (ms), sender's serial number, name, value, buffer. */
+const PACKET_KEYS = new Set(['t', 's', 'n', 'v', 'b']);
+
+/** True for an object shaped like a MakeCode radio packet: numbers `t` and `s`, nothing but packet keys. */
+export function isRadioPacket(data: Record<string, unknown>): boolean {
+  return (
+    typeof data.t === 'number' &&
+    typeof data.s === 'number' &&
+    Object.keys(data).every(key => PACKET_KEYS.has(key))
+  );
+}
+
+/** True when `line` is a MakeCode radio packet. */
+export function isRadioPacketLine(line: string): boolean {
+  const data = jsonObject(line);
+  return data !== null && isRadioPacket(data);
+}
+
+/** Any JSON object: number values under their keys, nested objects as `outer.inner`. */
+export class JsonFormat implements ILineFormat {
+  isHeader(): boolean {
+    return false;
+  }
+
+  parse(line: string): IParseResult {
+    const data = jsonObject(line);
+    if (data === null) {
+      return { values: null, bad: [lineProblem(NOT_JSON, line)] };
+    }
+    const reading = new Reading(line);
+    const notNumbers: string[] = [];
+    const visit = (object: Record<string, unknown>, prefix: string, depth: number) => {
+      for (const [key, value] of Object.entries(object)) {
+        const name = prefix + key;
+        if (isObject(value) && depth < MAX_DEPTH) {
+          visit(value, `${name}.`, depth + 1);
+          continue;
+        }
+        if (name === '' || !reading.take()) {
+          continue; // {"": 5} has no name to give the value, like ':5'
+        }
+        if (typeof value === 'number' && Number.isFinite(value)) {
+          reading.set(name, value);
+        } else {
+          notNumbers.push(cut(name, MAX_NAME));
+        }
+      }
+    };
+    visit(data, '', 0);
+    if (notNumbers.length > 0) {
+      const shown = notNumbers.slice(0, 5).join(', ');
+      const more = notNumbers.length > 5 ? ` and ${notNumbers.length - 5} more` : '';
+      const what = notNumbers.length === 1 ? 'not a number' : 'not numbers';
+      reading.problem(`${what}: ${shown}${more}`);
+    }
+    return reading.result();
+  }
+}
+
+/**
+ * MakeCode "write received packet to serial": `n` names the value `v` (a packet
+ * without `n` gets the first positional name, `value 1` unless the user named it),
+ * `t` is the receiver's clock and is left out, `s` is the sending micro:bit and is
+ * given as the result's `sender`, not as a channel.
+ */
+export class RadioFormat implements ILineFormat {
+  constructor(names: ChannelNames) {
+    this._names = names;
+  }
+
+  isHeader(): boolean {
+    return false;
+  }
+
+  parse(line: string): IParseResult {
+    const data = jsonObject(line);
+    if (data === null || !isRadioPacket(data)) {
+      return { values: null, bad: [lineProblem(data === null ? NOT_JSON : 'not a MakeCode radio packet', line)] };
+    }
+    const sender = data.s as number;
+    const { n: name, v: value } = data;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      const what = typeof name === 'string' && value === undefined ? 'a text message' : 'a packet';
+      return { values: null, bad: [lineProblem(`${what} from a micro:bit, not a number`, line)], sender };
+    }
+    const reading = new Reading(line);
+    reading.take();
+    reading.set(typeof name === 'string' && name !== '' ? name : this._names.name(0), value);
+    return { ...reading.result(), sender };
+  }
+
+  private _names: ChannelNames;
+}

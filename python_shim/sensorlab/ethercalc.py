@@ -166,6 +166,9 @@ class Sheet:
         # What the last read or write showed: the header row and the last row in use.
         self._header: list[str] | None = None
         self._end = 0
+        # Whether the server's own append finds the end and pastes in one step (the 2020
+        # server does; the 2026 server does it in two, so two appends can meet on one row).
+        self._appends_in_one_step = False
 
     @staticmethod
     def _parse(url):
@@ -220,7 +223,10 @@ class Sheet:
             return None
         if response.status_code != 200:
             raise SheetError(f"The sheet server answered {response.status_code} when reading {self.url}.")
-        if not response.content.strip():  # the 2020 server's answer for an empty cell
+        if not response.content.strip():
+            # Only the 2020 server answers an empty cell with nothing (the 2026 one says null):
+            # it is the server that applies a write after answering it, and appends without races.
+            self._appends_in_one_step = True
             return None
         try:
             return response.json()
@@ -233,14 +239,17 @@ class Sheet:
 
     def _command(self, commands: list[str]) -> None:
         """Run SocialCalc commands as one list, which both servers apply as a whole."""
-        body = json.dumps({"command": commands}).encode("utf-8")
-        response = self._request("POST", data=body, headers={"Content-Type": "application/json"})
+        self._post(json.dumps({"command": commands}).encode("utf-8"), "application/json")
+
+    def _post(self, body: bytes, content_type: str) -> requests.Response:
+        response = self._request("POST", data=body, headers={"Content-Type": content_type})
         if response.status_code == 413:
             if "limit" in response.text:  # "command exceeds sheet limits": the sheet is as big as it may get
                 raise SheetFull(f"The sheet {self.url} is full: the server takes no more rows in it.")
             raise SheetTooLarge(f"The sheet server found {len(body)} bytes too many at once.")
         if response.status_code >= 300:
             raise SheetError(f"The sheet server answered {response.status_code} when writing to {self.url}.")
+        return response
 
     # -- reading -------------------------------------------------------------------
 
@@ -353,11 +362,18 @@ class Sheet:
             place = header.index("") if "" in header else len(header)
             header[place:place + 1] = [name]
             commands.append(f"set {_column_name(place)}1 text t {_escape(name)}")
-        first = self._find_end() + 1
-        commands += [f"loadclipboard {_escape(self._clipboard(rows, header))}"]
-        commands += [f"insertrow A{first}"] * len(rows)
-        commands += [f"paste A{first} all"]
-        self._command(commands)
+        clipboard = f"loadclipboard {_escape(self._clipboard(rows, header))}"
+        if self._appends_in_one_step:
+            # The server's own append: no read to find the end, the rows are expected right after it.
+            if commands:
+                self._command(commands)
+            answer = self._post(clipboard.encode("utf-8"), "text/plain; charset=utf-8")
+            # It answers with the commands it ran, the paste's row among them.
+            pasted = re.search(r'"paste A(\d+) all"', answer.text)
+            first = int(pasted.group(1)) if pasted else self._end + 1
+        else:
+            first = self._find_end() + 1
+            self._command(commands + [clipboard] + [f"insertrow A{first}"] * len(rows) + [f"paste A{first} all"])
         self._header = header
         self._confirm([row[ROW_ID] for row in rows], header.index(ROW_ID), first)
 
@@ -396,11 +412,11 @@ class Sheet:
     def _confirm(self, ids: list[str], column: int, first: int) -> None:
         """Wait until the rows with ``ids`` can be read back (the 2020 server applies writes after answering).
 
-        The rows are looked for where they were pasted; if another logger's rows are
-        there instead (theirs were inserted above ours meanwhile), the whole sheet is
-        read once to find them.
+        The rows are looked for where they were expected; if other rows are there instead
+        (another logger's, inserted above ours meanwhile), or nothing shows there for a
+        second, the whole sheet is read to find them.
         """
-        deadline = _time.monotonic() + self.confirm_within
+        started = _time.monotonic()
         delay = 0.05
         last = first + len(ids) - 1
         while True:
@@ -410,14 +426,15 @@ class Sheet:
             if at_first == ids[0] and at_last == ids[-1]:
                 self._end = max(self._end, last)
                 return
-            if at_first is not None or at_last is not None or _time.monotonic() > deadline:
+            waited = _time.monotonic() - started
+            if at_first is not None or at_last is not None or waited > 1.0:
                 held = dict(self._held(ids))
                 if len(held) == len(set(ids)):
                     self._end = max(self._end, max(held.values()))
                     return
-                if _time.monotonic() > deadline:
-                    raise SheetError(f"The sheet server took the rows but they did not show up in {self.url} "
-                                     f"within {self.confirm_within:g} s. They will be checked and sent again.")
+            if waited > self.confirm_within:
+                raise SheetError(f"The sheet server took the rows but they did not show up in {self.url} "
+                                 f"within {self.confirm_within:g} s. They will be checked and sent again.")
             _time.sleep(delay)
             delay = min(delay * 2, 1.0)
 

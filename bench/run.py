@@ -29,6 +29,10 @@ COMMAND = "make bench"
 CATCH_UP_ROWS = 10_000
 CATCH_UP_BASELINE_ROWS = int(os.environ.get("SENSORLAB_BENCH_BASELINE_ROWS", 2000))
 PROXY_DELAY = 3.0  # seconds the sheet's server takes to answer in item 3
+# The line formats bench/parse.mjs measures, as the report names them.
+PARSE_FORMATS = (("plotter", "Serial Plotter"), ("labels", "name: value"), ("tuple", "Python tuple"),
+                 ("radio", "MakeCode radio"), ("semicolon", "semicolon, decimal comma"), ("keyvalue", "key=value"),
+                 ("csv", "CSV"), ("json", "JSON"))
 EXTENSION = ROOT / "python_shim/sensorlab/labextension/static"
 
 
@@ -108,7 +112,7 @@ def report(r: dict, seconds: float) -> str:
         rows.append(f"| {figure} | {own} | {naive} | {rat} | {target} | {met} |")
 
     parse = r["parse"]["results"]
-    for fmt, label in (("plotter", "Serial Plotter"), ("csv", "CSV"), ("json", "JSON")):
+    for fmt, label in PARSE_FORMATS:
         own, naive = parse[fmt]["sensorlab"], parse[fmt]["naive"]
         row(f"1. parse {label} lines ({parse[fmt]['bytesPerLine']:.0f} B), lines/s",
             f"{own['linesPerSecond']:,.0f}", f"{naive['linesPerSecond']:,.0f}",
@@ -205,11 +209,11 @@ def report(r: dict, seconds: float) -> str:
         "",
         "## How each figure is measured",
         "",
-        "1. `bench/parse.mjs`: the shipped `LineFramer` + `LineParser` (lib/sources/lines.js) read 200,000 "
-        "synthetic lines per format, fed in 255-byte chunks (Web Serial's default buffer); CPU time from "
+        "1. `bench/parse.mjs`: the shipped `LineFramer` + `LineParser` (lib/sources/lines.js, framer.js and "
+        "formats/) read 200,000 synthetic lines per format, fed in 255-byte chunks (Web Serial's default buffer); CPU time from "
         "`process.cpuUsage`, median of 5 passes. Core share = bytes per second of the link (1 Mbaud with 8N1 is "
         "100,000 bytes/s) ÷ bytes parsed per CPU second. Baseline: decode, `split('\\n')`, then one "
-        "`split`/`JSON.parse` per line, without any checks.",
+        "`split`, regular expression or `JSON.parse` per line for the same format, without any checks.",
         f"2. `bench/browser.bench.ts` in Chromium: readings enter the page's simulated source at "
         f"{t['offered_rate']:,}/s (a little above the target, so that meeting it does not hang on a timer's "
         f"last digit) for {t['seconds']:.0f} s, with a fresh `Date.now()` each; the hub, forwarder (every "
@@ -277,7 +281,7 @@ def missed_notes(r: dict) -> list[str]:
     """For each missed target: by how much, and what the run shows about why."""
     notes = []
     parse = r["parse"]["results"]
-    for fmt, label in (("plotter", "Serial Plotter"), ("csv", "CSV"), ("json", "JSON")):
+    for fmt, label in PARSE_FORMATS:
         own, naive = parse[fmt]["sensorlab"], parse[fmt]["naive"]
         if own["coreShareUsbFull"] >= 0.02:
             lines = 1e6 / parse[fmt]["bytesPerLine"]

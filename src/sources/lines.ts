@@ -11,7 +11,6 @@ import { ChannelNames } from './formats/names';
 import { ILineFormat, IParseResult, isBlank } from './formats/values';
 
 export { LineFramer } from './framer';
-export type { IFramerOptions } from './framer';
 export { LINE_FORMATS } from './formats/detect';
 export type { LineFormat } from './formats/detect';
 export type { IBadLine, IParseResult } from './formats/values';

@@ -1,5 +1,7 @@
 /** The new line formats one by one: their rules, edge cases and the reasons they give. */
-import { LineParser } from '../../src/sources/lines';
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { LINE_FORMATS, LineParser } from '../../src/sources/lines';
 
 const parse = (format: ConstructorParameters<typeof LineParser>[0], ...lines: string[]) => {
   const parser = new LineParser(format);
@@ -149,5 +151,18 @@ describe("'auto': which format a line shows", () => {
     const parser = new LineParser();
     parser.parse(line);
     expect(parser.format).toBe(format);
+  });
+});
+
+describe('the format names', () => {
+  it('are the ones the Python Logger(format=...) accepts', () => {
+    const shim = join(__dirname, '../../python_shim/sensorlab');
+    const declared = readdirSync(shim)
+      .filter(file => file.endsWith('.py'))
+      .map(file => /^FORMATS = \(([^)]*)\)/m.exec(readFileSync(join(shim, file), 'utf-8')))
+      .filter(match => match !== null);
+    expect(declared).toHaveLength(1);
+    const names = declared[0]![1].split(',').map(name => name.trim().replace(/^"|"$/g, ''));
+    expect(names).toEqual([...LINE_FORMATS]);
   });
 });

@@ -205,6 +205,33 @@ describe('LineParser', () => {
       }
     });
 
+    it('reports a line with two words or more and more words than numbers as one message', () => {
+      for (const line of ['Temperature is 21.5 degrees', 'Reading sensor 2 now']) {
+        expect(plotter().parse(line)).toEqual({
+          values: null,
+          bad: [{ reason: 'a message in words, not numbers', text: line }]
+        });
+      }
+    });
+
+    it('takes neither a sentence nor sensor failures (nan, inf, ovf) for a header', () => {
+      const p = plotter();
+      expect(p.parse('Starting...')).toEqual({
+        values: null,
+        bad: [{ reason: 'a message in words, not numbers', text: 'Starting...' }]
+      });
+      expect(p.parse('nan\tovf').bad).toEqual([
+        { reason: '"nan" is not a number', text: 'nan\tovf' },
+        { reason: '"ovf" is not a number', text: 'nan\tovf' },
+        { reason: 'no numbers in this line', text: 'nan\tovf' }
+      ]);
+      expect(p.names).toEqual([]);
+      expect(p.parse('21.5 inf 40')).toEqual({
+        values: { 'value 1': 21.5, 'value 3': 40 },
+        bad: [{ reason: '"inf" is not a number', text: '21.5 inf 40' }]
+      });
+    });
+
     it('keeps t, time and millis as ordinary channels', () => {
       expect(plotter().parse('millis:1234 t:5 time:6 temp:21')).toEqual({
         values: { millis: 1234, t: 5, time: 6, temp: 21 },
@@ -394,6 +421,29 @@ describe('LineParser', () => {
       expect(result.bad).toEqual([
         { reason: 'more than 64 values in one line', text: line.slice(0, 200) }
       ]);
+    });
+  });
+
+  describe('isHeader (asked of the first line after the port opens)', () => {
+    it('is true for a whole header in the format in use or shown by the line', () => {
+      for (const line of ['time,temp', 'temp\thumidity', 'Sine:\tCosine:', 'Zeit;Temperatur']) {
+        expect([line, new LineParser().isHeader(line)]).toEqual([line, true]);
+      }
+      expect(new LineParser({ format: 'tuple' }).isHeader("('temp', 'hum')")).toBe(true);
+    });
+
+    it('is false for readings, fragments, messages and blank lines', () => {
+      for (const line of ['', 'temp:21', '5\t40', 'midity:39.00', '21,5;40,2', 'Starting...', '{"a":1}', 'ure: 21.5']) {
+        expect([line, new LineParser().isHeader(line)]).toEqual([line, false]);
+      }
+      expect(new LineParser({ format: 'csv' }).isHeader('rtial:12.5\t40.00')).toBe(false);
+    });
+
+    it('changes nothing: the format and the names stay', () => {
+      const p = new LineParser();
+      expect(p.isHeader('time,temp')).toBe(true);
+      expect(p.format).toBe('auto');
+      expect(p.names).toEqual([]);
     });
   });
 

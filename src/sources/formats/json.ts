@@ -26,11 +26,15 @@ const PACKET_KEYS = new Set(['t', 's', 'n', 'v', 'b']);
 
 /** True for an object shaped like a MakeCode radio packet: numbers `t` and `s`, nothing but packet keys. */
 export function isRadioPacket(data: Record<string, unknown>): boolean {
-  return (
-    typeof data.t === 'number' &&
-    typeof data.s === 'number' &&
-    Object.keys(data).every(key => PACKET_KEYS.has(key))
-  );
+  if (typeof data.t !== 'number' || typeof data.s !== 'number') {
+    return false;
+  }
+  for (const key in data) {
+    if (!PACKET_KEYS.has(key)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** True when `line` is a MakeCode radio packet. */
@@ -109,7 +113,9 @@ export class RadioFormat implements ILineFormat {
     const reading = new Reading(line);
     reading.take();
     reading.set(typeof name === 'string' && name !== '' ? name : this._names.name(0), value);
-    return { ...reading.result(), sender };
+    const result = reading.result();
+    result.sender = sender;
+    return result;
   }
 
   private _names: ChannelNames;

@@ -108,8 +108,8 @@ export class PlotterFormat implements ILineFormat {
       this._names.setHeader(header);
       return { values: null, bad: [] };
     }
-    if (split.allPlainWords) {
-      return wordsLine(line); // plain words that are not names: `Starting...`
+    if (split.allPlainWords && items.some(item => isWord(item.text))) {
+      return wordsLine(line); // words that are not names: `Starting...`
     }
     const reading = new Reading(line);
     let position = 0;

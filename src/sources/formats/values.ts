@@ -103,8 +103,8 @@ const MAX_NAME_WORDS = 3;
 /**
  * True when `text` can be a column name in a header: not a number or a sensor failure,
  * at most three words, none of `= < > { } [ ]` (code, markup or key=value pairs), no
- * ':' before a number, and no sentence end (`Starting...`, `Ready!`, `Done?`, `call last):`): a message is never
- * taken for names.
+ * ':' before a number (a `label:value` part), and no sentence end (`Starting...`,
+ * `Ready!`, `Done?`, `call last):`): a message is never taken for names.
  */
 export function isName(text: string): boolean {
   if (text === '' || !isWord(text)) {
@@ -124,7 +124,7 @@ export function isName(text: string): boolean {
       return false;
     }
     if (char === ':' && /[-+.\d]/.test(text[i + 1] ?? '')) {
-      return false; // a label:value part (`rtial:12.5`), the end of a plotter line
+      return false;
     }
   }
   return true;

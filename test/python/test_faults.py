@@ -163,7 +163,7 @@ def _one_student(sheet_url, data_dir, student, rows, start_at):
 
 def test_a_whole_class_posting_to_one_sheet(ethercalc, tmp_path):
     sheet_url = f"{ethercalc}/class-{uuid.uuid4().hex[:8]}"
-    students, rows = 30, 3
+    students, rows = 30, 4
     start_at = time.time() + 8
     context = multiprocessing.get_context("spawn")
     with context.Pool(students) as pool:

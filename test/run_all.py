@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "test" / "servers"))
 from servers import jupyter, servers  # noqa: E402
 
 # The browser specs that talk to EtherCalc: they run against every EtherCalc server.
-ETHERCALC_SPECS = ["board-arduino", "bluetooth", "class-sheet", "examples", "notes", "pipeline", "reliability"]
+ETHERCALC_SPECS = ["board-arduino", "bluetooth", "class-sheet", "examples", "full-sheet", "notes", "pipeline", "reliability"]
 
 
 def jest_counts(report: Path) -> tuple[int, int, int]:

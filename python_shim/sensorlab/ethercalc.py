@@ -204,7 +204,14 @@ class Sheet:
 
     def _request(self, method, path="", **kwargs):
         try:
-            response = self._http.request(method, self.api + path, timeout=self.timeout, **kwargs)
+            try:
+                response = self._http.request(method, self.api + path, timeout=self.timeout, **kwargs)
+            except requests.ConnectionError:
+                if method != "GET":
+                    raise
+                # The server may have closed a kept-alive connection (the 2026 server does after
+                # refusing a request): a read is safe to send again once, on a new connection.
+                response = self._http.request(method, self.api + path, timeout=self.timeout, **kwargs)
         except requests.Timeout:
             raise SheetError(f"The sheet server {self.server} did not answer within {self.timeout:g} s. "
                              "Rows wait and are sent again later.") from None
@@ -244,6 +251,7 @@ class Sheet:
     def _post(self, body: bytes, content_type: str) -> requests.Response:
         response = self._request("POST", data=body, headers={"Content-Type": content_type})
         if response.status_code == 413:
+            self._http.close()  # the server hangs up after a refusal: the next request needs a new connection
             if "limit" in response.text:  # "command exceeds sheet limits": the sheet is as big as it may get
                 raise SheetFull(f"The sheet {self.url} is full: the server takes no more rows in it.")
             raise SheetTooLarge(f"The sheet server found {len(body)} bytes too many at once.")

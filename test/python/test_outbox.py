@@ -107,6 +107,7 @@ def full_sheet_continues_in_a_new_one_named_after_it(tmp_path):
         status = logger.status
         assert status["sheet"] == f"{ethercalc}/{name}-2"
         assert status["sheet_notice"] == f"The sheet {name} is full, so new rows go to {name}-2."
+        assert status["errors"] == 0  # a full sheet is no error (nor the connection the server closes after it)
     finally:
         logger.close()
     # A new kernel goes on where the last one left off.

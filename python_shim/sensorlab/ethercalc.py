@@ -39,7 +39,9 @@ _VALID_FORMS = (
     "http://127.0.0.1:8000/room-7b or http://127.0.0.1:8000/_/room-7b"
 )
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-# The 2026 server refuses requests over 1 MiB; stay well below with room for the commands.
+# Both servers refuse requests over 1 MiB (the 2026 one answers 413, the 2020 one may hang up);
+# posts stay well below, with room for the commands.
+SERVER_BODY_LIMIT = 1 << 20
 MAX_BODY_BYTES = 900_000
 
 
@@ -249,7 +251,13 @@ class Sheet:
         self._post(json.dumps({"command": commands}).encode("utf-8"), "application/json")
 
     def _post(self, body: bytes, content_type: str) -> requests.Response:
-        response = self._request("POST", data=body, headers={"Content-Type": content_type})
+        try:
+            response = self._request("POST", data=body, headers={"Content-Type": content_type})
+        except SheetError:
+            if len(body) > SERVER_BODY_LIMIT:  # hung up on before the body was read: nothing was written
+                self._http.close()
+                raise SheetTooLarge(f"The sheet server hung up on {len(body)} bytes at once.") from None
+            raise
         if response.status_code == 413:
             self._http.close()  # the server hangs up after a refusal: the next request needs a new connection
             if "limit" in response.text:  # "command exceeds sheet limits": the sheet is as big as it may get

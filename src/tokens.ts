@@ -7,9 +7,12 @@ import type { ChannelHistory } from './monitor/history';
 import type { DeviceRequest } from './protocol';
 import type { IReading, ISource, Transport } from './sources/types';
 
+// package.json is the one place the version is written (the Python package reads it at build).
+declare function require(id: '../package.json'): { version: string };
+
 /** The package's name and version, as the kernel's widgets ask for them. */
 export const MODULE_NAME = 'sensorlab';
-export const MODULE_VERSION = '0.1.0';
+export const MODULE_VERSION: string = require('../package.json').version;
 
 export namespace CommandIDs {
   export const startSimulated = 'sensorlab:start-simulated';

@@ -25,7 +25,7 @@ from test_faults import OwnEtherCalc  # noqa: E402  (a real EtherCalc the bench 
 
 from sensorlab.ethercalc import Sheet  # noqa: E402
 from sensorlab.outbox import Outbox  # noqa: E402
-from sensorlab.store import Store  # noqa: E402
+from sensorlab.store import LoggerFile  # noqa: E402
 
 
 def rss_mb(pid: int | str = "self") -> float:
@@ -62,7 +62,7 @@ def catch_up(rows: int, baseline_rows: int) -> dict:
             sheet_url = f"{server.url}/catchup-{uuid.uuid4().hex[:8]}"
             queued = [_row(i) for i in range(rows)]
             server.stop()  # the outage
-            outbox = Outbox(Sheet(sheet_url), Store(Path(tmp) / "data", "catchup"))
+            outbox = Outbox(Sheet(sheet_url), LoggerFile(Path(tmp) / "data", "catchup"))
             for row in queued:
                 outbox.put(row)
             _wait(lambda: outbox.errors >= 1, 30, "the outbox to notice the outage")

@@ -20,7 +20,7 @@ from ._version import MODULE_VERSION
 from .ethercalc import Sheet, format_time
 from .outbox import Outbox
 from .schedule import DaylightSchedule, parse_interval
-from .store import Store, default_data_dir
+from .store import LoggerFile, default_data_dir
 
 __all__ = ["Logger"]
 
@@ -174,7 +174,9 @@ class Logger(DOMWidget):
         # Set first: close() runs from __del__ even when a check below fails.
         self._lock = threading.RLock()
         self._store = _ReadingStore()
-        self._db: Store | None = None
+        self._db: LoggerFile | None = None
+        self._notes: list[tuple[float, str]] = []
+        self._pending_at_close = 0
         self._readings_comms: list = []
         self._latest_values: dict[str, float] = {}
         self._latest_time: float | None = None
@@ -207,10 +209,11 @@ class Logger(DOMWidget):
             sheet_url=sheet.url if sheet else "", **kwargs,
         )
         # What an earlier kernel left: its readings, its last post, the rows it did not post.
-        self._db = Store(Path(data_dir) if data_dir is not None else default_data_dir(), name)
+        self._db = LoggerFile(Path(data_dir) if data_dir is not None else default_data_dir(), name)
         for reading, received in self._db.readings():
             self._remember(reading, received)
         self._note = self._db.get("note") or ""
+        self._notes = self._db.notes()
         last_post = self._db.get("last_post")
         self._last_post = datetime.fromisoformat(last_post) if last_post else None
         self._outbox = Outbox(sheet, self._db, on_change=self._status_changed) if sheet else None
@@ -277,7 +280,7 @@ class Logger(DOMWidget):
                 "last_reading": _iso_ms(self._latest_time),
                 "last_post": _iso(self._last_post),
                 "next_post": _iso(self.schedule.next_post(self._last_post, now)) if self.sheet else None,
-                "pending": outbox.pending if outbox else 0,
+                "pending": self._pending_at_close if self._closed else outbox.pending if outbox else 0,
                 "posted": outbox.posted if outbox else 0,
                 "errors": self._errors + (outbox.errors if outbox else 0),
                 "last_error": (outbox.last_error if outbox and outbox.last_error else self._last_error),
@@ -294,15 +297,19 @@ class Logger(DOMWidget):
         if not isinstance(text, str) or not text.strip():
             raise ValueError('a note is some text, e.g. logger.note("window opened")')
         with self._lock:
+            self._refuse_if_closed()
             self._note = text.strip()[: protocol.MAX_NOTE_LENGTH]
             self._db.set("note", self._note)
-            self._db.add_note(time.time(), self._note)
+            when = time.time()
+            self._db.add_note(when, self._note)
+            self._notes.append((when, self._note))
         self._status_changed()
 
     @property
     def notes(self) -> pd.DataFrame:
         """Every note written with ``note()`` or the widget's note box: time and text."""
-        notes = self._db.notes()
+        with self._lock:
+            notes = list(self._notes)
         return pd.DataFrame({
             "time": pd.to_datetime([t for t, _ in notes], unit="s", utc=True).tz_convert(self._tz()),
             "note": [text for _, text in notes],
@@ -326,6 +333,7 @@ class Logger(DOMWidget):
     def post_now(self) -> dict | None:
         """Queue a row with the latest values now, whatever the schedule; returns the row."""
         with self._lock:
+            self._refuse_if_closed()
             row = self._queue_row(datetime.now().astimezone())
         self._status_changed()
         return row
@@ -391,6 +399,9 @@ class Logger(DOMWidget):
             if _loggers.get(self.name) is self:
                 del _loggers[self.name]
         with self._lock:
+            if self._closed:
+                return
+            self._pending_at_close = self._outbox.pending if self._outbox else 0
             self._closed = True
             if self._status_timer:
                 self._status_timer.cancel()
@@ -400,7 +411,13 @@ class Logger(DOMWidget):
             readings_comm.close({"reason": f'The logger "{self.name}" was closed or replaced.'})
         if self._outbox:
             self._outbox.close()
+        if self._db:  # after the outbox: its worker touches the file only while not closed
+            self._db.close()
         super().close()
+
+    def _refuse_if_closed(self) -> None:
+        if self._closed:
+            raise RuntimeError(f'The logger "{self.name}" was closed: create a new Logger to go on logging.')
 
     # -- the readings comm -------------------------------------------------------
 

@@ -8,7 +8,7 @@ import time
 from datetime import datetime, timedelta
 
 from .ethercalc import Sheet, SheetError
-from .store import Store
+from .store import LoggerFile
 
 __all__ = ["Outbox"]
 
@@ -20,7 +20,7 @@ _posting_locks: dict[str, threading.Lock] = {}
 _posting_locks_guard = threading.Lock()
 
 
-def _posting_lock(store: Store) -> threading.Lock:
+def _posting_lock(store: LoggerFile) -> threading.Lock:
     with _posting_locks_guard:
         return _posting_locks.setdefault(str(store.path), threading.Lock())
 
@@ -40,13 +40,13 @@ class Outbox:
     Parameters
     ----------
     sheet : Sheet
-    store : Store
+    store : LoggerFile
         Where the rows wait.
     on_change : callable, optional
         Called (from the worker thread) whenever ``pending``, ``posted`` or the error changes.
     """
 
-    def __init__(self, sheet: Sheet, store: Store, on_change=None):
+    def __init__(self, sheet: Sheet, store: LoggerFile, on_change=None):
         self.sheet = sheet
         self._store = store
         self._on_change = on_change or (lambda: None)
@@ -125,6 +125,8 @@ class Outbox:
             self._failed(f"Unexpected problem while posting: {error!r}")
             return
         with self._cond:
+            if self._closed:  # the logger closed its file meanwhile; the next one checks the sheet first
+                return
             self._store.remove_rows([ident for ident, _ in waiting])
             self.posted += len(batch)
             self.next_retry = None

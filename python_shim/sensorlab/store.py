@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import protocol
 
-__all__ = ["Store", "default_data_dir"]
+__all__ = ["LoggerFile", "default_data_dir"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS readings (time REAL NOT NULL, received REAL NOT NULL, source TEXT NOT NULL, "values" TEXT NOT NULL);
@@ -35,7 +35,7 @@ def _file_name(logger: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", logger) + ".sqlite3"
 
 
-class Store:
+class LoggerFile:
     """A logger's SQLite file; safe to use from the comm, worker and main threads."""
 
     def __init__(self, data_dir: Path, logger: str):

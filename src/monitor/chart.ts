@@ -59,10 +59,6 @@ export class ChannelChart {
     this._plot.setData([line.times.map(t => t / 1000), line.values]);
   }
 
-  resize(width: number, height: number): void {
-    this._plot.setSize({ width, height });
-  }
-
   dispose(): void {
     this._plot.destroy();
     this.node.remove();

@@ -12,7 +12,7 @@ import pytest
 
 import sensorlab
 from sensorlab import outbox as outbox_module
-from sensorlab.store import Store
+from sensorlab.store import LoggerFile
 from proxy import Proxy
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "servers"))
@@ -110,7 +110,7 @@ def test_rows_queued_after_a_write_whose_answer_was_lost_are_posted_once(etherca
     # send only those, not the landed row again with them.
     proxy = Proxy(ethercalc)
     sheet_url = f"{proxy.url}/lost-answer-{uuid.uuid4().hex[:8]}"
-    outbox = outbox_module.Outbox(sensorlab.Sheet(sheet_url), Store(tmp_path, "lost-answer"))
+    outbox = outbox_module.Outbox(sensorlab.Sheet(sheet_url), LoggerFile(tmp_path, "lost-answer"))
     try:
         outbox.put({"time": "t0", "n": 0})
         assert outbox.flush(30)

@@ -416,3 +416,26 @@ def test_a_note_goes_into_the_next_row_and_the_export(sheet_url):
         assert "note from the page was refused" in logger.status["last_error"]
     finally:
         logger.close()
+
+
+def _open_handles(path: Path) -> int:
+    """How many of this process's file descriptors point at ``path`` (Linux /proc)."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        pytest.fail("this test reads /proc/self/fd, which only Linux has")
+    return sum(1 for fd in fds.iterdir() if Path(fd).resolve(strict=False) == path.resolve())
+
+
+def test_closing_a_logger_closes_its_file_and_keeps_what_it_read(notebook_folder):
+    made = sensorlab.Logger(name="closing")
+    comm = open_comm("closing")
+    comm.deliver(batch(1))
+    made.note("window opened")
+    path = notebook_folder / ".sensorlab" / "closing.sqlite3"
+    assert _open_handles(path) >= 1
+    made.close()
+    assert _open_handles(path) == 0
+    assert len(made.data) == 3 and list(made.notes["note"]) == ["window opened"]
+    assert made.status["pending"] == 0
+    with pytest.raises(RuntimeError, match="was closed"):
+        made.post_now()

@@ -3,7 +3,7 @@ import { UUID } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';
 import { IndexedDBBatchStore } from './batchstore';
 import { ReadingsChannel } from './comm';
-import { ChannelHistory } from './monitor/history';
+import { ChannelHistory } from './history';
 import { Forwarder } from './forwarder';
 import { DeviceRequest, deviceResultMessage } from './protocol';
 import { BluetoothSource } from './sources/bluetooth';

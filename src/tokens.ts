@@ -3,7 +3,7 @@ import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Forwarder } from './forwarder';
 import type { ReadingsChannel } from './comm';
-import type { ChannelHistory } from './monitor/history';
+import type { ChannelHistory } from './history';
 import type { DeviceRequest } from './protocol';
 import type { IReading, ISource, Transport } from './sources/types';
 

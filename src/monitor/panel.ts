@@ -1,9 +1,9 @@
 import { Widget } from '@lumino/widgets';
 import type { ISource, Transport } from '../sources/types';
-import { ChannelChart } from './chart';
-import { countdown, IKernelStatus } from '../widget/status';
+import { ChannelChart } from '../ui/chart';
+import { countdown, IKernelStatus } from '../ui/status';
 import type { IDeviceHub } from '../tokens';
-import { element, problemCounts, STATE_WORDS, valueTiles } from '../widget/dom';
+import { element, problemCounts, STATE_WORDS, valueTiles } from '../ui/dom';
 
 /**
  * The sidebar: every device of this tab, its state, its latest values and what it

@@ -3,9 +3,9 @@ import type { IForwarderStats } from '../forwarder';
 import type { IReading } from '../sources/types';
 import type { ILoggerModel } from './model';
 import type { IDeviceHub } from '../tokens';
-import { ChannelChart } from '../monitor/chart';
-import { element, problemCounts, STATE_WORDS, valueTiles } from './dom';
-import { IKernelStatus, statusParts } from './status';
+import { ChannelChart } from '../ui/chart';
+import { element, problemCounts, STATE_WORDS, valueTiles } from '../ui/dom';
+import { IKernelStatus, statusParts } from '../ui/status';
 
 
 /** What the browser read back from the sheet, in a few words. */

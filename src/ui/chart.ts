@@ -1,5 +1,6 @@
+// A live chart of one channel (uPlot), shared by the notebook widget and the sidebar.
 import uPlot from 'uplot';
-import type { ILine } from './history';
+import type { ILine } from '../history';
 
 /** A colour of the current JupyterLab theme (the canvas cannot read CSS variables itself). */
 function themeColor(variable: string, fallback: string): string {

@@ -1,3 +1,4 @@
+// The status line's words and the countdown to the next post, shared by the notebook widget and the sidebar.
 import type { IForwarderStats } from '../forwarder';
 
 /** The status the kernel's Logger shares (see `Logger.status` in Python). */

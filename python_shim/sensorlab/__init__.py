@@ -2,7 +2,8 @@
 
 from ._version import __version__
 from .ethercalc import Sheet, SheetError
-from .logger import Logger, register_comm_target
+from .channel import register_comm_target
+from .logger import Logger
 from .schedule import DaylightSchedule
 
 __all__ = ["__version__", "Sheet", "SheetError", "DaylightSchedule", "Logger"]

@@ -158,7 +158,7 @@ def test_a_failing_slow_or_silent_server(ethercalc, fault):
 def _one_student(sheet_url, data_dir, student, rows, start_at):
     """A whole class: each student's kernel is a process of its own."""
     import sensorlab
-    from sensorlab import logger as impl
+    from sensorlab import channel as impl
 
     class Comm:
         def on_msg(self, cb): self.cb = cb

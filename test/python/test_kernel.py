@@ -10,7 +10,7 @@ from proxy import Proxy
 
 FEED = '''
 import sensorlab
-from sensorlab import logger as _impl
+from sensorlab import channel as _impl
 
 class _Comm:
     def __init__(self): self.sent = []

@@ -7,48 +7,10 @@ from pathlib import Path
 import pytest
 
 import sensorlab
-from sensorlab import logger as logger_module
+from comms import batch, open_comm
 from sensorlab import protocol
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
-
-
-class FakeComm:
-    """Stands in for a comm the browser opened (the device boundary of these unit tests)."""
-
-    def __init__(self):
-        self.sent, self.closed_with = [], None
-        self._on_msg = self._on_close = None
-
-    def on_msg(self, callback):
-        self._on_msg = callback
-
-    def on_close(self, callback):
-        self._on_close = callback
-
-    def send(self, data):
-        self.sent.append(data)
-
-    def close(self, data=None):
-        self.closed_with = data
-
-    def deliver(self, data, subshell=True):
-        # JupyterLab sends readings on a kernel subshell; its id is in the header.
-        header = {"msg_type": "comm_msg", "subshell_id": "sub-1" if subshell else None}
-        self._on_msg({"header": header, "content": {"data": data}})
-
-
-def open_comm(name, stream="stream-1", protocol_version=1):
-    comm = FakeComm()
-    logger_module._open_readings_comm(
-        comm, {"content": {"data": {"protocol": protocol_version, "logger": name, "stream": stream}}})
-    return comm
-
-
-def batch(seq, start=0, count=3, source="simulated"):
-    return {"type": "batch", "seq": seq, "readings": [
-        {"time": 1795255200000 + 1000 * (start + i), "values": {"temperature": 20 + i, "humidity": 40.5}, "source": source}
-        for i in range(count)]}
 
 
 @pytest.fixture
@@ -56,22 +18,6 @@ def logger():
     made = sensorlab.Logger(name="unit")
     yield made
     made.close()
-
-
-def test_opening_says_hello(logger):
-    comm = open_comm("unit")
-    assert comm.sent == [{"type": "hello", "logger": "unit"}]
-    assert comm.closed_with is None
-
-
-def test_an_unknown_logger_is_refused_with_advice():
-    comm = open_comm("nobody")
-    assert "run the cell that creates it" in comm.closed_with["reason"]
-
-
-def test_another_protocol_version_is_refused():
-    comm = open_comm("unit", protocol_version=99)
-    assert "install the same sensorlab version" in comm.closed_with["reason"]
 
 
 def test_batches_are_stored_and_acked(logger):
@@ -87,28 +33,6 @@ def test_batches_are_stored_and_acked(logger):
     assert data["time"].iloc[0].timestamp() == 1795255200
 
 
-def test_duplicates_are_acked_again_but_stored_once(logger):
-    comm = open_comm("unit")
-    for seq in (0, 1, 0, 2, 1, 2):
-        comm.deliver(batch(seq, start=3 * seq))
-    assert len(logger.data) == 9
-    assert [m["seq"] for m in comm.sent[1:]] == [0, 1, 0, 2, 1, 2]
-
-
-def test_streams_are_deduplicated_separately(logger):
-    a, b = open_comm("unit", "stream-a"), open_comm("unit", "stream-b")
-    a.deliver(batch(0))
-    b.deliver(batch(0, start=10))
-    assert len(logger.data) == 6
-
-
-def test_out_of_order_batches_are_kept(logger):
-    comm = open_comm("unit")
-    for seq in (2, 0, 1):
-        comm.deliver(batch(seq, start=3 * seq))
-    assert len(logger.data) == 9
-
-
 @pytest.mark.parametrize("case", json.loads((FIXTURES / "invalid-batches.json").read_text()), ids=lambda c: c["why"])
 def test_bad_messages_are_refused_and_the_logger_keeps_going(logger, case):
     comm = open_comm("unit")
@@ -120,12 +44,6 @@ def test_bad_messages_are_refused_and_the_logger_keeps_going(logger, case):
     comm.deliver(batch(5))
     assert comm.sent[-1] == {"type": "ack", "seq": 5}
     assert len(logger.data) == 3
-
-
-def test_the_refusal_the_browser_gets_is_the_shared_example(logger):
-    comm = open_comm("unit")
-    comm.deliver({"type": "batch", "seq": 4, "readings": {}})
-    assert comm.sent[-1] == json.loads((FIXTURES / "refused.json").read_text())
 
 
 def test_a_refused_batch_counts_as_handled(logger):

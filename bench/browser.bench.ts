@@ -161,7 +161,7 @@ _summary = {"count": int(len(_t)), "p50": float(np.percentile(_lat, 50)), "p99":
 function analyse(name: string, first: number, count: number, until = 'None'): string {
   return `
 import json, numpy as np
-_s = ${name}._store  # the Logger's columns; a DataFrame of millions of rows would only be slower
+_s = ${name}._readings  # the Logger's columns; a DataFrame of millions of rows would only be slower
 _n = np.array(_s.channels["n"]); _sel = (_n >= ${first}) & (_n < ${first + count})
 _t = np.array(_s.time)[_sel]; _r = np.array(_s.received)[_sel] * 1000; _nn = np.sort(_n[_sel])
 if len(_nn) != ${count} or not np.array_equal(_nn, np.arange(${first}, ${first + count})):

@@ -5,6 +5,7 @@ import type { Forwarder } from './forwarder';
 import type { ReadingsChannel } from './comm';
 import type { ChannelHistory } from './history';
 import type { DeviceRequest } from './protocol';
+import type { ISheetContent, ISheetReadProblem } from './sheet';
 import type { IReading, ISource, Transport } from './sources/types';
 
 // package.json is the one place the version is written (the Python package reads it at build).
@@ -45,7 +46,7 @@ export interface ILoggerHandle {
     sheetUrl: string;
     status: Record<string, unknown>;
     /** The sheet's last rows as the browser read them back, header first, or why not. */
-    sheet: { header: string[]; rows: string[][] } | { error: string } | null;
+    sheet: ISheetContent | ISheetReadProblem | null;
   };
 }
 

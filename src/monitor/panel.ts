@@ -196,7 +196,9 @@ export class MonitorPanel extends Widget {
       ].filter(Boolean);
       card.appendChild(element('div', 'jp-sensorlab-Monitor-counts', facts.join(' · ')));
       if (sheet && 'error' in sheet) {
-        card.appendChild(element('div', 'jp-sensorlab-Monitor-counts', sheet.error));
+        const problem = element('div', 'jp-sensorlab-Monitor-counts', sheet.error);
+        problem.title = sheet.detail; // why, for the teacher
+        card.appendChild(problem);
       } else if (sheet && sheet.rows.length > 0) {
         card.appendChild(lastRows(sheet.header, sheet.rows.slice(-3)));
       }

@@ -225,7 +225,11 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
         link.target = '_blank';
         link.rel = 'noopener noreferrer';
         this._sheet.appendChild(link);
-        this._sheet.appendChild(element('span', 'jp-sensorlab-Logger-sheetRows', sheetSummary(model.sheet)));
+        const rows = element('span', 'jp-sensorlab-Logger-sheetRows', sheetSummary(model.sheet));
+        if (model.sheet && 'error' in model.sheet) {
+          rows.title = model.sheet.detail; // why, for the teacher
+        }
+        this._sheet.appendChild(rows);
       } else {
         this._sheet.textContent = 'No sheet: readings stay in the notebook.';
       }

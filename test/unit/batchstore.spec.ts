@@ -20,6 +20,7 @@ type ForwarderModule = typeof import('../../src/forwarder');
  */
 function freshModule(): BatchStoreModule {
   jest.resetModules();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module after jest.resetModules()
   return require('../../src/batchstore') as BatchStoreModule;
 }
 
@@ -263,6 +264,7 @@ describe('Forwarder over IndexedDBBatchStore: a page reload loses nothing', () =
     // own setImmediate, which they do not touch.
     jest.useFakeTimers();
     const page1 = freshModule();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module after jest.resetModules()
     const { Forwarder: Forwarder1 } = require('../../src/forwarder') as ForwarderModule;
     const channel1 = new FakeChannel();
     const a = new Forwarder1(channel1, {
@@ -294,6 +296,7 @@ describe('Forwarder over IndexedDBBatchStore: a page reload loses nothing', () =
 
     // The next page: a new copy of the module (a new connection), a new stream.
     const page2 = freshModule();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module after jest.resetModules()
     const { Forwarder: Forwarder2 } = require('../../src/forwarder') as ForwarderModule;
     const channel2 = new FakeChannel();
     const b = new Forwarder2(channel2, {

@@ -113,7 +113,9 @@ function measure(parse, format, data) {
     const { result, seconds } = cpuSeconds(() => parse(format, data.chunks));
     const expected = format === 'csv' ? data.lines - 1 : data.lines;
     if (result.readings !== expected || result.bad !== 0) {
-      throw new Error(`${parse.name} ${format}: ${result.readings} readings and ${result.bad} bad lines, expected ${expected} and 0`);
+      throw new Error(
+        `${parse.name} ${format}: ${result.readings} readings and ${result.bad} bad lines, expected ${expected} and 0`
+      );
     }
     times.push(seconds);
   }
@@ -138,4 +140,6 @@ for (const format of ['plotter', 'csv', 'json']) {
     naive: measure(naive, format, data)
   };
 }
-console.log(JSON.stringify({ node: process.version, chunkBytes: CHUNK, linesPerFormat: LINES, passes: PASSES, results }));
+console.log(
+  JSON.stringify({ node: process.version, chunkBytes: CHUNK, linesPerFormat: LINES, passes: PASSES, results })
+);

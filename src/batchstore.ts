@@ -52,7 +52,11 @@ export class IndexedDBBatchStore implements IBatchStore {
     try {
       const db = await database();
       const found = await done(db.transaction(STORE).objectStore(STORE).index('key').getAll(this.key));
-      return (found as (IHeldBatch & { key: string })[]).map(({ stream, seq, readings }) => ({ stream, seq, readings }));
+      return (found as (IHeldBatch & { key: string })[]).map(({ stream, seq, readings }) => ({
+        stream,
+        seq,
+        readings
+      }));
     } catch (error) {
       console.warn('sensorlab: the browser cannot keep readings across a reload', error);
       return [];

@@ -1,13 +1,7 @@
 import type { Kernel, KernelMessage as KM } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { IReadingsChannel } from './forwarder';
-import {
-  BrowserMessage,
-  KernelMessage,
-  openData,
-  parseKernelMessage,
-  READINGS_TARGET
-} from './protocol';
+import { BrowserMessage, KernelMessage, openData, parseKernelMessage, READINGS_TARGET } from './protocol';
 
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 15000;
@@ -88,9 +82,7 @@ export class ReadingsChannel implements IReadingsChannel {
         return;
       }
       const reason = (msg.content.data as { reason?: string } | undefined)?.reason;
-      this._problem =
-        reason ??
-        'The kernel does not know sensorlab yet: run the cell that creates the Logger.';
+      this._problem = reason ?? 'The kernel does not know sensorlab yet: run the cell that creates the Logger.';
       this._dropComm(false);
       this._scheduleRetry();
     };

@@ -116,7 +116,11 @@ export class DeviceHub implements IDeviceHub {
       const channel = new ReadingsChannel(kernel, logger, stream);
       // Unacked readings outlive a page reload in IndexedDB (absent in some test set-ups).
       const store = typeof indexedDB === 'undefined' ? undefined : new IndexedDBBatchStore(key);
-      const forwarder = new Forwarder(channel, { forwardEveryMs: forwardEveryMs ?? this._forwardEveryMs, stream, store });
+      const forwarder = new Forwarder(channel, {
+        forwardEveryMs: forwardEveryMs ?? this._forwardEveryMs,
+        stream,
+        store
+      });
       link = { kernel, logger, channel, forwarder, sourceId: null, forwardEveryMs };
       this._links.set(key, link);
       kernel.disposed.connect(() => this._unlink(key), this);

@@ -53,7 +53,10 @@ function readError(error: unknown, url: string, timeoutMs: number): SheetReadErr
   }
   if (failure.response) {
     const { status, statusText } = failure.response;
-    return new SheetReadError('server-error', `The sheet server answered ${status}${statusText ? ` ${statusText}` : ''}.`);
+    return new SheetReadError(
+      'server-error',
+      `The sheet server answered ${status}${statusText ? ` ${statusText}` : ''}.`
+    );
   }
   // The browser hides why (a refused cross-origin read looks like a server that is down).
   return new SheetReadError(

@@ -170,7 +170,11 @@ export class MonitorPanel extends Widget {
     this._loggers.replaceChildren();
     if (this.hub.loggers.size === 0) {
       this._loggers.appendChild(
-        element('p', 'jp-sensorlab-Logger-hint', 'No logger on this page yet. Run a notebook cell with sensorlab.Logger(...).')
+        element(
+          'p',
+          'jp-sensorlab-Logger-hint',
+          'No logger on this page yet. Run a notebook cell with sensorlab.Logger(...).'
+        )
       );
     }
     for (const logger of this.hub.loggers) {
@@ -264,7 +268,9 @@ export class MonitorPanel extends Widget {
 /** "120 lines read · 1 line could not be read" */
 function healthCounts(source: ISource): string {
   const { lines, badLines, badValues } = source.health;
-  return [`${lines} ${lines === 1 ? 'line' : 'lines'} read`, problemCounts(badLines, badValues)].filter(Boolean).join(' · ');
+  return [`${lines} ${lines === 1 ? 'line' : 'lines'} read`, problemCounts(badLines, badValues)]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** The sheet's last rows as a small table; cells are text, never HTML. */

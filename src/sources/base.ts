@@ -1,13 +1,5 @@
 import { Signal } from '@lumino/signaling';
-import {
-  IBadInput,
-  IReading,
-  ISource,
-  ISourceHealth,
-  RECENT_PROBLEMS,
-  SourceState,
-  Transport
-} from './types';
+import { IBadInput, IReading, ISource, ISourceHealth, RECENT_PROBLEMS, SourceState, Transport } from './types';
 
 /** Why `what` cannot be used because the page is not secure, with the fix, or ''. */
 export function insecurePageProblem(what: string): string {

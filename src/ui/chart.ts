@@ -41,12 +41,24 @@ export class ChannelChart {
         scales: { x: { time: true } },
         axes: [
           // Time labels on one line (see clockLabels): the chart is small and the day is today.
-          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 28, space: 80, values: clockLabels },
+          {
+            stroke: text,
+            grid: { stroke: grid, width: 1 },
+            ticks: { stroke: grid },
+            size: 28,
+            space: 80,
+            values: clockLabels
+          },
           { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 48, space: 20 }
         ],
         series: [
           {},
-          { label: channel, stroke: () => themeColor('--jp-brand-color1', '#1976d2'), width: 1.5, points: { show: false } }
+          {
+            label: channel,
+            stroke: () => themeColor('--jp-brand-color1', '#1976d2'),
+            width: 1.5,
+            points: { show: false }
+          }
         ]
       },
       [[], []],

@@ -26,11 +26,7 @@ function clock(iso: string | null | undefined): string {
 }
 
 /** The parts of the status line, each a short sentence a student can read. */
-export function statusParts(
-  kernel: IKernelStatus,
-  forwarder: IForwarderStats,
-  channelProblem: string
-): string[] {
+export function statusParts(kernel: IKernelStatus, forwarder: IForwarderStats, channelProblem: string): string[] {
   const parts: string[] = [];
   if (channelProblem) {
     parts.push(channelProblem);

@@ -151,7 +151,6 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       };
     }
 
-
     private async _readSheet(): Promise<void> {
       const url = this.get('sheet_url') as string;
       if (!url) {

@@ -7,7 +7,6 @@ import { ChannelChart } from '../ui/chart';
 import { element, problemCounts, STATE_WORDS, valueTiles } from '../ui/dom';
 import { IKernelStatus, statusParts } from '../ui/status';
 
-
 /** What the browser read back from the sheet, in a few words. */
 function sheetSummary(sheet: ILoggerModel['sheet']): string {
   if (!sheet) {

@@ -1,8 +1,4 @@
-import {
-  BluetoothSource,
-  IBluetoothOptions,
-  webBluetoothProblem
-} from '../../src/sources/bluetooth';
+import { BluetoothSource, IBluetoothOptions, webBluetoothProblem } from '../../src/sources/bluetooth';
 import type { IReading, ISource, SourceState } from '../../src/sources/types';
 import { expectRefusedStart } from './fakes';
 
@@ -98,13 +94,17 @@ function microbitProfile(): Profile {
   return {
     [MICROBIT_SERVICE]: {
       [MICROBIT_TEMPERATURE]: attribute([0x15], { notify: true }),
-      [MICROBIT_PERIOD]: attribute([0xe8, 0x03], { write: true }, {
-        onWrite: bytes => {
-          const ms = bytes[0] + (bytes[1] << 8);
-          const chosen = Math.floor(ms / 32) * 32;
-          return [chosen & 0xff, chosen >> 8];
+      [MICROBIT_PERIOD]: attribute(
+        [0xe8, 0x03],
+        { write: true },
+        {
+          onWrite: bytes => {
+            const ms = bytes[0] + (bytes[1] << 8);
+            const chosen = Math.floor(ms / 32) * 32;
+            return [chosen & 0xff, chosen >> 8];
+          }
         }
-      })
+      )
     }
   };
 }
@@ -394,8 +394,7 @@ describe('Bluetooth', () => {
   const values = (readings: IReading[]) => readings.map(r => r.values);
 
   /** The states in order, without repeats (a label change re-announces the state). */
-  const changes = (states: SourceState[]) =>
-    states.filter((state, i) => state !== (states[i - 1] ?? 'stopped'));
+  const changes = (states: SourceState[]) => states.filter((state, i) => state !== (states[i - 1] ?? 'stopped'));
 
   beforeEach(() => {
     jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
@@ -712,15 +711,19 @@ describe('Bluetooth', () => {
   describe('a sensor without the known characteristics', () => {
     test.each([
       ['no known service', { [DEVICE_INFORMATION]: { '00002a29-0000-1000-8000-00805f9b34fb': attribute([0x41]) } }],
-      ['the ESS service without known characteristics', { [ESS]: { '00002a76-0000-1000-8000-00805f9b34fb': attribute([0x01]) } }],
-      ['the micro:bit service with only the period', { [MICROBIT_SERVICE]: { [MICROBIT_PERIOD]: attribute([0xe8, 0x03]) } }]
+      [
+        'the ESS service without known characteristics',
+        { [ESS]: { '00002a76-0000-1000-8000-00805f9b34fb': attribute([0x01]) } }
+      ],
+      [
+        'the micro:bit service with only the period',
+        { [MICROBIT_SERVICE]: { [MICROBIT_PERIOD]: attribute([0xe8, 0x03]) } }
+      ]
     ])('with %s: start() rejects, stopped, and lets it go', async (_what, profile: Profile) => {
       const device = new FakeDevice(profile);
       bluetooth.choice = device;
       const { source } = make();
-      await expect(source.start()).rejects.toThrow(
-        'offers no temperature, humidity, pressure or light values'
-      );
+      await expect(source.start()).rejects.toThrow('offers no temperature, humidity, pressure or light values');
       expect(source.state).toBe('stopped');
       expect(source.problem).toMatch(/^The sensor could not be read: it offers no temperature, humidity/);
       expect(device.gatt.connected).toBe(false);
@@ -789,12 +792,7 @@ describe('Bluetooth', () => {
       expect(device.gatt.connect).toHaveBeenCalledTimes(5);
       expect(source.state).toBe('connected');
       expect(source.problem).toBe('');
-      expect(changes(states)).toEqual([
-        'connecting',
-        'connected',
-        'waiting',
-        'connected'
-      ]);
+      expect(changes(states)).toEqual(['connecting', 'connected', 'waiting', 'connected']);
       expect(readings).toHaveLength(2); // read at once on reconnecting
       expect(readings[1].values.temperature).toBe(21.51);
       await jest.advanceTimersByTimeAsync(1000);

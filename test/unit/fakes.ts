@@ -12,8 +12,7 @@ import type { IReading, ISource, SourceState } from '../../src/sources/types';
 export class FakeChannel implements IReadingsChannel {
   isOpen = false;
   readonly opened: Signal<IReadingsChannel, void> = new Signal(this);
-  readonly messageReceived: Signal<IReadingsChannel, KernelMessage> =
-    new Signal(this);
+  readonly messageReceived: Signal<IReadingsChannel, KernelMessage> = new Signal(this);
   /** Every batch sent, as it was at the time (a copy). */
   readonly sent: IBatchMessage[] = [];
   /** Batches sent while the channel was closed: must stay empty. */

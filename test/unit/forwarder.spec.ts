@@ -34,9 +34,7 @@ describe('Forwarder', () => {
     jest.advanceTimersByTime(EVERY - 1);
     expect(channel.sent).toEqual([]);
     jest.advanceTimersByTime(1);
-    expect(channel.sent).toEqual([
-      { type: 'batch', seq: 0, readings: [reading(0), reading(1)] }
-    ]);
+    expect(channel.sent).toEqual([{ type: 'batch', seq: 0, readings: [reading(0), reading(1)] }]);
 
     forwarder.push(reading(2));
     jest.advanceTimersByTime(EVERY);
@@ -106,11 +104,7 @@ describe('Forwarder', () => {
     const resent = channel.sent.slice(4);
     expect(resent.map(b => b.seq)).toEqual([0, 2, 3, 4]);
     // The same batches, not new ones: the kernel drops duplicates by seq.
-    expect(resent.slice(0, 3)).toEqual([
-      channel.sent[0],
-      channel.sent[2],
-      channel.sent[3]
-    ]);
+    expect(resent.slice(0, 3)).toEqual([channel.sent[0], channel.sent[2], channel.sent[3]]);
     expect(resent[3].readings).toEqual([reading(4)]);
   });
 
@@ -207,9 +201,7 @@ describe('Forwarder', () => {
     forwarder.push(reading(1));
     expect(channel.sent).toEqual([]);
     forwarder.push(reading(2));
-    expect(channel.sent).toEqual([
-      { type: 'batch', seq: 0, readings: [reading(0), reading(1), reading(2)] }
-    ]);
+    expect(channel.sent).toEqual([{ type: 'batch', seq: 0, readings: [reading(0), reading(1), reading(2)] }]);
     forwarder.push(reading(3));
     jest.advanceTimersByTime(EVERY);
     expect(channel.sent[1]).toEqual({
@@ -286,9 +278,7 @@ describe('Forwarder', () => {
     forwarder.push(reading(0));
     forwarder.push(reading(1));
     jest.advanceTimersByTime(EVERY); // sealed while closed
-    expect(seen).toEqual([
-      { pending: 2, delivered: 0, refused: 0, lastRefusal: '' }
-    ]);
+    expect(seen).toEqual([{ pending: 2, delivered: 0, refused: 0, lastRefusal: '' }]);
 
     channel.open(); // resent
     expect(seen).toHaveLength(2);
@@ -476,7 +466,7 @@ describe('Forwarder with a store: unacked readings outlive the page', () => {
     return stream === undefined ? { type: 'batch', seq, readings } : { type: 'batch', seq, readings, stream };
   }
 
-  test('a sealed batch is put under the forwarder\'s stream and removed when acked or refused', async () => {
+  test("a sealed batch is put under the forwarder's stream and removed when acked or refused", async () => {
     const store = new FakeBatchStore();
     const forwarder = make({ store });
     expect(forwarder.stream).toBe('me');
@@ -602,7 +592,7 @@ describe('Forwarder with a store: unacked readings outlive the page', () => {
       expect(store.loads).toBe(1);
     });
 
-    test('of a page still open (its stream\'s Web Lock is held) are left to that page', async () => {
+    test("of a page still open (its stream's Web Lock is held) are left to that page", async () => {
       const query = jest.fn(async () => ({ held: [{ name: 'sensorlab-stream-old', mode: 'exclusive' }], pending: [] }));
       const request = jest.fn(() => Promise.resolve());
       Object.defineProperty(navigator, 'locks', { value: { query, request }, configurable: true });
@@ -628,12 +618,7 @@ describe('Forwarder with a store: unacked readings outlive the page', () => {
       expect(channel.sent).toEqual([]);
 
       channel.open();
-      const expected = [
-        batch(0, [100, 101], 'old'),
-        batch(1, [102], 'old'),
-        batch(5, [200], 'other'),
-        batch(0, [0])
-      ];
+      const expected = [batch(0, [100, 101], 'old'), batch(1, [102], 'old'), batch(5, [200], 'other'), batch(0, [0])];
       expect(channel.sent).toStrictEqual(expected);
       expect('stream' in channel.sent[3]).toBe(false);
 
@@ -656,7 +641,7 @@ describe('Forwarder with a store: unacked readings outlive the page', () => {
       ]);
     });
 
-    test('nothing is sent when the store holds nothing, or only the forwarder\'s own stream', async () => {
+    test("nothing is sent when the store holds nothing, or only the forwarder's own stream", async () => {
       channel.open();
       const empty = make({ store: new FakeBatchStore() });
       await settle();
@@ -673,7 +658,7 @@ describe('Forwarder with a store: unacked readings outlive the page', () => {
       expect(channel.sent).toEqual([]);
     });
 
-    test('of the forwarder\'s own stream are ignored', async () => {
+    test("of the forwarder's own stream are ignored", async () => {
       const store = new FakeBatchStore([held('me', 0, 100), held('old', 0, 200)]);
       const forwarder = make({ store });
       await settle();

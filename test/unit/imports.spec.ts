@@ -38,7 +38,11 @@ function roomImports(files: string[]): Map<string, Set<string>> {
       if (!resolved.startsWith(SRC + path.sep)) {
         continue; // package.json, read for the version
       }
-      const to = roomOf(fs.existsSync(resolved) && fs.statSync(resolved).isDirectory() ? path.join(resolved, 'index.ts') : `${resolved}.ts`);
+      const to = roomOf(
+        fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()
+          ? path.join(resolved, 'index.ts')
+          : `${resolved}.ts`
+      );
       if (to !== from) {
         targets.add(to);
       }

@@ -1,16 +1,7 @@
 import * as webStreams from 'stream/web';
 import * as util from 'util';
-import {
-  DEFAULT_SERIAL_OPTIONS,
-  ISerialOptions,
-  SerialSource,
-  webSerialProblem
-} from '../../src/sources/serial';
-import type {
-  IReading,
-  ISourceHealth,
-  SourceState
-} from '../../src/sources/types';
+import { DEFAULT_SERIAL_OPTIONS, ISerialOptions, SerialSource, webSerialProblem } from '../../src/sources/serial';
+import type { IReading, ISourceHealth, SourceState } from '../../src/sources/types';
 import { protocolFixture } from './fixtures';
 import { expectRefusedStart } from './fakes';
 
@@ -468,11 +459,7 @@ describe('SerialSource', () => {
       port.print('\n\r\n\ntemperature:22\r\ntemp');
       port.print('erature:23\r\n');
       await waitFor(() => readings.length === 3, 'three readings');
-      expect(readings.map(r => r.values)).toEqual([
-        { temperature: 21 },
-        { temperature: 22 },
-        { temperature: 23 }
-      ]);
+      expect(readings.map(r => r.values)).toEqual([{ temperature: 21 }, { temperature: 22 }, { temperature: 23 }]);
       expect(source.health).toMatchObject({ lines: 3, readings: 3 });
     });
 
@@ -584,7 +571,7 @@ describe('SerialSource', () => {
   });
 
   describe('unplugged and plugged in again', () => {
-    test("waits for the board, saying to plug it in; readings stop", async () => {
+    test('waits for the board, saying to plug it in; readings stop', async () => {
       const watched = await unplugged();
       const { source, port, readings } = watched;
       expect(source.problem).toContain(UNPLUGGED);
@@ -689,7 +676,7 @@ describe('SerialSource', () => {
   });
 
   describe('stop()', () => {
-    test("stops reading and closes the port", async () => {
+    test('stops reading and closes the port', async () => {
       const { source, port } = await connected();
       await source.stop();
       expect(source.state).toBe('stopped');
@@ -765,14 +752,11 @@ describe('SerialSource', () => {
       expect(port.text).toBe('target 21.5\n');
     });
 
-    test.each(['target 21.5\n', 'target 21.5\r\n'])(
-      'does not double the line end of %j',
-      async line => {
-        const { source, port } = await connected();
-        await source.send(line);
-        expect(port.text).toBe('target 21.5\n');
-      }
-    );
+    test.each(['target 21.5\n', 'target 21.5\r\n'])('does not double the line end of %j', async line => {
+      const { source, port } = await connected();
+      await source.send(line);
+      expect(port.text).toBe('target 21.5\n');
+    });
 
     test('two sends in a row arrive whole and in order', async () => {
       const { source, port } = await connected();
@@ -792,9 +776,7 @@ describe('SerialSource', () => {
     test('after stop(), rejects', async () => {
       const { source, port } = await connected();
       await source.stop();
-      await expect(source.send('target 21.5')).rejects.toThrow(
-        /^The USB device is not connected/
-      );
+      await expect(source.send('target 21.5')).rejects.toThrow(/^The USB device is not connected/);
       expect(port.written).toEqual([]);
     });
   });

@@ -23,7 +23,10 @@ describe('readSheet', () => {
       data: 'time,note,temp\n"2026-11-21 10:00:00","a, ""b""",21.5\n"2026-11-21 10:15:00","two\nlines",-1e-9\n'
     });
     const sheet = await readSheet('http://127.0.0.1:8000/class-7b');
-    expect(get).toHaveBeenCalledWith('http://127.0.0.1:8000/_/class-7b/csv', expect.objectContaining({ responseType: 'text' }));
+    expect(get).toHaveBeenCalledWith(
+      'http://127.0.0.1:8000/_/class-7b/csv',
+      expect.objectContaining({ responseType: 'text' })
+    );
     expect(sheet.header).toEqual(['time', 'note', 'temp']);
     expect(sheet.rows).toEqual([
       ['2026-11-21 10:00:00', 'a, "b"', '21.5'],
@@ -61,7 +64,10 @@ describe('readSheet', () => {
   });
 
   test('a server error carries its status', async () => {
-    const error = await failure({ code: 'ERR_BAD_RESPONSE', response: { status: 500, statusText: 'Internal Server Error' } });
+    const error = await failure({
+      code: 'ERR_BAD_RESPONSE',
+      response: { status: 500, statusText: 'Internal Server Error' }
+    });
     expect(error.cause).toBe('server-error');
     expect(error.detail).toBe('The sheet server answered 500 Internal Server Error.');
   });

@@ -55,15 +55,34 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="sensorlab-reports-") as tmp:
         reports = Path(tmp)
-        results.append(run_suite("jest", ["npx", "jest", "--ci", "--json", f"--outputFile={reports / 'jest.json'}"],
-                                 reports / "jest.json", jest_counts))
+        results.append(
+            run_suite(
+                "jest",
+                ["npx", "jest", "--ci", "--json", f"--outputFile={reports / 'jest.json'}"],
+                reports / "jest.json",
+                jest_counts,
+            )
+        )
         with servers(reports / "servers") as env:
             env = dict(os.environ, **env, SENSORLAB_PW_JSON=str(reports / "browser.json"))
-            results.append(run_suite("pytest", [sys.executable, "-m", "pytest", f"--junitxml={reports / 'pytest.xml'}"],
-                                     reports / "pytest.xml", pytest_counts, env))
-            results.append(run_suite("browser", ["npx", "playwright", "test", "--config",
-                                                 "test/browser/playwright.config.ts"],
-                                     reports / "browser.json", playwright_counts, env))
+            results.append(
+                run_suite(
+                    "pytest",
+                    [sys.executable, "-m", "pytest", f"--junitxml={reports / 'pytest.xml'}"],
+                    reports / "pytest.xml",
+                    pytest_counts,
+                    env,
+                )
+            )
+            results.append(
+                run_suite(
+                    "browser",
+                    ["npx", "playwright", "test", "--config", "test/browser/playwright.config.ts"],
+                    reports / "browser.json",
+                    playwright_counts,
+                    env,
+                )
+            )
 
     print("\n===== summary")
     for name, passed, failed, skipped, ok in results:

@@ -32,7 +32,9 @@ def _open_readings_comm(comm, open_msg) -> None:
     with _channels_lock:
         channel = _channels.get(name)
     if channel is None:
-        comm.close({"reason": f'There is no logger called "{name}" in this notebook yet: run the cell that creates it.'})
+        comm.close(
+            {"reason": f'There is no logger called "{name}" in this notebook yet: run the cell that creates it.'}
+        )
         return
     channel.attach(comm, stream)
 
@@ -64,8 +66,15 @@ class ReadingsChannel:
         Called when a new channel opens under the same name (a new Logger replaces this one).
     """
 
-    def __init__(self, name: str, file: LoggerFile, on_readings: Callable, on_device_result: Callable,
-                 on_error: Callable[[str], None], on_replaced: Callable[[], None]):
+    def __init__(
+        self,
+        name: str,
+        file: LoggerFile,
+        on_readings: Callable,
+        on_device_result: Callable,
+        on_error: Callable[[str], None],
+        on_replaced: Callable[[], None],
+    ):
         self.name = name
         self._file = file
         self._on_readings = on_readings

@@ -45,8 +45,10 @@ class DeviceRequests:
             if not wait:
                 return None
             if not answer.arrived.wait(timeout):
-                raise TimeoutError(f"The browser did not answer within {timeout:g} s: "
-                                   "is the notebook page open and the device connected?")
+                raise TimeoutError(
+                    f"The browser did not answer within {timeout:g} s: "
+                    "is the notebook page open and the device connected?"
+                )
         finally:
             with self._lock:
                 self._waiting.pop(ident, None)

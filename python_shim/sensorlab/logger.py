@@ -79,7 +79,9 @@ class Logger(DOMWidget):
 
     name = Unicode(help="The logger's name, unique in this kernel.").tag(sync=True)
     source = Unicode("simulated", help="simulated, serial or bluetooth.").tag(sync=True)
-    forward_every = Float(None, allow_none=True, help="Seconds between two batches, or None for the setting.").tag(sync=True)
+    forward_every = Float(None, allow_none=True, help="Seconds between two batches, or None for the setting.").tag(
+        sync=True
+    )
     sheet_url = Unicode("", help="The sheet's address for people, or empty.").tag(sync=True)
     _status = Dict(help="What logger.status says, for the views.").tag(sync=True)
     device = Dict(help="The browser's device: id, transport, label, state, problem, counts.").tag(sync=True)
@@ -89,10 +91,21 @@ class Logger(DOMWidget):
     usb_vendor_id = Int(None, allow_none=True, help="Only offer boards with this USB vendor id.").tag(sync=True)
     usb_product_id = Int(None, allow_none=True, help="Only offer boards with this USB product id.").tag(sync=True)
     name_prefix = Unicode("", help="Only offer Bluetooth sensors whose name starts with this.").tag(sync=True)
-    poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(sync=True)
+    poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(
+        sync=True
+    )
 
-    def __init__(self, sheet=None, schedule=None, source="simulated", name=None, forward_every=None, poll_every=None,
-                 data_dir=None, **kwargs):
+    def __init__(
+        self,
+        sheet=None,
+        schedule=None,
+        source="simulated",
+        name=None,
+        forward_every=None,
+        poll_every=None,
+        data_dir=None,
+        **kwargs,
+    ):
         # Set first: close() runs from __del__ even when a check below fails.
         self._lock = threading.RLock()
         self._readings = Readings()
@@ -114,20 +127,27 @@ class Logger(DOMWidget):
         if isinstance(sheet, str):
             sheet = Sheet(sheet)
         elif sheet is not None and not isinstance(sheet, Sheet):
-            raise ValueError(f'sheet must be a Sheet or an address such as "http://127.0.0.1:8000/class-7b", not {sheet!r}')
+            raise ValueError(
+                f'sheet must be a Sheet or an address such as "http://127.0.0.1:8000/class-7b", not {sheet!r}'
+            )
         if schedule is None:
             schedule = DaylightSchedule()
         elif not isinstance(schedule, DaylightSchedule):
             raise ValueError(f"schedule must be a sensorlab.DaylightSchedule, not {schedule!r}")
-        forward_seconds = None if forward_every is None else parse_interval(forward_every, "forward_every").total_seconds()
+        forward_seconds = (
+            None if forward_every is None else parse_interval(forward_every, "forward_every").total_seconds()
+        )
         if poll_every is not None:
             kwargs["poll_every"] = parse_interval(poll_every, "poll_every").total_seconds()
         name = name or (sheet.name if sheet else "sensorlab")
         self.sheet = sheet
         self.schedule = schedule
         super().__init__(
-            name=name, source=source, forward_every=forward_seconds,
-            sheet_url=sheet.url if sheet else "", **kwargs,
+            name=name,
+            source=source,
+            forward_every=forward_seconds,
+            sheet_url=sheet.url if sheet else "",
+            **kwargs,
         )
         # What an earlier kernel left: its readings, its last post, the rows it did not post.
         self._file = LoggerFile(Path(data_dir) if data_dir is not None else default_data_dir(), name)
@@ -139,9 +159,14 @@ class Logger(DOMWidget):
         self._last_post = datetime.fromisoformat(last_post) if last_post else None
         self._outbox = Outbox(sheet, self._file, on_change=self._status_changed) if sheet else None
         self.on_msg(self._on_widget_msg)
-        self._channel = ReadingsChannel(name, self._file, on_readings=self._take_readings,
-                                        on_device_result=self._on_device_result, on_error=self._record_error,
-                                        on_replaced=self.close)
+        self._channel = ReadingsChannel(
+            name,
+            self._file,
+            on_readings=self._take_readings,
+            on_device_result=self._on_device_result,
+            on_error=self._record_error,
+            on_replaced=self.close,
+        )
         self._channel.open()
         self._publish_status()
 
@@ -154,7 +179,9 @@ class Logger(DOMWidget):
     @validate("baud")
     def _valid_baud(self, proposal):
         if not 9600 <= proposal["value"] <= 1_000_000:
-            raise ValueError(f"baud must be a speed from 9600 to 1000000, as set in the board's program, not {proposal['value']!r}")
+            raise ValueError(
+                f"baud must be a speed from 9600 to 1000000, as set in the board's program, not {proposal['value']!r}"
+            )
         return proposal["value"]
 
     @validate("format")
@@ -167,7 +194,9 @@ class Logger(DOMWidget):
     def _valid_channels(self, proposal):
         for name in proposal["value"]:
             if not name or len(name) > protocol.MAX_NAME_LENGTH:
-                raise ValueError(f"channel names must be text of 1 to {protocol.MAX_NAME_LENGTH} characters, not {name!r}")
+                raise ValueError(
+                    f"channel names must be text of 1 to {protocol.MAX_NAME_LENGTH} characters, not {name!r}"
+                )
         return proposal["value"]
 
     @validate("name")
@@ -254,7 +283,7 @@ class Logger(DOMWidget):
         open, no device connected), and TimeoutError when the browser does not answer.
         """
         if not isinstance(line, str) or "\n" in line.rstrip("\n"):
-            raise ValueError("send takes one line of text, e.g. logger.send(\"target 21.5\")")
+            raise ValueError('send takes one line of text, e.g. logger.send("target 21.5")')
         self._device_request("send_line", timeout, line=line.rstrip("\n"))
 
     def set_period(self, ms: int, timeout: float = REQUEST_TIMEOUT) -> int | None:
@@ -298,8 +327,10 @@ class Logger(DOMWidget):
     def _device_request(self, action: str, timeout: float, **params):
         """Ask the browser to do something with the device and, where it can answer in time, wait."""
         if not (self._channel and self._channel.attached):
-            raise RuntimeError("No browser page is showing this logger: display it (run the cell with `logger`) "
-                               "in an open notebook, connect the device, then try again.")
+            raise RuntimeError(
+                "No browser page is showing this logger: display it (run the cell with `logger`) "
+                "in an open notebook, connect the device, then try again."
+            )
         # Only wait when the answer can arrive while this cell runs (a comm subshell).
         wait = self._channel.concurrent and threading.current_thread() is threading.main_thread()
         return self._requests.ask(action, timeout, wait=wait, **params)
@@ -338,8 +369,9 @@ class Logger(DOMWidget):
             self.post_now()
         elif kind == "export":
             # The page asked for the download: the CSV goes back as a buffer.
-            DOMWidget.send(self, {"type": "export", "filename": f"{self.name}.csv"},
-                           buffers=[self.to_csv().encode("utf-8")])
+            DOMWidget.send(
+                self, {"type": "export", "filename": f"{self.name}.csv"}, buffers=[self.to_csv().encode("utf-8")]
+            )
         elif kind == "note":
             try:
                 self.note(protocol.parse_note(content))

@@ -69,10 +69,12 @@ class Readings:
 
 def notes_frame(notes: list[tuple[float, str]], tz) -> pd.DataFrame:
     """Notes given as (epoch seconds, text): a DataFrame of time and note."""
-    return pd.DataFrame({
-        "time": pd.to_datetime([t for t, _ in notes], unit="s", utc=True).tz_convert(tz),
-        "note": [text for _, text in notes],
-    })
+    return pd.DataFrame(
+        {
+            "time": pd.to_datetime([t for t, _ in notes], unit="s", utc=True).tz_convert(tz),
+            "note": [text for _, text in notes],
+        }
+    )
 
 
 def readings_csv(data: pd.DataFrame, notes: pd.DataFrame, path=None) -> str | None:
@@ -86,6 +88,6 @@ def readings_csv(data: pd.DataFrame, notes: pd.DataFrame, path=None) -> str | No
         after = data.index[data["time"] >= when]
         at = after[0] if len(after) else (data.index[-1] if len(data) else None)
         if at is not None:
-            data.loc[at, "note"] = f'{data.loc[at, "note"]}; {text}' if data.loc[at, "note"] else text
+            data.loc[at, "note"] = f"{data.loc[at, 'note']}; {text}" if data.loc[at, "note"] else text
     data["time"] = data["time"].dt.strftime("%Y-%m-%d %H:%M:%S.%f").str[:-3]
     return data.to_csv(path, index=False)

@@ -31,11 +31,21 @@ class FakeComm:
 def open_comm(name, stream="stream-1", protocol_version=1):
     comm = FakeComm()
     channel._open_readings_comm(
-        comm, {"content": {"data": {"protocol": protocol_version, "logger": name, "stream": stream}}})
+        comm, {"content": {"data": {"protocol": protocol_version, "logger": name, "stream": stream}}}
+    )
     return comm
 
 
 def batch(seq, start=0, count=3, source="simulated"):
-    return {"type": "batch", "seq": seq, "readings": [
-        {"time": 1795255200000 + 1000 * (start + i), "values": {"temperature": 20 + i, "humidity": 40.5}, "source": source}
-        for i in range(count)]}
+    return {
+        "type": "batch",
+        "seq": seq,
+        "readings": [
+            {
+                "time": 1795255200000 + 1000 * (start + i),
+                "values": {"temperature": 20 + i, "humidity": 40.5},
+                "source": source,
+            }
+            for i in range(count)
+        ],
+    }

@@ -18,8 +18,10 @@ def ethercalc() -> str:
     url = os.environ.get("SENSORLAB_ETHERCALC")
     if not url:
         # Never skip: a run without the real server would test nothing about it.
-        pytest.fail("SENSORLAB_ETHERCALC is not set: run the tests with `make test` "
-                    "(it starts a local EtherCalc), or through test/servers/servers.py run -- pytest")
+        pytest.fail(
+            "SENSORLAB_ETHERCALC is not set: run the tests with `make test` "
+            "(it starts a local EtherCalc), or through test/servers/servers.py run -- pytest"
+        )
     return url
 
 

@@ -30,8 +30,14 @@ class Receiver:
 def make_channel(tmp_path, name="chan"):
     receiver = Receiver()
     file = LoggerFile(tmp_path, name)
-    channel = ReadingsChannel(name, file, on_readings=receiver.take, on_device_result=receiver.results.append,
-                              on_error=receiver.errors.append, on_replaced=receiver.replace)
+    channel = ReadingsChannel(
+        name,
+        file,
+        on_readings=receiver.take,
+        on_device_result=receiver.results.append,
+        on_error=receiver.errors.append,
+        on_replaced=receiver.replace,
+    )
     channel.open()
     return channel, receiver, file
 

@@ -10,10 +10,12 @@ from sensorlab.device import DeviceRequests
 
 def answering(sent, requests, error=None, value=None):
     """Answer the next request from another thread, as the browser's comm handler would."""
+
     def answer():
         while not sent:
             threading.Event().wait(0.01)
         requests.answer(protocol.DeviceResult(sent[-1]["id"], error, value))
+
     thread = threading.Thread(target=answer)
     thread.start()
     return thread
@@ -24,8 +26,10 @@ def test_requests_are_numbered_and_sent():
     requests = DeviceRequests(sent.append)
     assert requests.ask("send_line", 1, wait=False, line="a") is None
     assert requests.ask("set_period", 1, wait=False, ms=5) is None
-    assert sent == [{"type": "device_request", "id": 1, "action": "send_line", "line": "a"},
-                    {"type": "device_request", "id": 2, "action": "set_period", "ms": 5}]
+    assert sent == [
+        {"type": "device_request", "id": 1, "action": "send_line", "line": "a"},
+        {"type": "device_request", "id": 2, "action": "set_period", "ms": 5},
+    ]
 
 
 def test_a_request_not_waited_for_gets_no_answer_through():

@@ -12,9 +12,24 @@ import requests
 from sensorlab import Sheet, SheetError
 
 AWKWARD_TEXTS = [
-    "plain", "with, commas", 'with "quotes"', "=1+2", "=HYPERLINK(\"http://x\")", "+33 6 12", "-minus", "@mention",
-    "ünïcödé ☀ 温度", "tab\there", "colon: here", "back\\slash", "line one\nline two", "  spaces  ", "21.5",
-    "2026-11-21", "TRUE", "'quoted",
+    "plain",
+    "with, commas",
+    'with "quotes"',
+    "=1+2",
+    '=HYPERLINK("http://x")',
+    "+33 6 12",
+    "-minus",
+    "@mention",
+    "ünïcödé ☀ 温度",
+    "tab\there",
+    "colon: here",
+    "back\\slash",
+    "line one\nline two",
+    "  spaces  ",
+    "21.5",
+    "2026-11-21",
+    "TRUE",
+    "'quoted",
 ]
 NUMBERS = [21.5, -3.75, 0, 1e-12, -1e-9, 123456789012345.0, 7]
 
@@ -24,13 +39,16 @@ def csv_rows(sheet: Sheet):
     return list(csv.reader(io.StringIO(text)))
 
 
-@pytest.mark.parametrize("url, server, name", [
-    ("https://ethercalc.net/room-7b", "https://ethercalc.net", "room-7b"),
-    ("http://127.0.0.1:8000/room-7b", "http://127.0.0.1:8000", "room-7b"),
-    ("http://127.0.0.1:8000/_/room-7b", "http://127.0.0.1:8000", "room-7b"),
-    ("https://calc.school.example:8443/_/class_3.A/", "https://calc.school.example:8443", "class_3.A"),
-    ("  http://localhost:8000/x  ", "http://localhost:8000", "x"),
-])
+@pytest.mark.parametrize(
+    "url, server, name",
+    [
+        ("https://ethercalc.net/room-7b", "https://ethercalc.net", "room-7b"),
+        ("http://127.0.0.1:8000/room-7b", "http://127.0.0.1:8000", "room-7b"),
+        ("http://127.0.0.1:8000/_/room-7b", "http://127.0.0.1:8000", "room-7b"),
+        ("https://calc.school.example:8443/_/class_3.A/", "https://calc.school.example:8443", "class_3.A"),
+        ("  http://localhost:8000/x  ", "http://localhost:8000", "x"),
+    ],
+)
 def test_accepted_addresses(url, server, name):
     sheet = Sheet(url)
     assert (sheet.server, sheet.name) == (server, name)
@@ -38,12 +56,25 @@ def test_accepted_addresses(url, server, name):
     assert sheet.api == f"{server}/_/{name}"
 
 
-@pytest.mark.parametrize("url", [
-    "ethercalc.net/room-7b", "ftp://ethercalc.net/room", "http://127.0.0.1:8000/", "http://127.0.0.1:8000",
-    "http://127.0.0.1:8000/a/b", "http://127.0.0.1:8000/_/a/b", "http://127.0.0.1:8000/room?x=1",
-    "http://127.0.0.1:8000/room#top", "http://127.0.0.1:abc/room", "http:///room", "http://host/room with space",
-    "", 42, None,
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ethercalc.net/room-7b",
+        "ftp://ethercalc.net/room",
+        "http://127.0.0.1:8000/",
+        "http://127.0.0.1:8000",
+        "http://127.0.0.1:8000/a/b",
+        "http://127.0.0.1:8000/_/a/b",
+        "http://127.0.0.1:8000/room?x=1",
+        "http://127.0.0.1:8000/room#top",
+        "http://127.0.0.1:abc/room",
+        "http:///room",
+        "http://host/room with space",
+        "",
+        42,
+        None,
+    ],
+)
 def test_refused_addresses_say_what_a_valid_one_looks_like(url):
     with pytest.raises(ValueError, match="a sheet address looks like https://ethercalc.net/room-7b"):
         Sheet(url)
@@ -57,8 +88,10 @@ def test_awkward_values_round_trip_exactly(sheet_url):
         rows.append({"time": when.replace(minute=i), "note": text, "value": NUMBERS[i % len(NUMBERS)]})
     assert sheet.append(rows) == len(rows)
 
-    expected = [{"time": f"2026-11-21 10:{i:02d}:05", "note": text, "value": float(NUMBERS[i % len(NUMBERS)])}
-                for i, text in enumerate(AWKWARD_TEXTS)]
+    expected = [
+        {"time": f"2026-11-21 10:{i:02d}:05", "note": text, "value": float(NUMBERS[i % len(NUMBERS)])}
+        for i, text in enumerate(AWKWARD_TEXTS)
+    ]
     assert sheet.rows() == expected
     back = sheet.rows()
     assert all(isinstance(r["value"], float) for r in back)

@@ -31,7 +31,9 @@ class OwnEtherCalc:
     def start(self):
         self.proc = servers.start(
             ["node", str(servers.ETHERCALC), "--host", "127.0.0.1", "--port", str(self.port), "--cors"],
-            self.workdir, self.workdir / "ethercalc.log")
+            self.workdir,
+            self.workdir / "ethercalc.log",
+        )
         servers.wait_until_answers(f"{self.url}/_/ready/csv", self.proc, "EtherCalc", self.workdir / "ethercalc.log")
 
     def stop(self):
@@ -68,8 +70,15 @@ class Feeder:
     def run(self, seconds):
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            self.comm.deliver({"type": "batch", "seq": self.seq, "readings": [
-                {"time": 1795255200000 + 1000 * self.seq, "values": {"n": self.seq}, "source": "simulated"}]})
+            self.comm.deliver(
+                {
+                    "type": "batch",
+                    "seq": self.seq,
+                    "readings": [
+                        {"time": 1795255200000 + 1000 * self.seq, "values": {"n": self.seq}, "source": "simulated"}
+                    ],
+                }
+            )
             self.seq += 1
             time.sleep(0.1)
 
@@ -161,10 +170,17 @@ def _one_student(sheet_url, data_dir, student, rows, start_at):
     from sensorlab import channel as impl
 
     class Comm:
-        def on_msg(self, cb): self.cb = cb
-        def on_close(self, cb): pass
-        def send(self, data): pass
-        def close(self, data=None): pass
+        def on_msg(self, cb):
+            self.cb = cb
+
+        def on_close(self, cb):
+            pass
+
+        def send(self, data):
+            pass
+
+        def close(self, data=None):
+            pass
 
     logger = sensorlab.Logger(sheet=sheet_url, name=f"student-{student}", data_dir=data_dir)
     comm = Comm()
@@ -172,8 +188,24 @@ def _one_student(sheet_url, data_dir, student, rows, start_at):
     while time.time() < start_at:  # all at the same moment
         time.sleep(0.01)
     for n in range(rows):
-        comm.cb({"header": {}, "content": {"data": {"type": "batch", "seq": n, "readings": [
-            {"time": 1795255200000 + n * 1000, "values": {"student": student, "n": n}, "source": "simulated"}]}}})
+        comm.cb(
+            {
+                "header": {},
+                "content": {
+                    "data": {
+                        "type": "batch",
+                        "seq": n,
+                        "readings": [
+                            {
+                                "time": 1795255200000 + n * 1000,
+                                "values": {"student": student, "n": n},
+                                "source": "simulated",
+                            }
+                        ],
+                    }
+                },
+            }
+        )
         logger.post_now()
     ok = logger.flush(timeout=240)
     logger.close()
@@ -186,8 +218,9 @@ def test_a_whole_class_posting_to_one_sheet(ethercalc, tmp_path):
     start_at = time.time() + 8
     context = multiprocessing.get_context("spawn")
     with context.Pool(students) as pool:
-        results = pool.starmap(_one_student, [(sheet_url, str(tmp_path / str(s)), s, rows, start_at)
-                                             for s in range(students)])
+        results = pool.starmap(
+            _one_student, [(sheet_url, str(tmp_path / str(s)), s, rows, start_at) for s in range(students)]
+        )
     assert all(results)
     posted = sorted((int(r["student"]), int(r["n"])) for r in sensorlab.Sheet(sheet_url).rows())
     # post_now after each reading: the first reading is also due by the schedule, so one extra row each.

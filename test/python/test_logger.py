@@ -170,7 +170,9 @@ def test_send_waits_for_the_browser_and_raises_its_error(logger, monkeypatch):
     assert sent[-1] == {"type": "device_request", "id": sent[-1]["id"], "action": "send_line", "line": "target 21.5"}
 
     sent.clear()
-    threading.Thread(target=answer, args=("The USB device is not connected: press Connect and choose it first.",)).start()
+    threading.Thread(
+        target=answer, args=("The USB device is not connected: press Connect and choose it first.",)
+    ).start()
     with pytest.raises(RuntimeError, match="The USB device is not connected"):
         logger.send("target 20")
 
@@ -188,15 +190,26 @@ def test_without_subshells_send_does_not_wait_and_errors_reach_the_status(logger
     comm = open_comm("unit")
     comm.deliver(batch(0), subshell=False)
     logger.send("target 1")  # returns at once: the answer could only come after this cell
-    comm.deliver({"type": "device_result", "id": sent[-1]["id"], "error": "The USB device is not connected.",
-                  "value": None}, subshell=False)
+    comm.deliver(
+        {"type": "device_result", "id": sent[-1]["id"], "error": "The USB device is not connected.", "value": None},
+        subshell=False,
+    )
     assert "The device could not do what was asked: The USB device" in logger.status["last_error"]
 
 
 def test_device_problems_from_the_browser_show_in_the_status(logger):
-    logger.device = {"id": "serial", "transport": "serial", "label": "micro:bit (USB)", "state": "waiting",
-                     "problem": "The device was unplugged", "lines": 10, "readings": 8, "bad_lines": 1,
-                     "bad_values": 1, "last_bad_line": {"reason": "not UTF-8 text", "text": "t:?"}}
+    logger.device = {
+        "id": "serial",
+        "transport": "serial",
+        "label": "micro:bit (USB)",
+        "state": "waiting",
+        "problem": "The device was unplugged",
+        "lines": 10,
+        "readings": 8,
+        "bad_lines": 1,
+        "bad_values": 1,
+        "last_bad_line": {"reason": "not UTF-8 text", "text": "t:?"},
+    }
     status = logger.status
     assert status["device"] == "waiting" and status["connected"] is False
     assert (status["bad_lines"], status["bad_values"]) == (1, 1)
@@ -235,8 +248,19 @@ def test_a_device_channel_called_time_is_kept_beside_the_timestamp(sheet_url):
     logger = sensorlab.Logger(sheet=sheet_url, name="clock")
     try:
         comm = open_comm("clock")
-        comm.deliver({"type": "batch", "seq": 0, "readings": [
-            {"time": 1795255200000, "values": {"time": 6, "millis": 1234, "source": 2, "temp": 21}, "source": "serial"}]})
+        comm.deliver(
+            {
+                "type": "batch",
+                "seq": 0,
+                "readings": [
+                    {
+                        "time": 1795255200000,
+                        "values": {"time": 6, "millis": 1234, "source": 2, "temp": 21},
+                        "source": "serial",
+                    }
+                ],
+            }
+        )
         data = logger.data
         assert list(data.columns) == ["time", "source", "device time", "millis", "device source", "temp", "received"]
         assert data["time"].iloc[0].timestamp() == 1795255200 and data["device time"].iloc[0] == 6

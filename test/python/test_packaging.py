@@ -44,14 +44,25 @@ def test_a_fresh_environment_shows_the_extension_enabled_and_ok(wheel, tmp_path)
         if key in os.environ:
             env[key] = os.environ[key]
     env.setdefault("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip"))
-    subprocess.run([bin_dir / "python", "-m", "pip", "install", "-q", str(wheel), "jupyterlab>=4.6,<5"],
-                   check=True, env=env)
-    listing = subprocess.run([bin_dir / "jupyter", "labextension", "list"], env=env,
-                             capture_output=True, text=True, check=True)
+    subprocess.run(
+        [bin_dir / "python", "-m", "pip", "install", "-q", str(wheel), "jupyterlab>=4.6,<5"], check=True, env=env
+    )
+    listing = subprocess.run(
+        [bin_dir / "jupyter", "labextension", "list"], env=env, capture_output=True, text=True, check=True
+    )
     text = listing.stdout + listing.stderr
     line = next((l for l in text.splitlines() if f"sensorlab v{VERSION}" in l), "")
     assert "enabled" in line and "OK" in line, text
     assert "incompatible" not in text, text
-    imported = subprocess.run([bin_dir / "python", "-c", "import sensorlab, sensorlab._version as v; print(sensorlab.__version__, v.MODULE_VERSION)"],
-                              env=env, capture_output=True, text=True, check=True)
+    imported = subprocess.run(
+        [
+            bin_dir / "python",
+            "-c",
+            "import sensorlab, sensorlab._version as v; print(sensorlab.__version__, v.MODULE_VERSION)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert imported.stdout.split() == [VERSION, f"^{VERSION}"]

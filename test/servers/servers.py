@@ -46,7 +46,9 @@ def wait_until_answers(url: str, proc: subprocess.Popen, what: str, log: Path, t
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{what} stopped at start-up (exit {proc.returncode}); its log:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"{what} stopped at start-up (exit {proc.returncode}); its log:\n{log.read_text()[-3000:]}"
+            )
         try:
             urllib.request.urlopen(url, timeout=2).close()
             return
@@ -59,8 +61,7 @@ def wait_until_answers(url: str, proc: subprocess.Popen, what: str, log: Path, t
 
 def start(cmd: list[str], cwd: Path, log: Path, env=None) -> subprocess.Popen:
     with open(log, "wb") as out:
-        return subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                start_new_session=True)
+        return subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -78,9 +79,15 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def servers(workdir: Path, ethercalc_port: int | None = None, jupyter_port: int | None = None,
-            notebook_dir: Path | None = None, sheet: str | None = None, demo: bool = True,
-            open_notebook: str | None = None):
+def servers(
+    workdir: Path,
+    ethercalc_port: int | None = None,
+    jupyter_port: int | None = None,
+    notebook_dir: Path | None = None,
+    sheet: str | None = None,
+    demo: bool = True,
+    open_notebook: str | None = None,
+):
     """Yield the environment that names a running EtherCalc and Jupyter server.
 
     The Jupyter server's kernels see SENSORLAB_SHEET (a sheet on that EtherCalc, new
@@ -94,8 +101,13 @@ def servers(workdir: Path, ethercalc_port: int | None = None, jupyter_port: int 
         (workdir / "ethercalc").mkdir(parents=True, exist_ok=True)
         ec_port = free_port(ethercalc_port)
         ec_log = workdir / "ethercalc.log"
-        procs.append(start(["node", str(ETHERCALC), "--host", "127.0.0.1", "--port", str(ec_port), "--cors"],
-                           workdir / "ethercalc", ec_log))
+        procs.append(
+            start(
+                ["node", str(ETHERCALC), "--host", "127.0.0.1", "--port", str(ec_port), "--cors"],
+                workdir / "ethercalc",
+                ec_log,
+            )
+        )
         ethercalc = f"http://127.0.0.1:{ec_port}"
         wait_until_answers(f"{ethercalc}/_/ready-check/csv", procs[-1], "EtherCalc", ec_log)
 
@@ -116,18 +128,40 @@ def servers(workdir: Path, ethercalc_port: int | None = None, jupyter_port: int 
         notification = lab_settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
         notification.parent.mkdir(parents=True, exist_ok=True)
         notification.write_text(json.dumps({"fetchNews": "false"}))
-        procs.append(start([
-            str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={jp_port}",
-            "--port-retries=0", "--allow-root", f"--ServerApp.root_dir={root}", "--IdentityProvider.token=",
-            "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-            "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True",
-            f"--LabApp.user_settings_dir={lab_settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
-            *([f"--LabApp.default_url=/lab/tree/{open_notebook}"] if open_notebook else []),
-        ], root, jp_log, env))
+        procs.append(
+            start(
+                [
+                    str(BIN / "jupyter"),
+                    "lab",
+                    "--no-browser",
+                    "--ip=127.0.0.1",
+                    f"--port={jp_port}",
+                    "--port-retries=0",
+                    "--allow-root",
+                    f"--ServerApp.root_dir={root}",
+                    "--IdentityProvider.token=",
+                    "--ServerApp.password=",
+                    "--ServerApp.disable_check_xsrf=True",
+                    "--LabApp.expose_app_in_browser=True",
+                    "--JupyterNotebookApp.expose_app_in_browser=True",
+                    f"--LabApp.user_settings_dir={lab_settings}",
+                    f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
+                    *([f"--LabApp.default_url=/lab/tree/{open_notebook}"] if open_notebook else []),
+                ],
+                root,
+                jp_log,
+                env,
+            )
+        )
         jupyter = f"http://127.0.0.1:{jp_port}"
         wait_until_answers(f"{jupyter}/api/status", procs[-1], "Jupyter", jp_log)
-        yield {"SENSORLAB_ETHERCALC": ethercalc, "SENSORLAB_JUPYTER": jupyter, "SENSORLAB_SHEET": sheet_url,
-               "SENSORLAB_JUPYTER_ROOT": str(root), "SENSORLAB_LOGS": str(workdir)}
+        yield {
+            "SENSORLAB_ETHERCALC": ethercalc,
+            "SENSORLAB_JUPYTER": jupyter,
+            "SENSORLAB_SHEET": sheet_url,
+            "SENSORLAB_JUPYTER_ROOT": str(root),
+            "SENSORLAB_LOGS": str(workdir),
+        }
     finally:
         for proc in reversed(procs):
             stop(proc)
@@ -155,17 +189,22 @@ def demo() -> int:
     workdir = ROOT / ".demo"
     workdir.mkdir(exist_ok=True)
     try:
-        with servers(workdir, 8000, 8888, ROOT / "examples", sheet="demo-class",
-                     open_notebook="01-first-readings.ipynb") as env:
-            print(f"""
+        with servers(
+            workdir, 8000, 8888, ROOT / "examples", sheet="demo-class", open_notebook="01-first-readings.ipynb"
+        ) as env:
+            print(
+                f"""
 sensorlab demo is running.
-  JupyterLab:   {env['SENSORLAB_JUPYTER']}/lab/tree/01-first-readings.ipynb
-  Notebook 7:   {env['SENSORLAB_JUPYTER']}/notebooks/01-first-readings.ipynb
-  Class sheet:  {env['SENSORLAB_SHEET']}
+  JupyterLab:   {env["SENSORLAB_JUPYTER"]}/lab/tree/01-first-readings.ipynb
+  Notebook 7:   {env["SENSORLAB_JUPYTER"]}/notebooks/01-first-readings.ipynb
+  Class sheet:  {env["SENSORLAB_SHEET"]}
 Open JupyterLab, run the notebook, press Start in the widget, and watch rows appear in the sheet.
-Press Ctrl+C to stop.""", flush=True)
+Press Ctrl+C to stop.""",
+                flush=True,
+            )
             with contextlib.suppress(ImportError):
                 import webbrowser
+
                 webbrowser.open(f"{env['SENSORLAB_JUPYTER']}/lab/tree/01-first-readings.ipynb")
             while True:
                 time.sleep(3600)
@@ -177,7 +216,7 @@ Press Ctrl+C to stop.""", flush=True)
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["run"] and "--" in args:
-        sys.exit(run(args[args.index("--") + 1:]))
+        sys.exit(run(args[args.index("--") + 1 :]))
     if args == ["demo"]:
         sys.exit(demo())
     sys.exit(__doc__)

@@ -21,11 +21,10 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "python"))
 sys.path.insert(0, str(ROOT / "test" / "servers"))
-from test_faults import OwnEtherCalc  # noqa: E402  (a real EtherCalc the bench can stop and start)
-
 from sensorlab.ethercalc import Sheet  # noqa: E402
 from sensorlab.outbox import Outbox  # noqa: E402
 from sensorlab.store import LoggerFile  # noqa: E402
+from test_faults import OwnEtherCalc  # noqa: E402  (a real EtherCalc the bench can stop and start)
 
 
 def rss_mb(pid: int | str = "self") -> float:

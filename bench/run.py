@@ -404,7 +404,8 @@ def missed_notes(r: dict) -> list[str]:
     resp = b["responsive"]
     if max(resp["direct"]["trivial_ms"]) >= 50:
         notes.append(
-            f"- **Trivial cell while posting, straight to the kernel**: worst {max(resp['direct']['trivial_ms']):.0f} ms, "
+            "- **Trivial cell while posting, straight to the kernel**: "
+            f"worst {max(resp['direct']['trivial_ms']):.0f} ms, "
             f"{max(resp['direct']['trivial_ms']) - 50:.0f} ms over the target."
         )
     if max(resp["trivial_ms"]) >= 50:

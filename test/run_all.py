@@ -1,4 +1,4 @@
-"""Run every suite (jest, pytest, the browser tests), print each one's counts, fail loudly.
+"""Run every suite (lint, jest, pytest, the browser tests), print each one's counts, fail loudly.
 
 A suite fails when its runner fails, when any of its tests failed or was skipped, or
 when it ran no test at all. pytest and the browser tests share one real EtherCalc and
@@ -18,6 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "servers"))
 from servers import servers  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "test"))
+import lint  # noqa: E402
 
 
 def jest_counts(report: Path) -> tuple[int, int, int]:
@@ -53,6 +56,10 @@ def run_suite(name, cmd, report: Path, counts, env=None) -> tuple[str, int, int,
 
 def main() -> int:
     results = []
+    print("\n===== lint: eslint, prettier, stylelint, ruff check, ruff format --check", flush=True)
+    clean, findings = lint.run()
+    # Each linter is a check that passes when clean; each finding counts as a failure.
+    results.append(("lint", clean, findings, 0, findings == 0 and clean == len(lint.LINTERS)))
     with tempfile.TemporaryDirectory(prefix="sensorlab-reports-") as tmp:
         reports = Path(tmp)
         results.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import comm as jupyter_comm
 
@@ -17,7 +17,7 @@ __all__ = ["ReadingsChannel", "register_comm_target"]
 log = logging.getLogger("sensorlab")
 
 # Channels of this kernel by logger name: a comm the browser opens finds its channel here.
-_channels: dict[str, "ReadingsChannel"] = {}
+_channels: dict[str, ReadingsChannel] = {}
 _channels_lock = threading.Lock()
 
 

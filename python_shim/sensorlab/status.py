@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 __all__ = ["STATUS_EVERY", "Throttle", "iso", "iso_ms"]
 

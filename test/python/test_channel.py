@@ -5,7 +5,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from comms import batch, open_comm
 from sensorlab import protocol
 from sensorlab.channel import ReadingsChannel

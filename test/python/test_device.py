@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-
 from sensorlab import protocol
 from sensorlab.device import DeviceRequests
 

@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
-
 from sensorlab import Sheet, SheetError
 
 AWKWARD_TEXTS = [

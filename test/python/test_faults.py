@@ -1,19 +1,16 @@
 """Nothing lost, nothing twice: posting through a stopped, failing, slow or silent EtherCalc."""
 
-import json
 import multiprocessing
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-
 import sensorlab
+from proxy import Proxy
 from sensorlab import outbox as outbox_module
 from sensorlab.store import LoggerFile
-from proxy import Proxy
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "servers"))
 import servers  # noqa: E402

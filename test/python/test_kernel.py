@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 from jupyter_client.manager import start_new_kernel
-
 from proxy import Proxy
 
 FEED = """
@@ -72,10 +71,9 @@ def test_cells_run_while_a_post_is_in_flight(kernel, ethercalc):
 
         proxy.release()
         assert run(kernel, "print(logger.flush(timeout=30))").strip() == "True"
-        assert run(
-            kernel, "print(sensorlab.Sheet(logger.sheet.url).rows())"
-        ).strip() == "[{'time': '%s', 'temperature': 21.5}]" % time.strftime(
-            "%Y-%m-%d %H:%M:%S", time.localtime(1795255200)
+        assert (
+            run(kernel, "print(sensorlab.Sheet(logger.sheet.url).rows())").strip()
+            == f"[{{'time': '{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(1795255200))}', 'temperature': 21.5}}]"
         )
     finally:
         proxy.close()

@@ -5,10 +5,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
 import sensorlab
 from comms import batch, open_comm
-from sensorlab import protocol
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
 

@@ -3,7 +3,6 @@
 import json
 import os
 import subprocess
-import sys
 import venv
 import zipfile
 from pathlib import Path
@@ -51,7 +50,7 @@ def test_a_fresh_environment_shows_the_extension_enabled_and_ok(wheel, tmp_path)
         [bin_dir / "jupyter", "labextension", "list"], env=env, capture_output=True, text=True, check=True
     )
     text = listing.stdout + listing.stderr
-    line = next((l for l in text.splitlines() if f"sensorlab v{VERSION}" in l), "")
+    line = next((row for row in text.splitlines() if f"sensorlab v{VERSION}" in row), "")
     assert "enabled" in line and "OK" in line, text
     assert "incompatible" not in text, text
     imported = subprocess.run(

@@ -2,7 +2,6 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from sensorlab import DaylightSchedule
 from sensorlab.schedule import parse_interval
 

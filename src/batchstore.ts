@@ -1,3 +1,4 @@
+// The browser's durable store of batches not yet acked by the kernel (IndexedDB), so a reload loses nothing.
 import type { IReading } from './sources/types';
 
 /** A batch the browser holds until the kernel acks it, with the stream it belongs to. */

@@ -1,3 +1,4 @@
+// The readings comm the browser opens to the kernel's Logger, reopened after a kernel restart.
 import type { Kernel, KernelMessage as KM } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { IReadingsChannel } from './forwarder';

@@ -1,3 +1,4 @@
+// The hub: the browser tab's devices and the Loggers they feed, with each source's recent history.
 import type { Kernel } from '@jupyterlab/services';
 import { UUID } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';

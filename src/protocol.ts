@@ -1,6 +1,5 @@
-/**
- * The messages between the browser and the kernel: the browser side's one table.
- *
+// The messages between the browser and the kernel: the browser side's one table.
+/*
  * The kernel side's table is `python_shim/sensorlab/protocol.py`; both are tested
  * against the shared examples in `test/fixtures/protocol`.
  */

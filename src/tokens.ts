@@ -1,3 +1,4 @@
+// The hub's token and the types the plugins share; the package's name and version.
 import type { Kernel } from '@jupyterlab/services';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';

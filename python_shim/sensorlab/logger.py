@@ -116,6 +116,7 @@ class Logger(DOMWidget):
         self._note = ""
         self._errors = 0
         self._last_error = ""
+        # The status goes to the views soon after a change, at most every STATUS_EVERY seconds.
         self._status_throttle = Throttle(STATUS_EVERY, self._publish_status)
         self._closed = False
         self._pending_at_close = 0
@@ -157,7 +158,7 @@ class Logger(DOMWidget):
         self._notes = self._file.notes()
         last_post = self._file.get("last_post")
         self._last_post = datetime.fromisoformat(last_post) if last_post else None
-        self._outbox = Outbox(sheet, self._file, on_change=self._status_changed) if sheet else None
+        self._outbox = Outbox(sheet, self._file, on_change=self._status_throttle.changed) if sheet else None
         self.on_msg(self._on_widget_msg)
         self._channel = ReadingsChannel(
             name,
@@ -170,11 +171,13 @@ class Logger(DOMWidget):
         self._channel.open()
         self._publish_status()
 
-    @validate("source")
-    def _valid_source(self, proposal):
-        if proposal["value"] not in SOURCES:
-            raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {proposal['value']!r}")
-        return proposal["value"]
+    @validate("source", "format")
+    def _valid_choice(self, proposal):
+        trait, value = proposal["trait"].name, proposal["value"]
+        choices = SOURCES if trait == "source" else FORMATS
+        if value not in choices:
+            raise ValueError(f"{trait} must be one of {', '.join(choices)}, not {value!r}")
+        return value
 
     @validate("baud")
     def _valid_baud(self, proposal):
@@ -182,12 +185,6 @@ class Logger(DOMWidget):
             raise ValueError(
                 f"baud must be a speed from 9600 to 1000000, as set in the board's program, not {proposal['value']!r}"
             )
-        return proposal["value"]
-
-    @validate("format")
-    def _valid_format(self, proposal):
-        if proposal["value"] not in FORMATS:
-            raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {proposal['value']!r}")
         return proposal["value"]
 
     @validate("channels")
@@ -252,7 +249,7 @@ class Logger(DOMWidget):
             when = time.time()
             self._file.add_note(when, self._note)
             self._notes.append((when, self._note))
-        self._status_changed()
+        self._status_throttle.changed()
 
     @property
     def notes(self) -> pd.DataFrame:
@@ -273,7 +270,7 @@ class Logger(DOMWidget):
         with self._lock:
             self._refuse_if_closed()
             row = self._queue_row(datetime.now().astimezone())
-        self._status_changed()
+        self._status_throttle.changed()
         return row
 
     def send(self, line: str, timeout: float = REQUEST_TIMEOUT) -> None:
@@ -347,7 +344,7 @@ class Logger(DOMWidget):
             now = datetime.now().astimezone()
             if self.sheet and self._readings.latest_time is not None and self.schedule.is_due(self._last_post, now):
                 self._queue_row(now)
-        self._status_changed()
+        self._status_throttle.changed()
 
     def _queue_row(self, now: datetime) -> dict | None:
         if self._readings.latest_time is None or self._outbox is None:
@@ -385,10 +382,6 @@ class Logger(DOMWidget):
         with self._lock:
             self._errors += 1
             self._last_error = message
-        self._status_changed()
-
-    def _status_changed(self) -> None:
-        """Send the status to the views soon, at most every STATUS_EVERY seconds."""
         self._status_throttle.changed()
 
     def _publish_status(self) -> None:

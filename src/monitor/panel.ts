@@ -1,3 +1,4 @@
+// The sidebar: every device of the tab, its live values and charts, and the page's Loggers.
 import { Widget } from '@lumino/widgets';
 import type { ISource, Transport } from '../sources/types';
 import { ChannelChart } from '../ui/chart';

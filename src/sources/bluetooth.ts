@@ -1,3 +1,4 @@
+// A Bluetooth Low Energy sensor read with Web Bluetooth (Environmental Sensing, micro:bit temperature).
 import { insecurePageProblem } from './base';
 import {
   CHARACTERISTICS,
@@ -73,8 +74,7 @@ export class BluetoothSource extends ReconnectingSource {
   async start(): Promise<void> {
     const problem = webBluetoothProblem();
     if (problem) {
-      this.setState('stopped', problem);
-      throw new Error(problem);
+      this.refuse(problem);
     }
     const prefix = this.options.namePrefix ? { namePrefix: this.options.namePrefix } : {};
     let device: BluetoothDevice;
@@ -102,8 +102,7 @@ export class BluetoothSource extends ReconnectingSource {
       }
       const message = `The sensor could not be read: ${(error as Error).message}`;
       await this._forget();
-      this.setState('stopped', message);
-      throw new Error(message);
+      this.refuse(message);
     }
   }
 

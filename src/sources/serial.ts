@@ -1,3 +1,4 @@
+// A USB board (micro:bit, Arduino, Pico) read with Web Serial, its lines parsed into readings.
 import { insecurePageProblem } from './base';
 import { LineFormat, LineFramer, LineParser } from './lines';
 import { ReconnectingSource } from './reconnecting';
@@ -73,14 +74,12 @@ export class SerialSource extends ReconnectingSource {
   async start(): Promise<void> {
     const problem = webSerialProblem();
     if (problem) {
-      this.setState('stopped', problem);
-      throw new Error(problem);
+      this.refuse(problem);
     }
     const { baudRate, filters } = this.options;
     if (!(baudRate >= 9600 && baudRate <= 1_000_000)) {
       const message = `The speed ${baudRate} is not one sensorlab uses: choose 9600 to 1000000 baud, as in the board's program.`;
-      this.setState('stopped', message);
-      throw new Error(message);
+      this.refuse(message);
     }
     let port: SerialPort;
     try {
@@ -153,8 +152,7 @@ export class SerialSource extends ReconnectingSource {
           `The device could not be opened: ${(error as Error).message}. ` +
           'Close other programs using it (Arduino IDE, another tab), then press Connect again.';
         if (this.state !== 'waiting') {
-          this.setState('stopped', message);
-          throw new Error(message);
+          this.refuse(message);
         }
         return false;
       }

@@ -1,3 +1,4 @@
+// The simulated classroom: a thermostat-heated room, for lessons without hardware and for tests.
 import { SourceBase } from './base';
 import type { IReading } from './types';
 

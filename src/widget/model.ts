@@ -1,3 +1,4 @@
+// The notebook widget's model: links a kernel's Logger to a hub source through a forwarder.
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import type { Kernel } from '@jupyterlab/services';
 import { ISheetContent, ISheetReadProblem, readSheet, SheetReadError } from '../sheet';

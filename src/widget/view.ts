@@ -1,3 +1,4 @@
+// The notebook widget's view: device, start and stop, live values, chart, notes and status.
 import { DOMWidgetView } from '@jupyter-widgets/base';
 import type { IForwarderStats } from '../forwarder';
 import type { IReading } from '../sources/types';

@@ -1,6 +1,7 @@
 // The Bluetooth source out of reach and back (backoff), stop(), setPeriod() and send().
 import type { ISource } from '../../src/sources/types';
-import { bluetoothTestbed, deferred, flush } from './bluetooth-testbed';
+import { bluetoothTestbed, flush } from './bluetooth-testbed';
+import { deferred } from './fakes';
 import {
   TEMPERATURE,
   MICROBIT_SERVICE,

@@ -1,5 +1,6 @@
 // The Bluetooth specs' page: a fake navigator.bluetooth and its chooser, browsers' user agents, sources made and disposed.
 import { BluetoothSource, IBluetoothOptions } from '../../src/sources/bluetooth';
+import { setSecure } from './fakes';
 import type { IReading, SourceState } from '../../src/sources/types';
 import { essProfile, FakeDevice, Profile } from './fake-bluetooth';
 
@@ -34,23 +35,8 @@ export function installBluetooth(fake: FakeBluetooth | null): void {
   }
 }
 
-export function setSecure(secure: boolean): void {
-  Object.defineProperty(window, 'isSecureContext', { value: secure, configurable: true });
-}
-
 export function setUserAgent(agent: string): void {
   Object.defineProperty(navigator, 'userAgent', { value: agent, configurable: true });
-}
-
-export interface IDeferred {
-  promise: Promise<void>;
-  resolve: () => void;
-}
-
-export function deferred(): IDeferred {
-  let resolve!: () => void;
-  const promise = new Promise<void>(r => (resolve = r));
-  return { promise, resolve };
 }
 
 /** Let promise chains run, without moving the fake clock. */

@@ -9,7 +9,6 @@ import {
   CHROMEOS,
   ANDROID_CHROME,
   installBluetooth,
-  setSecure,
   setUserAgent,
   flush
 } from './bluetooth-testbed';
@@ -30,7 +29,7 @@ import {
   domError,
   FakeDevice
 } from './fake-bluetooth';
-import { expectRefusedStart } from './fakes';
+import { expectRefusedStart, setSecure } from './fakes';
 
 describe('Bluetooth', () => {
   const bed = bluetoothTestbed();

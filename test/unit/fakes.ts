@@ -118,3 +118,20 @@ export async function expectRefusedStart(
   expect(watched.states.every(state => state === 'stopped')).toBe(true);
   expect(chooser).not.toHaveBeenCalled();
 }
+
+/** A promise a test resolves when it chooses. */
+export interface IDeferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+export function deferred(): IDeferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>(r => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Make the page secure (localhost or https) or not, as Web Serial and Web Bluetooth check. */
+export function setSecure(secure: boolean): void {
+  Object.defineProperty(window, 'isSecureContext', { value: secure, configurable: true });
+}

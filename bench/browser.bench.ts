@@ -204,12 +204,12 @@ _comm.get_comm_manager().register_target("bench.naive", _bench_naive_open)`;
 // How long the Logger's handler takes for each batch, and when batches arrive: where a delay comes from.
 const HANDLER_TIMES = `
 bench_batches = []  # (arrival s, seconds in the handler)
-_bench_handler = throughput._on_readings_msg
+_bench_handler = throughput._channel._on_message
 def _bench_timed(comm, stream, msg):
     start = _time.perf_counter(); arrived = _time.time()
     _bench_handler(comm, stream, msg)
     bench_batches.append((arrived, _time.perf_counter() - start))
-throughput._on_readings_msg = _bench_timed  # the comm calls it through the instance`;
+throughput._channel._on_message = _bench_timed  # the comm calls it through the instance`;
 
 const BATCH_STATS = (from: number, to: number) => `
 import json

@@ -13,9 +13,9 @@
  * - item 6: the extension's JS size (gzipped) and its plugins' activation time.
  * Any lost or doubled reading, or any error, fails the run.
  */
-import { CDPSession, expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { execFile } from 'child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'fs';
+import { writeFileSync } from 'fs';
 import { promisify } from 'util';
 import { gzipSync } from 'zlib';
 import {
@@ -27,6 +27,17 @@ import {
   runAllCells,
   writeNotebook
 } from '../test/browser/jupyter';
+import {
+  FORWARD_EVERY,
+  analyse,
+  KERNEL_NAIVE,
+  HANDLER_TIMES,
+  BATCH_STATS,
+  naiveStats,
+  KERNEL_RSS,
+  loggerCell
+} from './kernel-code';
+import { timePlugins, feed, kernelHas, naiveHas, trivialCells, cpuByPart, heapMb } from './page';
 
 const OUT = process.env.SENSORLAB_BENCH_OUT as string;
 const PROXY = process.env.SENSORLAB_BENCH_PROXY as string; // EtherCalc behind a 3 s delay
@@ -36,7 +47,6 @@ const RATE = Number(process.env.SENSORLAB_BENCH_RATE ?? 41_000);
 const PEAK_RATE = 60_000; // offered for PEAK_SECONDS, more than the pipeline takes: what it delivers then is its ceiling
 const PEAK_SECONDS = 15;
 const SECONDS = Number(process.env.SENSORLAB_BENCH_SECONDS ?? 60);
-const FORWARD_EVERY = Number(process.env.SENSORLAB_BENCH_FORWARD_EVERY ?? 0.1); // seconds
 const NAIVE_BURST = 2000; // readings sent one message each, as fast as the page can
 const SLEEP_RATE = 100; // readings/s into sensorlab during the 30 s cell
 // Readings/s on the naive kernel-opened comm meanwhile. Kept low: its messages wait for the
@@ -47,244 +57,6 @@ const WARM_UP = 3600 * 10; // the first hour
 
 const results: Record<string, unknown> = {};
 const run = promisify(execFile);
-
-/** Record how long each plugin's activate() takes, before JupyterLab starts them. */
-function timePlugins() {
-  let app: any;
-  const times: Record<string, number> = {};
-  (window as any).__pluginTimes = times;
-  Object.defineProperty(window, 'jupyterapp', {
-    configurable: true,
-    get: () => app,
-    set(value) {
-      app = value;
-      // Set right after start() began; activate() runs later, from promise callbacks.
-      for (const [id, plugin] of value.pluginRegistry._plugins as Map<string, any>) {
-        const activate = plugin.activate;
-        plugin.activate = function (...args: unknown[]) {
-          const start = performance.now();
-          const result = activate.apply(this, args);
-          const done = () => (times[id] = performance.now() - start);
-          if (result && typeof result.then === 'function') {
-            return result.then((service: unknown) => (done(), service));
-          }
-          done();
-          return result;
-        };
-      }
-    }
-  });
-}
-
-interface IFeed {
-  count: number;
-  rate: number;
-  /** The first reading's number (channel n), so every reading can be found in the kernel. */
-  first: number;
-  /** Epoch ms of reading 0 for a replay of 10 Hz readings, or null to stamp them now. */
-  replayFrom: number | null;
-  /** Also send each reading as one message on this comm (the naive way). */
-  naive: 'browser' | 'kernel' | null;
-  /** Emit into sensorlab's simulated source. */
-  sensorlab: boolean;
-}
-
-/** In the page: emit readings at `rate` per second, catching up on timer lateness. */
-async function feed(
-  page: Page,
-  options: IFeed
-): Promise<{ sent: number; seconds: number; startedAt: number; endedAt: number }> {
-  return page.evaluate(async ({ count, rate, first, replayFrom, naive, sensorlab }) => {
-    const w = window as any;
-    const hub = w.jupyterapp.pluginRegistry._plugins.get('sensorlab:hub').service;
-    const source = hub.sourceFor('simulated');
-    const comm = naive === 'browser' ? w.__naiveBrowserComm : naive === 'kernel' ? w.__naiveKernelComm : null;
-    if (naive && !comm) {
-      throw new Error(`no ${naive}-opened naive comm`);
-    }
-    const begin = performance.now();
-    const startedAt = Date.now();
-    let i = 0;
-    while (i < count) {
-      const due = Math.min(count, Math.floor(((performance.now() - begin) / 1000) * rate) + 1);
-      for (; i < due; i++) {
-        const n = first + i;
-        const values = { n, temperature: 20 + (n % 100) / 10, humidity: 40 + (n % 7), lux: 300 + (n % 50) };
-        const time = replayFrom === null ? Date.now() : replayFrom + n * 100;
-        if (sensorlab) {
-          source.emitReading(values, time); // what a source does with each line a board prints
-        }
-        comm?.send({ time, values, source: 'simulated' });
-      }
-      await new Promise(resolve => setTimeout(resolve, 5));
-    }
-    return { sent: count, seconds: (performance.now() - begin) / 1000, startedAt, endedAt: Date.now() };
-  }, options);
-}
-
-/** Wait until the Python expression `counted` reaches `count`; fail loudly, saying `short(have)`, if it never does. */
-async function kernelCounts(
-  page: Page,
-  counted: string,
-  count: number,
-  short: (have: number) => string,
-  timeoutMs = 180_000
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let have = -1;
-  while (Date.now() < deadline) {
-    have = await kernelJson<number>(page, `print(${counted})`);
-    if (have >= count) {
-      return;
-    }
-    await page.waitForTimeout(500);
-  }
-  throw new Error(short(have));
-}
-
-/** Wait until the kernel's Logger `name` holds `count` readings. */
-function kernelHas(page: Page, name: string, count: number): Promise<void> {
-  return kernelCounts(
-    page,
-    `${name}.status["readings"]`,
-    count,
-    have => `the kernel's ${name} holds ${have} readings, not the ${count} the page sent`
-  );
-}
-
-/** Wait until the naive comm has delivered messages first..first+count-1. */
-function naiveHas(page: Page, first: number, count: number): Promise<void> {
-  return kernelCounts(
-    page,
-    `sum(1 for r in bench_naive if ${first} <= r[1] < ${first + count})`,
-    count,
-    have => `the naive comm delivered ${have} of ${count} messages`,
-    300_000
-  );
-}
-
-/**
- * Python that sets `_summary` from `_t` (reading times, ms) and `_r` (arrival times, ms):
- * latencies, and with `until` = [start, end] ms how many readings of that window arrived within it.
- */
-function latencySummary(until: string): string {
-  return `
-_lat = _r - _t
-_until = ${until}
-_in = None if _until is None else (_t >= _until[0]) & (_t <= _until[1])
-_summary = {"count": int(len(_t)), "p50": float(np.percentile(_lat, 50)), "p99": float(np.percentile(_lat, 99)),
-            "max": float(_lat.max()), "first_time": float(_t.min()), "last_received": float(_r.max()),
-            "during": None if _until is None else [int(_in.sum()), int((_in & (_r <= _until[1])).sum())]}`;
-}
-
-/** Python: check readings first..first+count-1 are each in `name` once; their latencies and arrivals. */
-function analyse(name: string, first: number, count: number, until = 'None'): string {
-  return `
-import json, numpy as np
-_s = ${name}._readings  # the Logger's columns; a DataFrame of millions of rows would only be slower
-_n = np.array(_s.channels["n"]); _sel = (_n >= ${first}) & (_n < ${first + count})
-_t = np.array(_s.time)[_sel]; _r = np.array(_s.received)[_sel] * 1000; _nn = np.sort(_n[_sel])
-if len(_nn) != ${count} or not np.array_equal(_nn, np.arange(${first}, ${first + count})):
-    raise RuntimeError(f"readings lost or doubled: {len(_nn)} stored, {len(np.unique(_nn))} distinct, ${count} sent")
-${latencySummary(until)}
-_summary["arrivals"] = None if _until is None else sorted(set(float(x - _until[0]) for x in _r[_in]))
-print(json.dumps(_summary))`;
-}
-
-const KERNEL_NAIVE = `
-import comm as _comm, time as _time
-bench_naive = []  # (reading time ms, n, received s) of every naive message
-def _bench_naive_msg(msg):
-    data = msg["content"]["data"]
-    bench_naive.append((data["time"], data["values"]["n"], _time.time()))
-def _bench_naive_open(c, msg):
-    c.on_msg(_bench_naive_msg)
-_comm.get_comm_manager().register_target("bench.naive", _bench_naive_open)`;
-
-// How long the Logger's handler takes for each batch, and when batches arrive: where a delay comes from.
-const HANDLER_TIMES = `
-bench_batches = []  # (arrival s, seconds in the handler)
-_bench_handler = throughput._channel._on_message
-def _bench_timed(comm, stream, msg):
-    start = _time.perf_counter(); arrived = _time.time()
-    _bench_handler(comm, stream, msg)
-    bench_batches.append((arrived, _time.perf_counter() - start))
-throughput._channel._on_message = _bench_timed  # the comm calls it through the instance`;
-
-const BATCH_STATS = (from: number, to: number) => `
-import json
-_b = [b for b in bench_batches if ${from / 1000} <= b[0] <= ${to / 1000}]
-_gaps = [b[0] - a[0] for a, b in zip(_b, _b[1:])]
-print(json.dumps({"batches": len(_b), "slowest_handler_ms": max(b[1] for b in _b) * 1000,
-                  "handler_busy": sum(b[1] for b in _b) / max(1e-9, _b[-1][0] - _b[0][0]),
-                  "largest_gap_ms": max(_gaps) * 1000}))`;
-
-function naiveStats(first: number, count: number, until = 'None'): string {
-  return `
-import json, numpy as np
-_rows = np.array([r for r in bench_naive if ${first} <= r[1] < ${first + count}])
-if len(_rows) != ${count} or len(set(_rows[:, 1])) != ${count}:
-    raise RuntimeError(f"naive comm: {len(_rows)} messages of ${count} arrived")
-_t, _r = _rows[:, 0], _rows[:, 2] * 1000
-${latencySummary(until)}
-print(json.dumps(_summary))`;
-}
-
-/** Round trips of 30 `pass` cells, page → server → kernel → page, 100 ms apart. */
-async function trivialCells(page: Page): Promise<number[]> {
-  return page.evaluate(async () => {
-    const kernel = (window as any).jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-    const times: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      const start = performance.now();
-      await kernel.requestExecute({ code: 'pass', store_history: false }).done;
-      times.push(performance.now() - start);
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
-    return times;
-  });
-}
-
-/** CPU seconds used so far by the browser (every Chromium process), the Jupyter server and the kernel, from /proc. */
-function cpuByPart(kernel: number, server: number): Record<string, number> {
-  const seconds = (pid: string) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
-  };
-  let browser = 0;
-  for (const pid of readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('/usr/lib/chromium/')) {
-        browser += seconds(pid);
-      }
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return { browser, server: seconds(String(server)), kernel: seconds(String(kernel)) };
-}
-
-async function heapMb(cdp: CDPSession): Promise<number> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  return usedSize / 1e6;
-}
-
-// malloc_trim: memory freed after the replay's transient messages goes back to the system,
-// so the figure is what the kernel keeps, not the C heap's high-water mark.
-const KERNEL_RSS = `
-import ctypes, gc, json
-gc.collect(); ctypes.CDLL("libc.so.6").malloc_trim(0)
-print(json.dumps(int(next(l for l in open("/proc/self/status") if l.startswith("VmRSS:")).split()[1]) / 1024))`;
-
-function loggerCell(name: string, extra = ''): string {
-  return `import sensorlab
-never = sensorlab.DaylightSchedule(day_every="24h", night_every="24h")
-${name} = sensorlab.Logger(name="${name}", schedule=never, forward_every=${FORWARD_EVERY}${extra})
-${name}`;
-}
 
 test('benchmark', async ({ page, request }) => {
   if (!OUT || !PROXY) {

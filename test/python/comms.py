@@ -1,5 +1,7 @@
 """A stand-in for the comms the browser opens (the device boundary of the unit tests), and batches to send."""
 
+import threading
+
 from sensorlab import channel
 
 
@@ -49,3 +51,19 @@ def batch(seq, start=0, count=3, source="simulated"):
             for i in range(count)
         ],
     }
+
+
+def deliver_from_threads(name: str, streams: int, batches: int) -> list[FakeComm]:
+    """Open ``streams`` comms to ``name`` and send ``batches`` batches on each, all streams at once."""
+    comms = [open_comm(name, f"stream-{i}") for i in range(streams)]
+
+    def send(comm):
+        for seq in range(batches):
+            comm.deliver(batch(seq, start=seq * 3))
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in comms]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return comms

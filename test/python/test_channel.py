@@ -1,11 +1,10 @@
 """The readings channel alone: comms from the browser, each batch stored once and acked, no widget."""
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
-from comms import batch, open_comm
+from comms import batch, deliver_from_threads, open_comm
 from sensorlab import protocol
 from sensorlab.channel import ReadingsChannel
 from sensorlab.store import LoggerFile
@@ -139,16 +138,6 @@ def test_a_new_channel_of_the_same_name_replaces_the_old_one(opened, tmp_path):
 
 def test_many_streams_at_once_lose_nothing(opened):
     _, receiver = opened
-    comms = [open_comm("chan", f"stream-{i}") for i in range(4)]
-
-    def send(comm):
-        for seq in range(100):
-            comm.deliver(batch(seq, start=seq * 3))
-
-    threads = [threading.Thread(target=send, args=(c,)) for c in comms]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    comms = deliver_from_threads("chan", 4, 100)
     assert len(receiver.readings) == 4 * 100 * 3
     assert all(len(c.sent) == 101 for c in comms)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import sensorlab
-from comms import batch, open_comm
+from comms import batch, deliver_from_threads, open_comm
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
 
@@ -71,17 +71,7 @@ def test_channels_that_appear_later_get_their_own_column(logger):
 
 def test_handlers_are_thread_safe(logger):
     """Comm messages run on a subshell thread; several streams at once lose nothing."""
-    comms = [open_comm("unit", f"stream-{i}") for i in range(6)]
-
-    def send(comm):
-        for seq in range(150):
-            comm.deliver(batch(seq, start=seq * 3))
-
-    threads = [threading.Thread(target=send, args=(c,)) for c in comms]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    comms = deliver_from_threads("unit", 6, 150)
     assert len(logger.data) == 6 * 150 * 3
     assert all(len(c.sent) == 151 for c in comms)
 

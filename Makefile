@@ -6,7 +6,7 @@ PY := $(BIN)/python
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test bench install system-packages build jest pytest browser-test clean
+.PHONY: demo test bench install system-packages build lint jest pytest browser-test clean
 
 demo: build
 	$(PY) test/servers/servers.py demo
@@ -63,6 +63,10 @@ build: install
 	npm run build:prod
 	rm -rf dist && $(PY) -m pip wheel -q --no-deps --no-build-isolation -w dist .
 	$(PY) -m pip install -q --force-reinstall --no-deps dist/sensorlab-*.whl
+
+# eslint, prettier and stylelint for the frontend, ruff (lint and format) for Python; fails on a finding.
+lint: install
+	$(PY) test/lint.py
 
 jest: install
 	npx jest

@@ -27,10 +27,7 @@ module.exports = {
   transform: {
     ...baseConfig.transform,
     // Type-checked, with the test tsconfig (jest types, the sources and the specs).
-    '^.+\\.tsx?$': [
-      'ts-jest/legacy',
-      { tsconfig: '<rootDir>/test/unit/tsconfig.json' }
-    ]
+    '^.+\\.tsx?$': ['ts-jest/legacy', { tsconfig: '<rootDir>/test/unit/tsconfig.json' }]
   },
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

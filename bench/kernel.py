@@ -1,8 +1,8 @@
 """Kernel-side figures of the benchmark, run by bench/run.py and bench/browser.bench.ts.
 
-    catch_up(rows, baseline_rows)  item 4: rows that waited through an outage reach a real EtherCalc
-    trivial_cells(kernel_id, api)  item 3: `pass` round trips straight to the kernel, and behind a blocking post
-    naive_memory(batches)          item 5's baseline: a kernel that keeps each reading as the dict it came as
+catch_up(rows, baseline_rows)  item 4: rows that waited through an outage reach a real EtherCalc
+trivial_cells(kernel_id, api)  item 3: `pass` round trips straight to the kernel, and behind a blocking post
+naive_memory(batches)          item 5's baseline: a kernel that keeps each reading as the dict it came as
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "python"))
 sys.path.insert(0, str(ROOT / "test" / "servers"))
 import servers  # noqa: E402  (real EtherCalc servers the bench can stop and start)
-
 from sensorlab.ethercalc import Sheet  # noqa: E402
 from sensorlab.outbox import Outbox  # noqa: E402
-from sensorlab.store import Store  # noqa: E402
+from sensorlab.store import LoggerFile  # noqa: E402
 
 
 def rss_mb(pid: int | str = "self") -> float:
@@ -37,8 +36,12 @@ def rss_mb(pid: int | str = "self") -> float:
 
 
 def _row(i: int) -> dict:
-    return {"time": f"2026-11-21 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}", "n": i,
-            "temperature": round(20 + (i % 100) / 10, 2), "humidity": 40 + i % 7}
+    return {
+        "time": f"2026-11-21 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}",
+        "n": i,
+        "temperature": round(20 + (i % 100) / 10, 2),
+        "humidity": 40 + i % 7,
+    }
 
 
 def _wait(predicate, timeout: float, what: str) -> None:
@@ -61,15 +64,17 @@ def catch_up(rows: int, baseline_rows: int, kind: str = "2020") -> dict:
             sheet_url = f"{server.url}/catchup-{uuid.uuid4().hex[:8]}"
             queued = [_row(i) for i in range(rows)]
             server.stop()  # the outage
-            outbox = Outbox(Sheet(sheet_url), Store(Path(tmp) / "data", "catchup"))
+            outbox = Outbox(Sheet(sheet_url), LoggerFile(Path(tmp) / "data", "catchup"))
             for row in queued:
                 outbox.put(row)
             _wait(lambda: outbox.errors >= 1, 30, "the outbox to notice the outage")
             server.start()
             back = time.monotonic()
             if not outbox.flush(timeout=600):
-                raise RuntimeError(f"the outbox did not post {rows} rows: {outbox.pending} still pending, "
-                                   f"last error {outbox.last_error!r}")
+                raise RuntimeError(
+                    f"the outbox did not post {rows} rows: {outbox.pending} still pending, "
+                    f"last error {outbox.last_error!r}"
+                )
             seconds = time.monotonic() - back
             outbox.close()
             got = [int(r["n"]) for r in Sheet(sheet_url).rows()]
@@ -80,10 +85,11 @@ def catch_up(rows: int, baseline_rows: int, kind: str = "2020") -> dict:
             naive_url = f"{server.url}/_/catchup-naive-{uuid.uuid4().hex[:8]}"
             http = requests.Session()
             start = time.monotonic()
-            http.put(naive_url, data="time,n,temperature,humidity\n", headers={"Content-Type": "text/csv"},
-                     timeout=30).raise_for_status()
+            http.put(
+                naive_url, data="time,n,temperature,humidity\n", headers={"Content-Type": "text/csv"}, timeout=30
+            ).raise_for_status()
             for row in queued[:baseline_rows]:
-                line = f'{row["time"]},{row["n"]},{row["temperature"]},{row["humidity"]}\n'
+                line = f"{row['time']},{row['n']},{row['temperature']},{row['humidity']}\n"
                 http.post(naive_url, data=line, headers={"Content-Type": "text/csv"}, timeout=30).raise_for_status()
             naive_sent = time.monotonic() - start
 
@@ -99,8 +105,13 @@ def catch_up(rows: int, baseline_rows: int, kind: str = "2020") -> dict:
         finally:
             server.stop()
     return {
-        "rows": rows, "seconds": seconds, "rows_per_second": rows / seconds, "in_order": True,
-        "baseline_rows": baseline_rows, "baseline_seconds": naive_seconds, "baseline_sent_seconds": naive_sent,
+        "rows": rows,
+        "seconds": seconds,
+        "rows_per_second": rows / seconds,
+        "in_order": True,
+        "baseline_rows": baseline_rows,
+        "baseline_seconds": naive_seconds,
+        "baseline_sent_seconds": naive_sent,
         "baseline_rows_per_second": baseline_rows / naive_seconds,
         # The naive way's time for all the rows, at the rate it kept over baseline_rows.
         "baseline_seconds_for_rows": rows * naive_seconds / baseline_rows,
@@ -124,8 +135,9 @@ def trivial_cells(kernel_id: str, blocking_post_to: str, count: int = 30) -> dic
     no browser or server in between); baseline: `pass` sent right behind a blocking post."""
     from jupyter_client import BlockingKernelClient
 
-    client = BlockingKernelClient(connection_file=str(
-        Path(os.environ["SENSORLAB_LOGS"]) / "jupyter-runtime" / f"kernel-{kernel_id}.json"))
+    client = BlockingKernelClient(
+        connection_file=str(Path(os.environ["SENSORLAB_LOGS"]) / "jupyter-runtime" / f"kernel-{kernel_id}.json")
+    )
     client.load_connection_file()
     client.start_channels()
     try:
@@ -135,8 +147,10 @@ def trivial_cells(kernel_id: str, blocking_post_to: str, count: int = 30) -> dic
             times.append(_run(client, "pass") * 1000)
             time.sleep(0.1)
         blocking = []
-        post = (f'import requests\nrequests.post("{blocking_post_to}", data="2026-11-21 10:00:00,21.5\\n", '
-                'headers={"Content-Type": "text/csv"}, timeout=30).raise_for_status()')
+        post = (
+            f'import requests\nrequests.post("{blocking_post_to}", data="2026-11-21 10:00:00,21.5\\n", '
+            'headers={"Content-Type": "text/csv"}, timeout=30).raise_for_status()'
+        )
         for _ in range(3):
             client.execute(post, store_history=False)
             blocking.append(_run(client, "pass") * 1000)  # waits behind the post

@@ -20,7 +20,10 @@ for (const folder of ['', 'formats']) {
   mkdirSync(join(tmp, folder), { recursive: true });
   for (const name of readdirSync(join(ROOT, 'lib/sources', folder)).filter(file => file.endsWith('.js'))) {
     const code = readFileSync(join(ROOT, 'lib/sources', folder, name), 'utf8');
-    writeFileSync(join(tmp, folder, name.replace(/\.js$/, '.mjs')), code.replace(/(from '\.{1,2}\/[^']+)'/g, "$1.mjs'"));
+    writeFileSync(
+      join(tmp, folder, name.replace(/\.js$/, '.mjs')),
+      code.replace(/(from '\.{1,2}\/[^']+)'/g, "$1.mjs'")
+    );
   }
 }
 const { LineFramer, LineParser } = await import(pathToFileURL(join(tmp, 'lines.mjs')).href);
@@ -159,7 +162,9 @@ function measure(parse, format, data) {
   for (let pass = 0; pass < PASSES; pass++) {
     const { result, seconds } = cpuSeconds(() => parse(format, data.chunks));
     if (result.readings !== data.readings || result.bad !== 0) {
-      throw new Error(`${parse.name} ${format}: ${result.readings} readings and ${result.bad} bad lines, expected ${data.readings} and 0`);
+      throw new Error(
+        `${parse.name} ${format}: ${result.readings} readings and ${result.bad} bad lines, expected ${data.readings} and 0`
+      );
     }
     times.push(seconds);
   }
@@ -185,4 +190,6 @@ for (const format of Object.keys(PRINTERS)) {
     naive: measure(naive, format, data)
   };
 }
-console.log(JSON.stringify({ node: process.version, chunkBytes: CHUNK, linesPerFormat: LINES, passes: PASSES, results }));
+console.log(
+  JSON.stringify({ node: process.version, chunkBytes: CHUNK, linesPerFormat: LINES, passes: PASSES, results })
+);

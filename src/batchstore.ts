@@ -1,3 +1,4 @@
+// The browser's durable store of batches not yet acked by the kernel (IndexedDB), so a reload loses nothing.
 import type { IReading } from './sources/types';
 
 /** A batch the browser holds until the kernel acks it, with the stream it belongs to. */
@@ -52,7 +53,11 @@ export class IndexedDBBatchStore implements IBatchStore {
     try {
       const db = await database();
       const found = await done(db.transaction(STORE).objectStore(STORE).index('key').getAll(this.key));
-      return (found as (IHeldBatch & { key: string })[]).map(({ stream, seq, readings }) => ({ stream, seq, readings }));
+      return (found as (IHeldBatch & { key: string })[]).map(({ stream, seq, readings }) => ({
+        stream,
+        seq,
+        readings
+      }));
     } catch (error) {
       console.warn('sensorlab: the browser cannot keep readings across a reload', error);
       return [];

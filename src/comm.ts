@@ -1,13 +1,8 @@
+// The readings comm the browser opens to the kernel's Logger, reopened after a kernel restart.
 import type { Kernel, KernelMessage as KM } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { IReadingsChannel } from './forwarder';
-import {
-  BrowserMessage,
-  KernelMessage,
-  openData,
-  parseKernelMessage,
-  READINGS_TARGET
-} from './protocol';
+import { BrowserMessage, KernelMessage, openData, parseKernelMessage, READINGS_TARGET } from './protocol';
 
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 15000;
@@ -88,9 +83,7 @@ export class ReadingsChannel implements IReadingsChannel {
         return;
       }
       const reason = (msg.content.data as { reason?: string } | undefined)?.reason;
-      this._problem =
-        reason ??
-        'The kernel does not know sensorlab yet: run the cell that creates the Logger.';
+      this._problem = reason ?? 'The kernel does not know sensorlab yet: run the cell that creates the Logger.';
       this._dropComm(false);
       this._scheduleRetry();
     };

@@ -1,3 +1,4 @@
+// Batches a source's readings, numbers them and resends until the kernel acks each one.
 import { ISignal, Signal } from '@lumino/signaling';
 import type { IBatchStore } from './batchstore';
 import { batchMessage, BrowserMessage, IBatchMessage, KernelMessage } from './protocol';

@@ -1,9 +1,10 @@
+// The hub: the browser tab's devices and the Loggers they feed, with each source's recent history.
 import type { Kernel } from '@jupyterlab/services';
 import { UUID } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';
 import { IndexedDBBatchStore } from './batchstore';
 import { ReadingsChannel } from './comm';
-import { ChannelHistory } from './monitor/history';
+import { ChannelHistory } from './history';
 import { Forwarder } from './forwarder';
 import { DeviceRequest, deviceResultMessage } from './protocol';
 import { BluetoothSource } from './sources/bluetooth';
@@ -116,7 +117,11 @@ export class DeviceHub implements IDeviceHub {
       const channel = new ReadingsChannel(kernel, logger, stream);
       // Unacked readings outlive a page reload in IndexedDB (absent in some test set-ups).
       const store = typeof indexedDB === 'undefined' ? undefined : new IndexedDBBatchStore(key);
-      const forwarder = new Forwarder(channel, { forwardEveryMs: forwardEveryMs ?? this._forwardEveryMs, stream, store });
+      const forwarder = new Forwarder(channel, {
+        forwardEveryMs: forwardEveryMs ?? this._forwardEveryMs,
+        stream,
+        store
+      });
       link = { kernel, logger, channel, forwarder, sourceId: null, forwardEveryMs };
       this._links.set(key, link);
       kernel.disposed.connect(() => this._unlink(key), this);

@@ -1,3 +1,4 @@
+// The plugins: the device hub, the widget for sensorlab.Logger, the sidebar and the commands.
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';

@@ -1,6 +1,5 @@
-/**
- * The messages between the browser and the kernel: the browser side's one table.
- *
+// The messages between the browser and the kernel: the browser side's one table.
+/*
  * The kernel side's table is `python_shim/sensorlab/protocol.py`; both are tested
  * against the shared examples in `test/fixtures/protocol`.
  */
@@ -106,13 +105,9 @@ export function parseKernelMessage(data: unknown): KernelMessage | null {
   const msg = data as Record<string, unknown>;
   switch (msg.type) {
     case 'hello':
-      return typeof msg.logger === 'string'
-        ? { type: 'hello', logger: msg.logger }
-        : null;
+      return typeof msg.logger === 'string' ? { type: 'hello', logger: msg.logger } : null;
     case 'ack':
-      return isSeq(msg.seq) && optionalText(msg.stream)
-        ? { type: 'ack', seq: msg.seq, ...streamOf(msg) }
-        : null;
+      return isSeq(msg.seq) && optionalText(msg.stream) ? { type: 'ack', seq: msg.seq, ...streamOf(msg) } : null;
     case 'refused':
       return (msg.seq === null || isSeq(msg.seq)) && typeof msg.reason === 'string' && optionalText(msg.stream)
         ? { type: 'refused', seq: msg.seq, reason: msg.reason, ...streamOf(msg) }

@@ -1,15 +1,20 @@
+// The hub's token and the types the plugins share; the package's name and version.
 import type { Kernel } from '@jupyterlab/services';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Forwarder } from './forwarder';
 import type { ReadingsChannel } from './comm';
-import type { ChannelHistory } from './monitor/history';
+import type { ChannelHistory } from './history';
 import type { DeviceRequest } from './protocol';
+import type { ISheetContent, ISheetReadProblem } from './sheet';
 import type { IReading, ISource, Transport } from './sources/types';
+
+// package.json is the one place the version is written (the Python package reads it at build).
+declare function require(id: '../package.json'): { version: string };
 
 /** The package's name and version, as the kernel's widgets ask for them. */
 export const MODULE_NAME = 'sensorlab';
-export const MODULE_VERSION = '0.1.0';
+export const MODULE_VERSION: string = require('../package.json').version;
 
 export namespace CommandIDs {
   export const startSimulated = 'sensorlab:start-simulated';
@@ -42,7 +47,7 @@ export interface ILoggerHandle {
     sheetUrl: string;
     status: Record<string, unknown>;
     /** The sheet's last rows as the browser read them back, header first, or why not. */
-    sheet: { header: string[]; rows: string[][] } | { error: string } | null;
+    sheet: ISheetContent | ISheetReadProblem | null;
   };
 }
 

@@ -1,4 +1,4 @@
-"""Run every suite (jest, pytest, the browser tests), print each one's counts, fail loudly.
+"""Run every suite (lint, jest, pytest, the browser tests), print each one's counts, fail loudly.
 
 A suite fails when its runner fails, when any of its tests failed or was skipped, or
 when it ran no test at all. The real EtherCalc servers (2020, and 2026 where it is here)
@@ -21,8 +21,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "servers"))
 from servers import jupyter, servers  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "test"))
+import lint  # noqa: E402
+
 # The browser specs that talk to EtherCalc: they run against every EtherCalc server.
-ETHERCALC_SPECS = ["board-arduino", "bluetooth", "class-sheet", "examples", "full-sheet", "notes", "pipeline", "reliability"]
+ETHERCALC_SPECS = [
+    "board-arduino",
+    "bluetooth",
+    "class-sheet",
+    "examples",
+    "full-sheet",
+    "notes",
+    "pipeline",
+    "reliability",
+]
 
 
 def jest_counts(report: Path) -> tuple[int, int, int]:
@@ -58,30 +70,66 @@ def run_suite(name, cmd, report: Path, counts, env=None) -> tuple[str, int, int,
 
 def main() -> int:
     results = []
+    print("\n===== lint: eslint, prettier, stylelint, ruff check, ruff format --check", flush=True)
+    clean, findings = lint.run()
+    # Each linter is a check that passes when clean; each finding counts as a failure.
+    results.append(("lint", clean, findings, 0, findings == 0 and clean == len(lint.LINTERS)))
     with tempfile.TemporaryDirectory(prefix="sensorlab-reports-") as tmp:
         reports = Path(tmp)
-        results.append(run_suite("jest", ["npx", "jest", "--ci", "--json", f"--outputFile={reports / 'jest.json'}"],
-                                 reports / "jest.json", jest_counts))
+        results.append(
+            run_suite(
+                "jest",
+                ["npx", "jest", "--ci", "--json", f"--outputFile={reports / 'jest.json'}"],
+                reports / "jest.json",
+                jest_counts,
+            )
+        )
         with servers(reports / "servers") as env:
             ethercalcs = json.loads(env["SENSORLAB_ETHERCALCS"])
             env = dict(os.environ, **env)
-            results.append(run_suite("pytest", [sys.executable, "-m", "pytest", f"--junitxml={reports / 'pytest.xml'}"],
-                                     reports / "pytest.xml", pytest_counts, env))
+            results.append(
+                run_suite(
+                    "pytest",
+                    [sys.executable, "-m", "pytest", f"--junitxml={reports / 'pytest.xml'}"],
+                    reports / "pytest.xml",
+                    pytest_counts,
+                    env,
+                )
+            )
             browser = ["npx", "playwright", "test", "--config", "test/browser/playwright.config.ts"]
             report = reports / "browser-2020.json"
-            results.append(run_suite("browser, EtherCalc 2020", browser, report, playwright_counts,
-                                     dict(env, SENSORLAB_PW_JSON=str(report))))
+            results.append(
+                run_suite(
+                    "browser, EtherCalc 2020",
+                    browser,
+                    report,
+                    playwright_counts,
+                    dict(env, SENSORLAB_PW_JSON=str(report)),
+                )
+            )
             if "2026" in ethercalcs:
                 with jupyter(reports / "servers" / "jupyter-2026", ethercalcs["2026"]) as env_2026:
                     report = reports / "browser-2026.json"
-                    results.append(run_suite(
-                        "browser, EtherCalc 2026", browser + [f"test/browser/{spec}.spec.ts" for spec in ETHERCALC_SPECS],
-                        report, playwright_counts, dict(env, **env_2026, SENSORLAB_PW_JSON=str(report))))
+                    results.append(
+                        run_suite(
+                            "browser, EtherCalc 2026",
+                            browser + [f"test/browser/{spec}.spec.ts" for spec in ETHERCALC_SPECS],
+                            report,
+                            playwright_counts,
+                            dict(env, **env_2026, SENSORLAB_PW_JSON=str(report)),
+                        )
+                    )
 
     print("\n===== summary")
-    print("EtherCalc servers tested: " + ", ".join(sorted(ethercalcs)) + (
-        "" if "2026" in ethercalcs else "  (the 2026 server, ../shared/ethercalc-2026, was NOT available: "
-        "nothing was tested against it)"))
+    print(
+        "EtherCalc servers tested: "
+        + ", ".join(sorted(ethercalcs))
+        + (
+            ""
+            if "2026" in ethercalcs
+            else "  (the 2026 server, ../shared/ethercalc-2026, was NOT available: nothing was tested against it)"
+        )
+    )
     for name, passed, failed, skipped, ok in results:
         extra = f", {skipped} skipped" if skipped else ""
         verdict = "ok" if ok else ("FAILED: ran no test" if passed + failed + skipped == 0 else "FAILED")

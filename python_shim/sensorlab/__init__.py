@@ -1,8 +1,9 @@
 """sensorlab: log classroom sensors read by the browser into a shared EtherCalc sheet."""
 
 from ._version import __version__
+from .channel import register_comm_target
 from .ethercalc import Sheet, SheetError
-from .logger import Logger, register_comm_target
+from .logger import Logger
 from .schedule import DaylightSchedule
 
 __all__ = ["__version__", "Sheet", "SheetError", "DaylightSchedule", "Logger"]

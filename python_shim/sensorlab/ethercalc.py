@@ -1,36 +1,28 @@
 """A sheet on an EtherCalc server (the 2020 server or ethercalc.net's 2026 one), written row by row.
 
-EtherCalc's CSV append guesses types: dates become serial numbers and a field that
-starts with ``=`` becomes a formula that shifts the rest of the row. So rows are sent
-as a SocialCalc clipboard whose cells say exactly what they are (``t`` text, ``v``
-number).
-
-Every row carries an identity in the ``row id`` column. A row is confirmed by finding
-its id, never by comparing values, so rows that leave columns empty, or that equal
-another logger's row, are each posted exactly once, and a copy that a late write left
-behind is found and removed.
-
-Appending is one atomic command list: ``insertrow`` as many empty rows as there are
-rows to add, at the row after the sheet's end, then paste into them. The 2026 server
-finds the end and pastes in two separate steps for its own append, so two loggers
-appending at once could land on the same row; inserting empty rows first means a
-write never lands on a row another logger already filled. The end is found with a few
-single-cell reads, never by reading the whole sheet.
+Rows go as SocialCalc clipboards whose cells say what they are (CSV makes EtherCalc guess:
+dates become serial numbers, ``=…`` a formula that shifts the row). Every row carries an
+identity in the ``row id`` column and is confirmed by it, never by its values, so rows that
+leave columns empty, or equal another logger's, land exactly once, and a second copy left by
+a late write is removed. The 2026 server's own append finds the end and pastes in two steps,
+so two loggers could meet on one row: there, one atomic command list inserts empty rows after
+the end (found by a few single-cell reads) and pastes into them. The 2020 server appends in
+one step, and says where: its own append is used there.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 import time as _time
 import uuid
-from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import requests
 
-__all__ = ["ROW_ID", "Sheet", "SheetError", "SheetFull", "SheetTooLarge", "SlowDown", "format_time"]
+from .socialcalc import cell_value, clipboard, column_index, column_name, columns_in_order, escape, posts_under
+
+__all__ = ["ROW_ID", "Sheet", "SheetError", "SheetFull", "SheetTooLarge", "SlowDown"]
 
 ROW_ID = "row id"
 _ID = r"[A-Za-z0-9][A-Za-z0-9_.~-]*"
@@ -38,7 +30,6 @@ _VALID_FORMS = (
     "a sheet address looks like https://ethercalc.net/room-7b, "
     "http://127.0.0.1:8000/room-7b or http://127.0.0.1:8000/_/room-7b"
 )
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 # Both servers refuse requests over 1 MiB (the 2026 one answers 413, the 2020 one may hang up);
 # posts stay well below, with room for the commands.
 SERVER_BODY_LIMIT = 1 << 20
@@ -63,86 +54,6 @@ class SheetFull(SheetError):
 
 class SheetTooLarge(SheetError):
     """The server refused one request as too big: send fewer rows at a time."""
-
-
-def format_time(value: datetime | date) -> str:
-    """How times are written into the sheet: readable, to the second, in the time's own zone."""
-    if isinstance(value, datetime):
-        return value.strftime(TIME_FORMAT)
-    return value.isoformat()
-
-
-def _column_name(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
-def _column_index(name: str) -> int:
-    index = 0
-    for char in name:
-        index = index * 26 + ord(char) - 64
-    return index - 1
-
-
-def _escape(text: str) -> str:
-    """SocialCalc's escaping for one field of a save or command line."""
-    return text.replace("\\", "\\b").replace(":", "\\c").replace("\n", "\\n")
-
-
-def _cell(value):
-    """(type, text) of one cell as SocialCalc keeps it, or None for an empty cell."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return ("t", "TRUE" if value else "FALSE")
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            return None
-        return ("v", repr(float(value)) if isinstance(value, float) else str(value))
-    if isinstance(value, (datetime, date)):
-        return ("t", format_time(value))
-    if hasattr(value, "item") and callable(value.item):  # numpy and pandas scalars
-        return _cell(value.item())
-    return ("t", str(value))
-
-
-def _cell_value(cell) -> object:
-    """A cell of ``/cells`` as a number, text, or None when it is empty (a pasted empty cell reads ``""``)."""
-    if not isinstance(cell, dict):
-        return None
-    value = cell.get("datavalue")
-    if value in ("", None):
-        return None
-    if str(cell.get("valuetype", "t")).startswith("n"):
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            return None
-    return value
-
-
-def new_row_id() -> str:
-    """An identity for a row that was given none: unique across loggers and sheets."""
-    return uuid.uuid4().hex[:16]
-
-
-def _columns_of(rows: list[dict]) -> list[str]:
-    """The names the rows use: ``time`` first, the others in order of appearance, the row id last."""
-    columns: list[str] = []
-    for row in rows:
-        for key in row:
-            if str(key) not in columns:
-                columns.append(str(key))
-    for name, place in (("time", 0), (ROW_ID, len(columns))):
-        if name in columns:
-            columns.remove(name)
-            columns.insert(min(place, len(columns)), name)
-    return columns
 
 
 class Sheet:
@@ -172,6 +83,15 @@ class Sheet:
         # server does; the 2026 server does it in two, so two appends can meet on one row).
         self._appends_in_one_step = False
 
+    @classmethod
+    def of(cls, value) -> Sheet | None:
+        """A Sheet from its address, a Sheet as it is, or None for no sheet."""
+        if value is None or isinstance(value, Sheet):
+            return value
+        if isinstance(value, str):
+            return cls(value)
+        raise ValueError(f'sheet must be a Sheet or an address such as "http://127.0.0.1:8000/class-7b", not {value!r}')
+
     @staticmethod
     def _parse(url):
         if not isinstance(url, str):
@@ -181,7 +101,7 @@ class Sheet:
         if parts.scheme not in ("http", "https") or not parts.hostname or not match or parts.query or parts.fragment:
             raise ValueError(f"{_VALID_FORMS}; got {url!r}")
         try:
-            parts.port
+            _ = parts.port  # read for the ValueError a port that is not a number raises
         except ValueError:
             raise ValueError(f"{_VALID_FORMS}; the port in {url!r} is not a number") from None
         return f"{parts.scheme}://{parts.netloc}", match.group(1)
@@ -215,15 +135,18 @@ class Sheet:
                 # refusing a request): a read is safe to send again once, on a new connection.
                 response = self._http.request(method, self.api + path, timeout=self.timeout, **kwargs)
         except requests.Timeout:
-            raise SheetError(f"The sheet server {self.server} did not answer within {self.timeout:g} s. "
-                             "Rows wait and are sent again later.") from None
+            raise SheetError(
+                f"The sheet server {self.server} did not answer within {self.timeout:g} s. "
+                "Rows wait and are sent again later."
+            ) from None
         except requests.ConnectionError:
-            raise SheetError(f"Cannot reach the sheet server {self.server}. Check the address and the "
-                             "network; rows wait and are sent again later.") from None
+            raise SheetError(
+                f"Cannot reach the sheet server {self.server}. Check the address and the "
+                "network; rows wait and are sent again later."
+            ) from None
         if response.status_code == 429:
             wait = _retry_after(response.headers.get("Retry-After"))
-            raise SlowDown(f"The sheet server asks us to slow down. Rows wait and are sent again in {wait:g} s.",
-                           wait)
+            raise SlowDown(f"The sheet server asks us to slow down. Rows wait and are sent again in {wait:g} s.", wait)
         return response
 
     def _json(self, path: str):
@@ -244,7 +167,7 @@ class Sheet:
 
     def _value_at(self, column: int, row: int):
         """One cell's value: a single small request on both servers, however big the sheet."""
-        return _cell_value(self._json(f"/cells/{_column_name(column)}{row}"))
+        return cell_value(self._json(f"/cells/{column_name(column)}{row}"))
 
     def _command(self, commands: list[str]) -> None:
         """Run SocialCalc commands as one list, which both servers apply as a whole."""
@@ -275,9 +198,9 @@ class Sheet:
         grid: dict[int, dict[int, object]] = {}
         for coord, cell in cells.items():
             match = re.fullmatch(r"([A-Z]+)(\d+)", coord)
-            value = _cell_value(cell)
+            value = cell_value(cell)
             if match and value is not None:
-                grid.setdefault(int(match.group(2)), {})[_column_index(match.group(1))] = value
+                grid.setdefault(int(match.group(2)), {})[column_index(match.group(1))] = value
         if not grid:
             self._header, self._end = [], 0
             return []
@@ -304,8 +227,11 @@ class Sheet:
             return []
         header = grid[0]
         return [
-            {str(name): value for name, value in zip(header, row)
-             if name is not None and value is not None and (with_ids or name != ROW_ID)}
+            {
+                str(name): value
+                for name, value in zip(header, row)
+                if name is not None and value is not None and (with_ids or name != ROW_ID)
+            }
             for row in grid[1:]
             if any(value is not None for value in row)
         ]
@@ -316,8 +242,11 @@ class Sheet:
         if not grid or ROW_ID not in self._header:
             return []
         column = self._header.index(ROW_ID)
-        return [(number, str(row[column])) for number, row in enumerate(grid[1:], start=2)
-                if column < len(row) and row[column] is not None]
+        return [
+            (number, str(row[column]))
+            for number, row in enumerate(grid[1:], start=2)
+            if column < len(row) and row[column] is not None
+        ]
 
     # -- writing -------------------------------------------------------------------
 
@@ -331,8 +260,8 @@ class Sheet:
         """
         rows = [dict(row) for row in rows]
         for row in rows:
-            row.setdefault(ROW_ID, new_row_id())
-        for part in self._parts(rows):
+            row.setdefault(ROW_ID, uuid.uuid4().hex[:16])  # unique across loggers and sheets
+        for part in posts_under(rows, MAX_BODY_BYTES):
             self._append_split(part)
         return len(rows)
 
@@ -345,29 +274,15 @@ class Sheet:
             if len(rows) == 1:
                 if isinstance(refused, SheetFull):
                     raise
-                raise SheetError(f"One row is too big for the sheet server {self.server}: "
-                                 "make its notes shorter.") from None
+                raise SheetError(
+                    f"One row is too big for the sheet server {self.server}: make its notes shorter."
+                ) from None
             half = len(rows) // 2
             self._append_split(rows[:half])
             self._append_split(rows[half:])
 
-    def _parts(self, rows: list[dict]) -> list[list[dict]]:
-        """Rows cut into posts that each stay under the server's request size limit."""
-        parts, part, size = [], [], 0
-        for row in rows:
-            # Escaped cell text, coordinates and one insertrow: twice the text is a safe bound.
-            row_size = sum(len(str(key)) + len(str(value)) + 24 for key, value in row.items()) * 2 + 32
-            if part and size + row_size > MAX_BODY_BYTES:
-                parts.append(part)
-                part, size = [], 0
-            part.append(row)
-            size += row_size
-        if part:
-            parts.append(part)
-        return parts
-
     def _append_part(self, rows: list[dict]) -> None:
-        columns = _columns_of(rows)
+        columns = columns_in_order(rows, first="time", last=ROW_ID)
         if self._header is None or any(c not in self._header for c in columns):
             self.grid()  # first write, or new columns: read what the sheet has now
         header = list(self._header or [])
@@ -376,33 +291,22 @@ class Sheet:
             # A new name takes the first column whose heading is empty (a teacher may have
             # written something further right), or a new column at the end.
             place = header.index("") if "" in header else len(header)
-            header[place:place + 1] = [name]
-            commands.append(f"set {_column_name(place)}1 text t {_escape(name)}")
-        clipboard = f"loadclipboard {_escape(self._clipboard(rows, header))}"
+            header[place : place + 1] = [name]
+            commands.append(f"set {column_name(place)}1 text t {escape(name)}")
+        paste = f"loadclipboard {escape(clipboard(rows, header))}"
         if self._appends_in_one_step:
             # The server's own append: no read to find the end, the rows are expected right after it.
             if commands:
                 self._command(commands)
-            answer = self._post(clipboard.encode("utf-8"), "text/plain; charset=utf-8")
+            answer = self._post(paste.encode("utf-8"), "text/plain; charset=utf-8")
             # It answers with the commands it ran, the paste's row among them.
             pasted = re.search(r'"paste A(\d+) all"', answer.text)
             first = int(pasted.group(1)) if pasted else self._end + 1
         else:
             first = self._find_end() + 1
-            self._command(commands + [clipboard] + [f"insertrow A{first}"] * len(rows) + [f"paste A{first} all"])
+            self._command(commands + [paste] + [f"insertrow A{first}"] * len(rows) + [f"paste A{first} all"])
         self._header = header
         self._confirm([row[ROW_ID] for row in rows], header.index(ROW_ID), first)
-
-    @staticmethod
-    def _clipboard(rows: list[dict], header: list[str]) -> str:
-        lines = []
-        for r, row in enumerate(rows, start=1):
-            for key, value in row.items():
-                cell = _cell(value)
-                if cell is not None:
-                    lines.append(f"cell:{_column_name(header.index(str(key)))}{r}:{cell[0]}:{_escape(cell[1])}")
-        lines.append(f"copiedfrom:A1:{_column_name(len(header) - 1)}{len(rows)}")
-        return "\n".join(lines) + "\n"
 
     def _find_end(self) -> int:
         """The last row in use (1 for a sheet with only a header), found by probing column A.
@@ -449,8 +353,10 @@ class Sheet:
                     self._end = max(self._end, max(held.values()))
                     return
             if waited > self.confirm_within:
-                raise SheetError(f"The sheet server took the rows but they did not show up in {self.url} "
-                                 f"within {self.confirm_within:g} s. They will be checked and sent again.")
+                raise SheetError(
+                    f"The sheet server took the rows but they did not show up in {self.url} "
+                    f"within {self.confirm_within:g} s. They will be checked and sent again."
+                )
             _time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
@@ -492,4 +398,3 @@ def _retry_after(value: str | None) -> float:
         return max(1.0, min(float(value), 3600.0))
     except (TypeError, ValueError):
         return 5.0
-

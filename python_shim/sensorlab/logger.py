@@ -1,26 +1,29 @@
-"""The Logger widget: receives readings from the browser, keeps them, and posts rows."""
+"""The Logger widget: what a notebook sees of a sensor; it wires the readings channel, the
+readings, device requests and the outbox together and posts rows when the schedule says."""
 
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
-from array import array
 from datetime import datetime
 from pathlib import Path
 
-import comm as jupyter_comm
 import pandas as pd
 from ipywidgets import DOMWidget
 from traitlets import Dict, Float, Int, List, Unicode, validate
 
 from . import protocol
 from ._version import MODULE_VERSION
-from .ethercalc import Sheet, format_time
-from .outbox import Outbox
+from .channel import ReadingsChannel
+from .device import DeviceRequests
+from .ethercalc import Sheet
+from .outbox import Outbox, posting_status
+from .readings import Readings, notes_frame, readings_csv
 from .schedule import DaylightSchedule, parse_interval
-from .store import Store, default_data_dir
+from .socialcalc import format_time
+from .status import STATUS_EVERY, Throttle, iso, iso_ms
+from .store import LoggerFile, default_data_dir
 
 __all__ = ["Logger"]
 
@@ -29,86 +32,6 @@ log = logging.getLogger("sensorlab")
 SOURCES = ("simulated", "serial", "bluetooth")
 FORMATS = ("auto", "plotter", "labels", "tuple", "radio", "semicolon", "keyvalue", "csv", "json")
 REQUEST_TIMEOUT = 10.0  # seconds logger.send and set_period wait for the browser
-STATUS_EVERY = 0.5  # seconds between two status updates sent to the browser
-
-
-# Columns sensorlab fills itself; a device channel of the same name is renamed "device <name>".
-RESERVED_COLUMNS = ("time", "source", "received", "note")
-_RESERVED = frozenset(RESERVED_COLUMNS)
-
-
-def _channel_values(values: dict) -> dict:
-    """A reading's values with channel names that cannot clash with sensorlab's own columns."""
-    if _RESERVED.isdisjoint(values):  # the usual case, checked in C: this runs for every reading
-        return values
-    return {(f"device {name}" if name in RESERVED_COLUMNS else name): value for name, value in values.items()}
-
-
-class _ReadingStore:
-    """Every reading, column by column (an array of floats per channel, NaN where absent)."""
-
-    def __init__(self):
-        self.time = array("d")
-        self.received = array("d")
-        self.source: list[str] = []
-        self.channels: dict[str, array] = {}
-        # One string object per source name: each reading's name arrives as a new string,
-        # and keeping those would cost about as much memory as all the values together.
-        self._names: dict[str, str] = {}
-
-    def __len__(self):
-        return len(self.time)
-
-    def add(self, reading: protocol.Reading, received: float) -> None:
-        count = len(self.time)
-        values = _channel_values(reading.values)
-        for name in values:
-            if name not in self.channels:
-                self.channels[name] = array("d", [math.nan]) * count
-        self.time.append(reading.time)
-        self.received.append(received)
-        self.source.append(self._names.setdefault(reading.source, reading.source))
-        for name, column in self.channels.items():
-            column.append(float(values.get(name, math.nan)))
-
-    def frame(self, tz) -> pd.DataFrame:
-        columns = {
-            "time": pd.to_datetime(list(self.time), unit="ms", utc=True).tz_convert(tz),
-            "source": list(self.source),
-        }
-        for name, column in self.channels.items():
-            columns[name] = list(column)
-        columns["received"] = pd.to_datetime(list(self.received), unit="s", utc=True).tz_convert(tz)
-        return pd.DataFrame(columns)
-
-
-# Loggers of this kernel by name: the readings comm finds its logger here.
-_loggers: dict[str, "Logger"] = {}
-_loggers_lock = threading.Lock()
-
-
-def _open_readings_comm(comm, open_msg) -> None:
-    """Target of the comms the browser opens to send readings."""
-    try:
-        name, stream = protocol.parse_open(open_msg["content"]["data"])
-    except (protocol.ProtocolError, KeyError, TypeError) as error:
-        log.warning("sensorlab refused a readings connection: %s", error)
-        comm.close({"reason": f"The browser and the kernel do not understand each other: {error}"})
-        return
-    with _loggers_lock:
-        logger = _loggers.get(name)
-    if logger is None:
-        comm.close({"reason": f'There is no logger called "{name}" in this notebook yet: run the cell that creates it.'})
-        return
-    logger._attach(comm, stream)
-
-
-def register_comm_target() -> None:
-    """Let the browser open readings comms to this kernel (done when sensorlab is imported)."""
-    try:
-        jupyter_comm.get_comm_manager().register_target(protocol.READINGS_TARGET, _open_readings_comm)
-    except Exception as error:  # not in a kernel: loggers then only work without a browser
-        log.debug("sensorlab: no comm manager (%s)", error)
 
 
 class Logger(DOMWidget):
@@ -159,7 +82,9 @@ class Logger(DOMWidget):
 
     name = Unicode(help="The logger's name, unique in this kernel.").tag(sync=True)
     source = Unicode("simulated", help="simulated, serial or bluetooth.").tag(sync=True)
-    forward_every = Float(None, allow_none=True, help="Seconds between two batches, or None for the setting.").tag(sync=True)
+    forward_every = Float(None, allow_none=True, help="Seconds between two batches, or None for the setting.").tag(
+        sync=True
+    )
     sheet_url = Unicode("", help="The sheet's address for people, or empty.").tag(sync=True)
     _status = Dict(help="What logger.status says, for the views.").tag(sync=True)
     device = Dict(help="The browser's device: id, transport, label, state, problem, counts.").tag(sync=True)
@@ -169,85 +94,101 @@ class Logger(DOMWidget):
     usb_vendor_id = Int(None, allow_none=True, help="Only offer boards with this USB vendor id.").tag(sync=True)
     usb_product_id = Int(None, allow_none=True, help="Only offer boards with this USB product id.").tag(sync=True)
     name_prefix = Unicode("", help="Only offer Bluetooth sensors whose name starts with this.").tag(sync=True)
-    poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(sync=True)
+    poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(
+        sync=True
+    )
 
-    def __init__(self, sheet=None, schedule=None, source="simulated", name=None, forward_every=None, poll_every=None,
-                 data_dir=None, **kwargs):
+    def __init__(
+        self,
+        sheet=None,
+        schedule=None,
+        source="simulated",
+        name=None,
+        forward_every=None,
+        poll_every=None,
+        data_dir=None,
+        **kwargs,
+    ):
         # Set first: close() runs from __del__ even when a check below fails.
         self._lock = threading.RLock()
-        self._store = _ReadingStore()
-        self._db: Store | None = None
-        self._readings_comms: list = []
-        self._latest_values: dict[str, float] = {}
-        self._latest_time: float | None = None
+        self._readings = Readings()
+        self._file: LoggerFile | None = None
+        self._channel: ReadingsChannel | None = None
+        self._notes: list[tuple[float, str]] = []
         self._last_post: datetime | None = None
         self._note = ""
         self._errors = 0
         self._last_error = ""
-        self._status_timer: threading.Timer | None = None
+        # The status goes to the views soon after a change, at most every STATUS_EVERY seconds.
+        self._status_throttle = Throttle(STATUS_EVERY, self._publish_status)
         self._closed = False
+        self._pending_at_close = 0
         self._outbox = None
-        self._request_id = 0
-        self._request_waiters: dict[int, list] = {}
-        self._comm_concurrent = False
-        if isinstance(sheet, str):
-            sheet = Sheet(sheet)
-        elif sheet is not None and not isinstance(sheet, Sheet):
-            raise ValueError(f'sheet must be a Sheet or an address such as "http://127.0.0.1:8000/class-7b", not {sheet!r}')
-        if schedule is None:
-            schedule = DaylightSchedule()
-        elif not isinstance(schedule, DaylightSchedule):
-            raise ValueError(f"schedule must be a sensorlab.DaylightSchedule, not {schedule!r}")
-        forward_seconds = None if forward_every is None else parse_interval(forward_every, "forward_every").total_seconds()
+        # On the widget's own comm: a message the kernel sends on the readings comm from a
+        # cell makes ipykernel route the browser's next messages there to the cell's
+        # thread, and the answer could then not arrive while this cell waits.
+        self._requests = DeviceRequests(lambda message: DOMWidget.send(self, message))  # send() is ours
+        sheet = Sheet.of(sheet)
+        schedule = DaylightSchedule.of(schedule)
+        forward_seconds = (
+            None if forward_every is None else parse_interval(forward_every, "forward_every").total_seconds()
+        )
         if poll_every is not None:
             kwargs["poll_every"] = parse_interval(poll_every, "poll_every").total_seconds()
         name = name or (sheet.name if sheet else "sensorlab")
         self._sheet = sheet
         self.schedule = schedule
         super().__init__(
-            name=name, source=source, forward_every=forward_seconds,
-            sheet_url=sheet.url if sheet else "", **kwargs,
+            name=name,
+            source=source,
+            forward_every=forward_seconds,
+            sheet_url=sheet.url if sheet else "",
+            **kwargs,
         )
         # What an earlier kernel left: its readings, its last post, the rows it did not post.
-        self._db = Store(Path(data_dir) if data_dir is not None else default_data_dir(), name)
-        for reading, received in self._db.readings():
-            self._remember(reading, received)
-        self._note = self._db.get("note") or ""
-        last_post = self._db.get("last_post")
+        self._file = LoggerFile(Path(data_dir) if data_dir is not None else default_data_dir(), name)
+        for reading, received in self._file.readings():
+            self._readings.add(reading, received)
+        self._note = self._file.get("note") or ""
+        self._notes = self._file.notes()
+        last_post = self._file.get("last_post")
         self._last_post = datetime.fromisoformat(last_post) if last_post else None
-        self._outbox = Outbox(sheet, self._db, on_change=self._status_changed) if sheet else None
-        self.sheet_url = self.sheet.url if self.sheet else ""
+        self._outbox = Outbox(sheet, self._file, on_change=self._status_throttle.changed) if sheet else None
         self.on_msg(self._on_widget_msg)
-        with _loggers_lock:
-            previous = _loggers.get(name)
-            _loggers[name] = self
-        if previous is not None and previous is not self:
-            previous.close()
+        self._channel = ReadingsChannel(
+            name,
+            self._file,
+            on_readings=self._take_readings,
+            on_device_result=self._on_device_result,
+            on_error=self._record_error,
+            on_replaced=self.close,
+        )
+        self._channel.open()
         self._publish_status()
 
-    @validate("source")
-    def _valid_source(self, proposal):
-        if proposal["value"] not in SOURCES:
-            raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {proposal['value']!r}")
-        return proposal["value"]
+    @validate("source", "format")
+    def _valid_choice(self, proposal):
+        trait, value = proposal["trait"].name, proposal["value"]
+        choices = SOURCES if trait == "source" else FORMATS
+        if value not in choices:
+            raise ValueError(f"{trait} must be one of {', '.join(choices)}, not {value!r}")
+        return value
 
     @validate("baud")
     def _valid_baud(self, proposal):
         if not 9600 <= proposal["value"] <= 1_000_000:
-            raise ValueError(f"baud must be a speed from 9600 to 1000000, as set in the board's program, not {proposal['value']!r}")
-        return proposal["value"]
-
-    @validate("format")
-    def _valid_format(self, proposal):
-        if proposal["value"] not in FORMATS:
-            raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {proposal['value']!r}")
+            raise ValueError(
+                f"baud must be a speed from 9600 to 1000000, as set in the board's program, not {proposal['value']!r}"
+            )
         return proposal["value"]
 
     @validate("channels")
     def _valid_channels(self, proposal):
         for name in proposal["value"]:
             if not name or len(name) > protocol.MAX_NAME_LENGTH:
-                raise ValueError(f"channel names must be text of 1 to {protocol.MAX_NAME_LENGTH} characters, not {name!r}")
+                raise ValueError(
+                    f"channel names must be text of 1 to {protocol.MAX_NAME_LENGTH} characters, not {name!r}"
+                )
         return proposal["value"]
 
     @validate("name")
@@ -260,85 +201,77 @@ class Logger(DOMWidget):
     # -- what users read --------------------------------------------------------
 
     @property
+    def data(self) -> pd.DataFrame:
+        """Every reading received so far: time, source, one column per channel, received."""
+        with self._lock:
+            return self._readings.frame(self._tz())
+
+    @property
     def sheet(self) -> Sheet | None:
         """The sheet rows go to: when a sheet is full, the one that continues it."""
         return self._outbox.sheet if self._outbox else self._sheet
 
     @property
-    def data(self) -> pd.DataFrame:
-        """Every reading received so far: time, source, one column per channel, received."""
-        with self._lock:
-            return self._store.frame(self._tz())
-
-    @property
     def status(self) -> dict:
-        """What the logger is doing: connected, device, readings, last_post, next_post, pending,
-        posted, errors, last_error, next_retry, sheet (where rows go now), sheet_notice (e.g. that
-        a full sheet continues in a new one), and the device's device_problem, bad_lines,
-        bad_values and last_bad_line (lines it printed that could not be read)."""
+        """What the logger does: connected, device, readings, last_post, next_post, pending, posted, errors,
+        last_error, next_retry, sheet (where rows go now), sheet_notice (a full sheet goes on in a new one),
+        and the device's device_problem, bad_lines, bad_values and last_bad_line (lines it could not read)."""
         with self._lock:
             now = datetime.now().astimezone()
             outbox = self._outbox
-            return {
+            status = {
                 "connected": self.device.get("state") == "connected",
                 "device": self.device.get("state", "not connected"),
-                "readings": len(self._store),
-                "last_reading": _iso_ms(self._latest_time),
-                "last_post": _iso(self._last_post),
-                "next_post": _iso(self.schedule.next_post(self._last_post, now)) if self.sheet else None,
-                "pending": outbox.pending if outbox else 0,
-                "posted": outbox.posted if outbox else 0,
+                "readings": len(self._readings),
+                "last_reading": iso_ms(self._readings.latest_time),
+                "last_post": iso(self._last_post),
+                "next_post": iso(self.schedule.next_post(self._last_post, now)) if self.sheet else None,
+                **posting_status(outbox),
                 "errors": self._errors + (outbox.errors if outbox else 0),
                 "last_error": (outbox.last_error if outbox and outbox.last_error else self._last_error),
-                "next_retry": _iso(outbox.next_retry) if outbox else None,
-                "sheet": self.sheet.url if self.sheet else None,
-                "sheet_notice": outbox.notice if outbox else "",
                 "device_problem": self.device.get("problem", ""),
                 "bad_lines": self.device.get("bad_lines", 0),
                 "bad_values": self.device.get("bad_values", 0),
                 "last_bad_line": self.device.get("last_bad_line"),
                 "note": self._note,
             }
+            if self._closed:
+                status["pending"] = self._pending_at_close
+            return status
 
     def note(self, text: str) -> None:
         """Write ``text`` in the ``note`` column of the next row, e.g. ``logger.note("window opened")``."""
         if not isinstance(text, str) or not text.strip():
             raise ValueError('a note is some text, e.g. logger.note("window opened")')
         with self._lock:
+            self._refuse_if_closed()
             self._note = text.strip()[: protocol.MAX_NOTE_LENGTH]
-            self._db.set("note", self._note)
-            self._db.add_note(time.time(), self._note)
-        self._status_changed()
+            self._file.set("note", self._note)
+            when = time.time()
+            self._file.add_note(when, self._note)
+            self._notes.append((when, self._note))
+        self._status_throttle.changed()
 
     @property
     def notes(self) -> pd.DataFrame:
         """Every note written with ``note()`` or the widget's note box: time and text."""
-        notes = self._db.notes()
-        return pd.DataFrame({
-            "time": pd.to_datetime([t for t, _ in notes], unit="s", utc=True).tz_convert(self._tz()),
-            "note": [text for _, text in notes],
-        })
+        with self._lock:
+            notes = list(self._notes)
+        return notes_frame(notes, self._tz())
 
     def to_csv(self, path=None) -> str | None:
         """Every reading as CSV, with its time and the notes beside the readings they came before.
 
         Returns the text, or writes it to ``path``.
         """
-        data = self.data.drop(columns=["received"])
-        data.insert(len(data.columns), "note", "")
-        for when, text in self.notes.itertuples(index=False):
-            after = data.index[data["time"] >= when]
-            at = after[0] if len(after) else (data.index[-1] if len(data) else None)
-            if at is not None:
-                data.loc[at, "note"] = f'{data.loc[at, "note"]}; {text}' if data.loc[at, "note"] else text
-        data["time"] = data["time"].dt.strftime("%Y-%m-%d %H:%M:%S.%f").str[:-3]
-        return data.to_csv(path, index=False)
+        return readings_csv(self.data, self.notes, path)
 
     def post_now(self) -> dict | None:
         """Queue a row with the latest values now, whatever the schedule; returns the row."""
         with self._lock:
+            self._refuse_if_closed()
             row = self._queue_row(datetime.now().astimezone())
-        self._status_changed()
+        self._status_throttle.changed()
         return row
 
     def send(self, line: str, timeout: float = REQUEST_TIMEOUT) -> None:
@@ -348,7 +281,7 @@ class Logger(DOMWidget):
         open, no device connected), and TimeoutError when the browser does not answer.
         """
         if not isinstance(line, str) or "\n" in line.rstrip("\n"):
-            raise ValueError("send takes one line of text, e.g. logger.send(\"target 21.5\")")
+            raise ValueError('send takes one line of text, e.g. logger.send("target 21.5")')
         self._device_request("send_line", timeout, line=line.rstrip("\n"))
 
     def set_period(self, ms: int, timeout: float = REQUEST_TIMEOUT) -> int | None:
@@ -362,136 +295,70 @@ class Logger(DOMWidget):
         value = self._device_request("set_period", timeout, ms=ms)
         return None if value is None else int(value)
 
-    def _device_request(self, action: str, timeout: float, **params):
-        """Ask the browser to do something with the device and, where it can answer in time, wait."""
-        with self._lock:
-            attached = bool(self._readings_comms)
-            self._request_id += 1
-            ident = self._request_id
-            waiter = [threading.Event(), None, None]
-            # Only wait when the answer can arrive while this cell runs (a comm subshell).
-            wait = self._comm_concurrent and threading.current_thread() is threading.main_thread()
-            if wait:
-                self._request_waiters[ident] = waiter
-        if not attached:
-            raise RuntimeError("No browser page is showing this logger: display it (run the cell with `logger`) "
-                               "in an open notebook, connect the device, then try again.")
-        # On the widget's own comm: a message the kernel sends on the readings comm from a
-        # cell makes ipykernel route the browser's next messages there to the cell's
-        # thread, and the answer could then not arrive while this cell waits.
-        DOMWidget.send(self, protocol.device_request(ident, action, **params))  # send() is ours
-        if not wait:
-            return None
-        try:
-            if not waiter[0].wait(timeout):
-                raise TimeoutError(f"The browser did not answer within {timeout:g} s: "
-                                   "is the notebook page open and the device connected?")
-        finally:
-            with self._lock:
-                self._request_waiters.pop(ident, None)
-        if waiter[1]:
-            raise RuntimeError(waiter[1])
-        return waiter[2]
-
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every queued row is in the sheet; False if ``timeout`` seconds passed first."""
+        if self._closed:
+            return self._pending_at_close == 0
         return self._outbox.flush(timeout) if self._outbox else True
 
     def close(self):
-        with _loggers_lock:
-            if _loggers.get(self.name) is self:
-                del _loggers[self.name]
-        with self._lock:
-            self._closed = True
-            if self._status_timer:
-                self._status_timer.cancel()
-            comms, self._readings_comms = self._readings_comms, []
-        for readings_comm in comms:
-            # The browser reopens its comm and finds the logger that replaced this one.
-            readings_comm.close({"reason": f'The logger "{self.name}" was closed or replaced.'})
-        if self._outbox:
-            self._outbox.close()
-        super().close()
-
-    # -- the readings comm -------------------------------------------------------
-
-    def _attach(self, comm, stream: str) -> None:
+        if self._channel:  # first, and outside our lock: a batch being stored takes it
+            self._channel.close()
         with self._lock:
             if self._closed:
-                comm.close({"reason": f'The logger "{self.name}" was closed or replaced.'})
                 return
-            self._readings_comms.append(comm)
-        comm.on_close(lambda _: self._forget_comm(comm))
-        comm.on_msg(lambda msg: self._on_readings_msg(comm, stream, msg))
-        comm.send(protocol.hello(self.name))
+            self._pending_at_close = self._outbox.pending if self._outbox else 0
+            self._closed = True
+        self._status_throttle.stop()
+        if self._outbox:
+            self._outbox.close()
+        if self._file:  # after the outbox: its worker touches the file only while not closed
+            self._file.close()
+        super().close()
 
-    def _forget_comm(self, comm) -> None:
-        with self._lock:
-            if comm in self._readings_comms:
-                self._readings_comms.remove(comm)
+    # -- wiring ------------------------------------------------------------------
 
-    def _on_readings_msg(self, comm, stream: str, msg) -> None:
-        # Runs on a kernel subshell thread while cells execute: keep it short and locked.
-        try:
-            data = msg["content"]["data"]
-            try:
-                message = protocol.parse_message(data)
-            except protocol.ProtocolError as error:
-                self._record_error(f"A message from the browser was refused: {error}")
-                seq = protocol.valid_seq(data.get("seq") if isinstance(data, dict) else None)
-                named = data.get("stream") if isinstance(data, dict) and isinstance(data.get("stream"), str) else None
-                if seq is not None:  # the browser drops a refused batch: it never comes again
-                    self._db.mark_seen(named or stream, seq)
-                comm.send(protocol.refused(seq, str(error), named))
-                return
-            if isinstance(message, protocol.DeviceResult):
-                self._on_device_result(message)
-                return
-            batch = message
-            received = time.time()
-            with self._lock:
-                # Served on a kernel subshell: answers can arrive while a cell runs.
-                self._comm_concurrent = bool((msg.get("header") or {}).get("subshell_id"))
-                if self._closed:
-                    return
-                if self._db.add_batch(batch.stream or stream, batch.seq, batch.readings, received):
-                    for reading in batch.readings:
-                        self._remember(reading, received)
-                    now = datetime.now().astimezone()
-                    if self.sheet and self._latest_time is not None and self.schedule.is_due(self._last_post, now):
-                        self._queue_row(now)
-            comm.send(protocol.ack(batch.seq, batch.stream))
-            self._status_changed()
-        except Exception as error:  # never let a bad message break the kernel's comm handling
-            log.exception("sensorlab could not handle readings")
-            self._record_error(f"Readings could not be stored: {error!r}")
+    def _refuse_if_closed(self) -> None:
+        if self._closed:
+            raise RuntimeError(f'The logger "{self.name}" was closed: create a new Logger to go on logging.')
+
+    def _device_request(self, action: str, timeout: float, **params):
+        """Ask the browser to do something with the device and, where it can answer in time, wait."""
+        if not (self._channel and self._channel.attached):
+            raise RuntimeError(
+                "No browser page is showing this logger: display it (run the cell with `logger`) "
+                "in an open notebook, connect the device, then try again."
+            )
+        # Only wait when the answer can arrive while this cell runs (a comm subshell).
+        wait = self._channel.concurrent and threading.current_thread() is threading.main_thread()
+        return self._requests.ask(action, timeout, wait=wait, **params)
 
     def _on_device_result(self, result: protocol.DeviceResult) -> None:
-        with self._lock:
-            waiter = self._request_waiters.get(result.id)
-        if waiter is not None:
-            waiter[1], waiter[2] = result.error, result.value
-            waiter[0].set()
-        elif result.error:  # nobody waits: say it in the status
+        if not self._requests.answer(result) and result.error:  # nobody waits: say it in the status
             self._record_error(f"The device could not do what was asked: {result.error}")
 
-    def _remember(self, reading: protocol.Reading, received: float) -> None:
-        self._store.add(reading, received)
-        self._latest_values.update(_channel_values(reading.values))
-        self._latest_time = reading.time
+    def _take_readings(self, readings: list[protocol.Reading], received: float) -> None:
+        """A new batch's readings: keep them, and queue a row if the schedule says one is due."""
+        with self._lock:
+            for reading in readings:
+                self._readings.add(reading, received)
+            now = datetime.now().astimezone()
+            if self.sheet and self._readings.latest_time is not None and self.schedule.is_due(self._last_post, now):
+                self._queue_row(now)
+        self._status_throttle.changed()
 
     def _queue_row(self, now: datetime) -> dict | None:
-        if self._latest_time is None or self._outbox is None:
+        if self._readings.latest_time is None or self._outbox is None:
             return None
-        row = {"time": format_time(datetime.fromtimestamp(self._latest_time / 1000, self._tz()))}
-        row.update(sorted(self._latest_values.items()))
+        row = {"time": format_time(datetime.fromtimestamp(self._readings.latest_time / 1000, self._tz()))}
+        row.update(sorted(self._readings.latest_values.items()))
         if self._note:
             row["note"] = self._note
             self._note = ""
-            self._db.set("note", "")
+            self._file.set("note", "")
         self._outbox.put(row)
         self._last_post = now
-        self._db.set("last_post", now.isoformat())
+        self._file.set("last_post", now.isoformat())
         return row
 
     def _on_widget_msg(self, _, content, buffers) -> None:
@@ -500,8 +367,9 @@ class Logger(DOMWidget):
             self.post_now()
         elif kind == "export":
             # The page asked for the download: the CSV goes back as a buffer.
-            DOMWidget.send(self, {"type": "export", "filename": f"{self.name}.csv"},
-                           buffers=[self.to_csv().encode("utf-8")])
+            DOMWidget.send(
+                self, {"type": "export", "filename": f"{self.name}.csv"}, buffers=[self.to_csv().encode("utf-8")]
+            )
         elif kind == "note":
             try:
                 self.note(protocol.parse_note(content))
@@ -515,20 +383,10 @@ class Logger(DOMWidget):
         with self._lock:
             self._errors += 1
             self._last_error = message
-        self._status_changed()
-
-    def _status_changed(self) -> None:
-        """Send the status to the views soon, at most every STATUS_EVERY seconds."""
-        with self._lock:
-            if self._closed or self._status_timer is not None:
-                return
-            self._status_timer = threading.Timer(STATUS_EVERY, self._publish_status)
-            self._status_timer.daemon = True
-            self._status_timer.start()
+        self._status_throttle.changed()
 
     def _publish_status(self) -> None:
         with self._lock:
-            self._status_timer = None
             if self._closed:
                 return
             status = self.status
@@ -540,11 +398,3 @@ class Logger(DOMWidget):
 
     def _tz(self):
         return self.schedule.tz or datetime.now().astimezone().tzinfo
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment else None
-
-
-def _iso_ms(epoch_ms: float | None) -> str | None:
-    return _iso(datetime.fromtimestamp(epoch_ms / 1000).astimezone()) if epoch_ms is not None else None

@@ -14,8 +14,9 @@ import time
 from datetime import datetime, timedelta
 
 from .ethercalc import ROW_ID, Sheet, SheetError, SheetFull, SlowDown
+from .status import iso
 
-__all__ = ["Outbox", "Poster"]
+__all__ = ["Outbox", "Poster", "posting_status"]
 
 log = logging.getLogger("sensorlab")
 
@@ -64,6 +65,9 @@ class Poster:
         self._check_sheet_first = True
         self._late_writes: dict[str, float] = {}  # row id -> until when a late copy may appear
         self._pending = 0
+        # Set when the logger closes its file: a post in flight then ends quietly and leaves
+        # the file alone; the next logger of that name checks the sheet before posting.
+        self.stopped = False
         self._key = store.get("row_key")
         if not self._key:
             self._key = secrets.token_hex(4)
@@ -118,6 +122,8 @@ class Poster:
                 self._check_sheet_first = True  # until this post is confirmed
                 self.sheet.append(unsent)
             self._remove_late_copies()
+            if self.stopped:
+                return None
             self._store.remove_rows([ident for ident, _ in waiting])
         except SheetFull:
             self._move_to_next_sheet()
@@ -127,6 +133,8 @@ class Poster:
         except SheetError as error:
             return self._failed(str(error), late_ids=[row[ROW_ID] for row in batch])
         except Exception as error:  # the store, a bug: never stop posting, report it and retry
+            if self.stopped:  # the logger closed its file meanwhile
+                return None
             log.exception("sensorlab could not post rows")
             return self._failed(f"Something went wrong while posting ({error!r}); sensorlab tries again.")
         self.posted += len(waiting)
@@ -232,6 +240,7 @@ class Outbox:
             return not self.pending
 
     def close(self) -> None:
+        self._poster.stopped = True
         with self._cond:
             self._closed = True
             self._cond.notify_all()
@@ -255,3 +264,16 @@ class Outbox:
             with self._cond:
                 self._cond.notify_all()
 
+
+def posting_status(outbox: Outbox | None) -> dict:
+    """An outbox's part of ``Logger.status`` (a logger without a sheet has none): rows waiting and
+    posted, the next try, where rows go and why that changed."""
+    if outbox is None:
+        return {"pending": 0, "posted": 0, "next_retry": None, "sheet": None, "sheet_notice": ""}
+    return {
+        "pending": outbox.pending,
+        "posted": outbox.posted,
+        "next_retry": iso(outbox.next_retry),
+        "sheet": outbox.sheet.url,
+        "sheet_notice": outbox.notice,
+    }

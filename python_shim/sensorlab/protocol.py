@@ -31,9 +31,21 @@ import math
 from dataclasses import dataclass
 
 __all__ = [
-    "PROTOCOL_VERSION", "READINGS_TARGET", "MAX_BATCH_READINGS", "MAX_NAME_LENGTH",
-    "ProtocolError", "Reading", "Batch", "DeviceResult", "parse_open", "parse_message", "parse_batch",
-    "hello", "ack", "refused", "device_request",
+    "PROTOCOL_VERSION",
+    "READINGS_TARGET",
+    "MAX_BATCH_READINGS",
+    "MAX_NAME_LENGTH",
+    "ProtocolError",
+    "Reading",
+    "Batch",
+    "DeviceResult",
+    "parse_open",
+    "parse_message",
+    "parse_batch",
+    "hello",
+    "ack",
+    "refused",
+    "device_request",
 ]
 
 PROTOCOL_VERSION = 1

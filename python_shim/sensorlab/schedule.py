@@ -9,10 +9,24 @@ from zoneinfo import ZoneInfo
 __all__ = ["DaylightSchedule", "parse_interval"]
 
 _UNITS = {
-    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
-    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-    "d": 86400, "day": 86400, "days": 86400,
+    "s": 1,
+    "sec": 1,
+    "secs": 1,
+    "second": 1,
+    "seconds": 1,
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
 }
 _PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
 _EXAMPLES = 'a number of seconds (900) or text such as "90s", "15min", "1h" or "1h30min"'
@@ -85,6 +99,15 @@ class DaylightSchedule:
     tz : str or tzinfo, optional
         The time zone the day is measured in; the kernel's local zone if not given.
     """
+
+    @classmethod
+    def of(cls, value) -> DaylightSchedule:
+        """A schedule as it is, or the default one for None."""
+        if value is None:
+            return cls()
+        if not isinstance(value, DaylightSchedule):
+            raise ValueError(f"schedule must be a sensorlab.DaylightSchedule, not {value!r}")
+        return value
 
     def __init__(self, day_start="08:00", day_end="20:00", day_every="15min", night_every="60min", tz=None):
         self.day_start = _parse_clock(day_start, "day_start")

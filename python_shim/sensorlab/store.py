@@ -15,11 +15,13 @@ from pathlib import Path
 
 from . import protocol
 
-__all__ = ["Store", "default_data_dir"]
+__all__ = ["LoggerFile", "default_data_dir"]
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS readings (time REAL NOT NULL, received REAL NOT NULL, source TEXT NOT NULL, "values" TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS batches (stream TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (stream, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS readings
+    (time REAL NOT NULL, received REAL NOT NULL, source TEXT NOT NULL, "values" TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS batches
+    (stream TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (stream, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS notes (time REAL NOT NULL, text TEXT NOT NULL);
@@ -35,7 +37,7 @@ def _file_name(logger: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", logger) + ".sqlite3"
 
 
-class Store:
+class LoggerFile:
     """A logger's SQLite file; safe to use from the comm, worker and main threads."""
 
     def __init__(self, data_dir: Path, logger: str):

@@ -1,9 +1,10 @@
+// The sidebar: every device of the tab, its live values and charts, and the page's Loggers.
 import { Widget } from '@lumino/widgets';
 import type { ISource, Transport } from '../sources/types';
-import { ChannelChart } from './chart';
-import { countdown, IKernelStatus } from '../widget/status';
+import { ChannelChart } from '../ui/chart';
+import { countdown, IKernelStatus } from '../ui/status';
 import type { IDeviceHub } from '../tokens';
-import { element, problemCounts, STATE_WORDS, valueTiles } from '../widget/dom';
+import { element, problemCounts, STATE_WORDS, valueTiles } from '../ui/dom';
 
 /**
  * The sidebar: every device of this tab, its state, its latest values and what it
@@ -170,7 +171,11 @@ export class MonitorPanel extends Widget {
     this._loggers.replaceChildren();
     if (this.hub.loggers.size === 0) {
       this._loggers.appendChild(
-        element('p', 'jp-sensorlab-Logger-hint', 'No logger on this page yet. Run a notebook cell with sensorlab.Logger(...).')
+        element(
+          'p',
+          'jp-sensorlab-Logger-hint',
+          'No logger on this page yet. Run a notebook cell with sensorlab.Logger(...).'
+        )
       );
     }
     for (const logger of this.hub.loggers) {
@@ -197,7 +202,9 @@ export class MonitorPanel extends Widget {
       ].filter(Boolean);
       card.appendChild(element('div', 'jp-sensorlab-Monitor-counts', facts.join(' · ')));
       if (sheet && 'error' in sheet) {
-        card.appendChild(element('div', 'jp-sensorlab-Monitor-counts', sheet.error));
+        const problem = element('div', 'jp-sensorlab-Monitor-counts', sheet.error);
+        problem.title = sheet.detail; // why, for the teacher
+        card.appendChild(problem);
       } else if (sheet && sheet.rows.length > 0) {
         card.appendChild(lastRows(sheet.header, sheet.rows.slice(-3)));
       }
@@ -263,7 +270,9 @@ export class MonitorPanel extends Widget {
 /** "120 lines read · 1 line could not be read" */
 function healthCounts(source: ISource): string {
   const { lines, badLines, badValues } = source.health;
-  return [`${lines} ${lines === 1 ? 'line' : 'lines'} read`, problemCounts(badLines, badValues)].filter(Boolean).join(' · ');
+  return [`${lines} ${lines === 1 ? 'line' : 'lines'} read`, problemCounts(badLines, badValues)]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** The sheet's last rows as a small table; cells are text, never HTML. */

@@ -1,13 +1,6 @@
+// What every source shares: state, problem, signals and health counts; the secure-page check.
 import { Signal } from '@lumino/signaling';
-import {
-  IBadInput,
-  IReading,
-  ISource,
-  ISourceHealth,
-  RECENT_PROBLEMS,
-  SourceState,
-  Transport
-} from './types';
+import { IBadInput, IReading, ISource, ISourceHealth, RECENT_PROBLEMS, SourceState, Transport } from './types';
 
 /** Why `what` cannot be used because the page is not secure, with the fix, or ''. */
 export function insecurePageProblem(what: string): string {
@@ -81,6 +74,12 @@ export abstract class SourceBase implements ISource {
       this._problem = problem;
       this._stateChanged.emit(state);
     }
+  }
+
+  /** Stop with `problem` in words, and throw it to the caller (a click handler shows it). */
+  protected refuse(problem: string): never {
+    this.setState('stopped', problem);
+    throw new Error(problem);
   }
 
   protected setLabel(label: string): void {

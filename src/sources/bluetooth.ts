@@ -1,4 +1,5 @@
-import { insecurePageProblem, SourceBase } from './base';
+// A Bluetooth Low Energy sensor read with Web Bluetooth (Environmental Sensing, micro:bit temperature).
+import { insecurePageProblem } from './base';
 import {
   CHARACTERISTICS,
   decodePeriod,
@@ -8,6 +9,7 @@ import {
   MICROBIT_TEMPERATURE_PERIOD,
   MICROBIT_TEMPERATURE_SERVICE
 } from './gatt';
+import { ReconnectingSource } from './reconnecting';
 
 export interface IBluetoothOptions {
   /** Offer only sensors whose name starts with this (e.g. "BBC micro:bit"). */
@@ -57,12 +59,12 @@ interface IPolled {
  * When the sensor goes out of reach it is called again after 1, 2, 4 … up to 30 s,
  * until the user disconnects.
  */
-export class BluetoothSource extends SourceBase {
+export class BluetoothSource extends ReconnectingSource {
   readonly transport = 'bluetooth' as const;
   readonly units: Record<string, string> = {};
 
   constructor(id: string, options: Partial<IBluetoothOptions> = {}) {
-    super(id, 'Bluetooth sensor');
+    super(id, 'Bluetooth sensor', { firstMs: RECONNECT_FIRST_MS, maxMs: RECONNECT_MAX_MS });
     this.options = { ...DEFAULT_BLUETOOTH_OPTIONS, ...options };
   }
 
@@ -72,8 +74,7 @@ export class BluetoothSource extends SourceBase {
   async start(): Promise<void> {
     const problem = webBluetoothProblem();
     if (problem) {
-      this.setState('stopped', problem);
-      throw new Error(problem);
+      this.refuse(problem);
     }
     const prefix = this.options.namePrefix ? { namePrefix: this.options.namePrefix } : {};
     let device: BluetoothDevice;
@@ -88,22 +89,20 @@ export class BluetoothSource extends SourceBase {
       throw new Error(message);
     }
     await this._forget();
-    const session = this._session;
+    const session = this.begin();
     this._device = device;
-    this._wanted = true;
     device.addEventListener('gattserverdisconnected', this._onDisconnected);
     this.setLabel(device.name || 'Bluetooth sensor');
     this.setState('connecting', '');
     try {
       await this._connect();
     } catch (error) {
-      if (session !== this._session) {
+      if (!this.isCurrent(session)) {
         throw error; // stop() or another start() came meanwhile: the state is theirs
       }
       const message = `The sensor could not be read: ${(error as Error).message}`;
       await this._forget();
-      this.setState('stopped', message);
-      throw new Error(message);
+      this.refuse(message);
     }
   }
 
@@ -140,12 +139,17 @@ export class BluetoothSource extends SourceBase {
     super.dispose();
   }
 
+  protected async reconnect(): Promise<boolean> {
+    await this._connect();
+    return true;
+  }
+
   private async _connect(): Promise<void> {
     const device = this._device;
     if (!device?.gatt) {
       throw new Error('the browser gave no way to talk to it');
     }
-    const session = this._session;
+    const session = this.session;
     const server = await device.gatt.connect();
     this._givenUp(session, device);
     this._polled = [];
@@ -173,7 +177,7 @@ export class BluetoothSource extends SourceBase {
     if (found === 0) {
       throw new Error('it offers no temperature, humidity, pressure or light values that sensorlab knows.');
     }
-    this._retryMs = RECONNECT_FIRST_MS;
+    this.reconnected();
     // 'connected' first: _poll() reads only when connected, and the first read is now.
     this.setState('connected', '');
     if (this._polled.length > 0) {
@@ -240,32 +244,8 @@ export class BluetoothSource extends SourceBase {
 
   private _onDisconnected = (): void => {
     this._stopPolling();
-    if (!this._wanted) {
-      return;
-    }
-    this.setState('waiting', 'The sensor is out of reach or switched off: it is called again by itself.');
-    this._scheduleReconnect();
+    this.lost('The sensor is out of reach or switched off: it is called again by itself.');
   };
-
-  private _scheduleReconnect(): void {
-    if (this._retry !== null || !this._wanted) {
-      return;
-    }
-    const delay = this._retryMs;
-    this._retryMs = Math.min(this._retryMs * 2, RECONNECT_MAX_MS);
-    this._retry = setTimeout(async () => {
-      this._retry = null;
-      if (!this._wanted) {
-        return;
-      }
-      try {
-        await this._connect();
-      } catch (error) {
-        console.debug('sensorlab: the Bluetooth sensor did not answer yet', error);
-        this._scheduleReconnect();
-      }
-    }, delay);
-  }
 
   /**
    * Throws when the user stopped (or chose another sensor) while a connection was being
@@ -273,7 +253,7 @@ export class BluetoothSource extends SourceBase {
    * finishes after stop() would bring back 'connected', polling and an open link.
    */
   private _givenUp(session: number, device: BluetoothDevice): void {
-    if (session === this._session) {
+    if (session === this.session) {
       return;
     }
     if (device !== this._device && device.gatt?.connected) {
@@ -290,13 +270,8 @@ export class BluetoothSource extends SourceBase {
   }
 
   private async _forget(): Promise<void> {
-    this._session++;
-    this._wanted = false;
+    this.end();
     this._stopPolling();
-    if (this._retry !== null) {
-      clearTimeout(this._retry);
-      this._retry = null;
-    }
     const device = this._device;
     this._device = null;
     if (device) {
@@ -308,15 +283,10 @@ export class BluetoothSource extends SourceBase {
   }
 
   private _device: BluetoothDevice | null = null;
-  private _wanted = false;
   private _polled: IPolled[] = [];
   private _period: BluetoothRemoteGATTCharacteristic | null = null;
   private _poller: ReturnType<typeof setInterval> | null = null;
   private _polling = false;
-  private _retry: ReturnType<typeof setTimeout> | null = null;
-  private _retryMs = RECONNECT_FIRST_MS;
-  /** Counts _forget() calls: a connection begun before the last one is given up. */
-  private _session = 0;
 }
 
 /** null when a sensor does not offer a service or characteristic; any other error is a real failure. */

@@ -14,10 +14,7 @@ const CR = 0x0d;
 function lenientText(bytes: Uint8Array, cutShort = false): string {
   const limit = 4 * MAX_TEXT;
   const stream = cutShort || bytes.length > limit;
-  return cut(
-    new TextDecoder('utf-8').decode(bytes.subarray(0, limit), { stream }),
-    MAX_TEXT
-  );
+  return cut(new TextDecoder('utf-8').decode(bytes.subarray(0, limit), { stream }), MAX_TEXT);
 }
 
 /** How a too-long line is described: '4 KiB' reads better than '4096 bytes'. */

@@ -1,7 +1,5 @@
-/**
- * Bluetooth Low Energy sensor values, decoded from GATT characteristics (all
- * little-endian). Pure functions, so every byte pattern is tested without a radio.
- */
+// Bluetooth Low Energy sensor values, decoded from GATT characteristics (all little-endian).
+// Pure functions, so every byte pattern is tested without a radio.
 
 /** A 16-bit Bluetooth SIG UUID in its full 128-bit form, as Web Bluetooth reports it. */
 export function sigUuid(short: number): string {

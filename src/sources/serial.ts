@@ -1,5 +1,7 @@
-import { insecurePageProblem, SourceBase } from './base';
+// A USB board (micro:bit, Arduino, Pico) read with Web Serial, its lines parsed into readings.
+import { insecurePageProblem } from './base';
 import { LineFormat, LineFramer, LineParser } from './lines';
+import { ReconnectingSource } from './reconnecting';
 
 export interface ISerialOptions {
   /** Bits per second, 9600 to 1,000,000 (default 115200). */
@@ -54,12 +56,12 @@ function sameDevice(a: SerialPortInfo, b: SerialPortInfo): boolean {
  * When the board is unplugged or resets, the source waits for it: the browser's
  * `connect` event or a look at `getPorts()` finds it again, without another click.
  */
-export class SerialSource extends SourceBase {
+export class SerialSource extends ReconnectingSource {
   readonly transport = 'serial' as const;
   readonly units: Record<string, string> = {};
 
   constructor(id: string, options: Partial<ISerialOptions> = {}) {
-    super(id, 'USB device');
+    super(id, 'USB device', { firstMs: LOOK_AGAIN_MS, maxMs: LOOK_AGAIN_MS });
     this.options = { ...DEFAULT_SERIAL_OPTIONS, ...options };
   }
 
@@ -72,14 +74,12 @@ export class SerialSource extends SourceBase {
   async start(): Promise<void> {
     const problem = webSerialProblem();
     if (problem) {
-      this.setState('stopped', problem);
-      throw new Error(problem);
+      this.refuse(problem);
     }
     const { baudRate, filters } = this.options;
     if (!(baudRate >= 9600 && baudRate <= 1_000_000)) {
       const message = `The speed ${baudRate} is not one sensorlab uses: choose 9600 to 1000000 baud, as in the board's program.`;
-      this.setState('stopped', message);
-      throw new Error(message);
+      this.refuse(message);
     }
     let port: SerialPort;
     try {
@@ -93,16 +93,16 @@ export class SerialSource extends SourceBase {
       throw new Error(message);
     }
     await this._stopReading();
-    this._wanted = true;
+    const session = this.begin();
     this._info = port.getInfo();
     this.setLabel(this._describe(this._info));
-    await this._open(port);
+    await this._open(port, session);
   }
 
   /** Stop reading and stop waiting for the device, until the user connects again. */
   async stop(): Promise<void> {
-    this._wanted = false;
-    this._stopLooking();
+    this.end();
+    this._stopListening();
     await this._stopReading();
     this.setState('stopped', '');
   }
@@ -131,10 +131,9 @@ export class SerialSource extends SourceBase {
   }
 
   dispose(): void {
-    this._wanted = false;
-    this._stopLooking();
-    void this._stopReading();
+    this._stopListening();
     super.dispose();
+    void this._stopReading();
   }
 
   private _describe(info: SerialPortInfo): string {
@@ -142,7 +141,7 @@ export class SerialSource extends SourceBase {
     return board ? `${board} (USB)` : 'USB device';
   }
 
-  private async _open(port: SerialPort): Promise<boolean> {
+  private async _open(port: SerialPort, session: number): Promise<boolean> {
     this.setState(this.state === 'waiting' ? 'waiting' : 'connecting', this.problem);
     try {
       await port.open({ baudRate: this.options.baudRate });
@@ -153,15 +152,14 @@ export class SerialSource extends SourceBase {
           `The device could not be opened: ${(error as Error).message}. ` +
           'Close other programs using it (Arduino IDE, another tab), then press Connect again.';
         if (this.state !== 'waiting') {
-          this.setState('stopped', message);
-          throw new Error(message);
+          this.refuse(message);
         }
         return false;
       }
       // Already open: another read of the same port (it is ours).
     }
-    if (!this._wanted) {
-      // Stopped (or disposed) while the port opened: let it go.
+    if (!this.isCurrent(session)) {
+      // Stopped (or disposed, or another board chosen) while the port opened: let it go.
       try {
         await port.close();
       } catch {
@@ -170,7 +168,8 @@ export class SerialSource extends SourceBase {
       return false;
     }
     this._port = port;
-    this._stopLooking();
+    this._stopListening();
+    this.reconnected();
     this._parser = new LineParser({ format: this.options.format, channels: this.options.channels });
     // The first line may be the end of one printed before the port opened, unless it is a
     // whole header: boards that wait `while (!Serial);` print one first.
@@ -213,15 +212,18 @@ export class SerialSource extends SourceBase {
         break;
       }
     }
-    if (this._port === port && this._wanted) {
+    if (this._port === port && this.wanted) {
       this._port = null;
       try {
         await port.close();
       } catch {
         // It is gone already.
       }
-      this.setState('waiting', 'The device was unplugged or restarted: plug it in again, it is used again by itself.');
-      this._lookForDevice();
+      this.lost('The device was unplugged or restarted: plug it in again, it is used again by itself.');
+      this._stopListening();
+      this._onConnect = () => this.lookNow();
+      navigator.serial.addEventListener('connect', this._onConnect);
+      this.lookNow();
     }
   }
 
@@ -243,43 +245,23 @@ export class SerialSource extends SourceBase {
     }
   }
 
-  private _lookForDevice(): void {
-    if (this._looking !== null) {
-      return;
+  /** A board this page may use, plugged in again: open it if it is the one that was lost. */
+  protected async reconnect(): Promise<boolean> {
+    const info = this._info;
+    const session = this.session;
+    for (const port of info ? await navigator.serial.getPorts() : []) {
+      // Stopped, or connected again another way, while the browser answered.
+      if (!this.isCurrent(session) || this.state !== 'waiting') {
+        return false;
+      }
+      if (sameDevice(port.getInfo(), info!) && (await this._open(port, session))) {
+        return true;
+      }
     }
-    // One look at a time: a `connect` event and the timer must not open the port twice.
-    let looking = false;
-    const look = async () => {
-      if (looking || !this._wanted || this.state !== 'waiting' || !this._info) {
-        return;
-      }
-      looking = true;
-      try {
-        const ports = await navigator.serial.getPorts();
-        for (const port of ports) {
-          // Stopped, or connected again another way, while the browser answered.
-          if (!this._wanted || this.state !== 'waiting') {
-            return;
-          }
-          if (sameDevice(port.getInfo(), this._info) && (await this._open(port))) {
-            return;
-          }
-        }
-      } finally {
-        looking = false;
-      }
-    };
-    this._onConnect = () => void look();
-    navigator.serial.addEventListener('connect', this._onConnect);
-    this._looking = setInterval(() => void look(), LOOK_AGAIN_MS);
-    void look();
+    return false;
   }
 
-  private _stopLooking(): void {
-    if (this._looking !== null) {
-      clearInterval(this._looking);
-      this._looking = null;
-    }
+  private _stopListening(): void {
     if (this._onConnect) {
       navigator.serial.removeEventListener('connect', this._onConnect);
       this._onConnect = null;
@@ -315,7 +297,5 @@ export class SerialSource extends SourceBase {
   private _reading: Promise<void> = Promise.resolve();
   private _framer = new LineFramer();
   private _parser = new LineParser();
-  private _wanted = false;
-  private _looking: ReturnType<typeof setInterval> | null = null;
   private _onConnect: (() => void) | null = null;
 }

@@ -1,3 +1,4 @@
+// The simulated classroom: a thermostat-heated room, for lessons without hardware and for tests.
 import { SourceBase } from './base';
 import type { IReading } from './types';
 
@@ -24,8 +25,7 @@ export function randomGenerator(seed: number): () => number {
   };
 }
 
-const round = (value: number, digits: number): number =>
-  Math.round(value * 10 ** digits) / 10 ** digits;
+const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
  * A classroom with a thermostat: a heater switches on below the target and off above
@@ -80,9 +80,7 @@ export class SimulatedSource extends SourceBase {
   async send(line: string): Promise<void> {
     const match = /^\s*target\s+(-?\d+(?:\.\d+)?)\s*$/i.exec(line);
     if (!match) {
-      throw new Error(
-        `The simulated classroom understands "target 21.5", not "${line}".`
-      );
+      throw new Error(`The simulated classroom understands "target 21.5", not "${line}".`);
     }
     this.target = Number(match[1]);
   }

@@ -1,3 +1,4 @@
+// The shapes every source shares: a reading, a source, its state and health.
 import type { ISignal } from '@lumino/signaling';
 
 /** One moment's values from one device. */

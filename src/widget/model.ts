@@ -1,6 +1,7 @@
+// The notebook widget's model: links a kernel's Logger to a hub source through a forwarder.
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import type { Kernel } from '@jupyterlab/services';
-import { ISheetContent, readSheet } from '../sheet';
+import { ISheetContent, ISheetReadProblem, readSheet, SheetReadError } from '../sheet';
 import type { LineFormat } from '../sources/lines';
 import { SerialSource } from '../sources/serial';
 import type { ISource } from '../sources/types';
@@ -31,7 +32,7 @@ export interface ILoggerModel extends DOMWidgetModel {
   /** Why the model cannot work, in words, or ''. */
   readonly problem: string;
   /** The sheet as the browser last read it back, or why it could not (event `sheet`). */
-  readonly sheet: ISheetContent | { error: string } | null;
+  readonly sheet: ISheetContent | ISheetReadProblem | null;
   sendToKernel(message: WidgetMessage): void;
 }
 
@@ -132,7 +133,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
     declare source: ISource | null;
     declare link: ILoggerLink | null;
     declare problem: string;
-    declare sheet: ISheetContent | { error: string } | null;
+    declare sheet: ISheetContent | ISheetReadProblem | null;
 
     sendToKernel(message: WidgetMessage): void {
       this.send(message, {});
@@ -151,7 +152,6 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       };
     }
 
-
     private async _readSheet(): Promise<void> {
       const url = this.get('sheet_url') as string;
       if (!url) {
@@ -160,7 +160,13 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       try {
         this.sheet = await readSheet(url);
       } catch (error) {
-        this.sheet = { error: (error as Error).message };
+        const problem =
+          error instanceof SheetReadError
+            ? error.problem
+            : new SheetReadError('unreachable', (error as Error).message).problem;
+        // The student sees the same words for every cause; the log and the tooltip say which.
+        console.warn(`sensorlab: the sheet ${url} could not be read back (${problem.cause}): ${problem.detail}`);
+        this.sheet = problem;
       }
       this.trigger('sheet');
     }

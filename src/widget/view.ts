@@ -1,12 +1,12 @@
+// The notebook widget's view: device, start and stop, live values, chart, notes and status.
 import { DOMWidgetView } from '@jupyter-widgets/base';
 import type { IForwarderStats } from '../forwarder';
 import type { IReading } from '../sources/types';
 import type { ILoggerModel } from './model';
 import type { IDeviceHub } from '../tokens';
-import { ChannelChart } from '../monitor/chart';
-import { element, problemCounts, STATE_WORDS, valueTiles } from './dom';
-import { IKernelStatus, statusParts } from './status';
-
+import { ChannelChart } from '../ui/chart';
+import { element, problemCounts, STATE_WORDS, valueTiles } from '../ui/dom';
+import { IKernelStatus, statusParts } from '../ui/status';
 
 /** What the browser read back from the sheet, in a few words. */
 function sheetSummary(sheet: ILoggerModel['sheet']): string {
@@ -225,7 +225,11 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
         link.target = '_blank';
         link.rel = 'noopener noreferrer';
         this._sheet.appendChild(link);
-        this._sheet.appendChild(element('span', 'jp-sensorlab-Logger-sheetRows', sheetSummary(model.sheet)));
+        const rows = element('span', 'jp-sensorlab-Logger-sheetRows', sheetSummary(model.sheet));
+        if (model.sheet && 'error' in model.sheet) {
+          rows.title = model.sheet.detail; // why, for the teacher
+        }
+        this._sheet.appendChild(rows);
       } else {
         this._sheet.textContent = 'No sheet: readings stay in the notebook.';
       }

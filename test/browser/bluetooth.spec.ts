@@ -21,7 +21,11 @@ import {
 const NOTEBOOK = 'bluetooth-sensor.ipynb';
 const SHEET = `${process.env.SENSORLAB_ETHERCALC}/ble-${Date.now()}`;
 
-test('an emulated Environmental Sensing sensor is read, posted, and reconnected', async ({ page, browser, request }) => {
+test('an emulated Environmental Sensing sensor is read, posted, and reconnected', async ({
+  page,
+  browser,
+  request
+}) => {
   const errors = collectErrors(page);
   await writeNotebook(request, NOTEBOOK, [
     `import sensorlab
@@ -40,7 +44,9 @@ logger`
   await runCommand(page, 'sensorlab:open-monitor');
   const monitor = page.locator('.jp-sensorlab-Monitor');
   await monitor.getByRole('button', { name: 'Connect Bluetooth sensor' }).click();
-  await expect(monitor.locator('.jp-sensorlab-Monitor-device[data-source="bluetooth"]')).toContainText('Class sensor reading');
+  await expect(monitor.locator('.jp-sensorlab-Monitor-device[data-source="bluetooth"]')).toContainText(
+    'Class sensor reading'
+  );
   await expect(logger.view).toContainText('Class sensor: reading');
   await expect(logger.value('temperature')).toHaveText('21.5 °C');
   await expect(logger.value('humidity')).toHaveText('40.3 %');

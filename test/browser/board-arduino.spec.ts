@@ -7,7 +7,16 @@ import { expect, Page, test } from '@playwright/test';
 import { ChildProcessWithoutNullStreams, execFileSync, spawn } from 'child_process';
 import path from 'path';
 import { sheetCsv, sheetName } from './ethercalc';
-import { collectErrors, expectNoSensorlabErrors, kernelJson, kernelRun, loggerView, openNotebook, runAllCells, serialLoggerNotebook } from './jupyter';
+import {
+  collectErrors,
+  expectNoSensorlabErrors,
+  kernelJson,
+  kernelRun,
+  loggerView,
+  openNotebook,
+  runAllCells,
+  serialLoggerNotebook
+} from './jupyter';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BOARDS = path.join(ROOT, 'test', 'boards');
@@ -18,7 +27,10 @@ const SHEET = `${process.env.SENSORLAB_SHEET}-arduino-${Date.now()}`;
 const last = (channel: string) => `import json; print(json.dumps(float(logger.data["${channel}"].iloc[-1])))`;
 
 /** Start the simulated board and wire it to the page's fake port, both ways; `printed` is all it printed. */
-async function plugBoard(page: Page, room: number): Promise<{ board: ChildProcessWithoutNullStreams; printed: () => string }> {
+async function plugBoard(
+  page: Page,
+  room: number
+): Promise<{ board: ChildProcessWithoutNullStreams; printed: () => string }> {
   // --realtime: the board prints once a second of real time, as a real one does.
   const board = spawn(HARNESS, [THERMOSTAT, '--celsius', String(room), '--realtime']);
   let stderr = '';
@@ -32,7 +44,9 @@ async function plugBoard(page: Page, room: number): Promise<{ board: ChildProces
   board.stdout.on('data', (chunk: Buffer) => {
     printed += chunk.toString();
     const bytes = Array.from(chunk);
-    delivered = delivered.then(() => page.evaluate(b => (window as any).fakeSerial.printBytes(b), bytes)).catch(() => undefined);
+    delivered = delivered
+      .then(() => page.evaluate(b => (window as any).fakeSerial.printBytes(b), bytes))
+      .catch(() => undefined);
   });
   return { board, printed: () => printed };
 }
@@ -57,7 +71,9 @@ test('the simulated Arduino thermostat reaches the kernel and the sheet, and obe
   // 22 °C and a target of 21: the heater is off.
   const { board, printed } = await plugBoard(page, 22);
   try {
-    await expect.poll(() => kernelJson<number>(page, 'print(len(logger.data))'), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(() => kernelJson<number>(page, 'print(len(logger.data))'), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(3);
     const first = await kernelJson<Record<string, number>>(
       page,
       'import json; print(json.dumps({c: float(logger.data[c].iloc[-1]) for c in ["temperature", "target", "heater"]}))'
@@ -76,7 +92,9 @@ test('the simulated Arduino thermostat reaches the kernel and the sheet, and obe
     await kernelRun(page, 'logger.send("target nan")');
     await expect.poll(printed, { timeout: 15_000 }).toContain('"target nan" was not used because it is not a number.');
     const count = await kernelJson<number>(page, 'print(len(logger.data))');
-    await expect.poll(() => kernelJson<number>(page, 'print(len(logger.data))'), { timeout: 15_000 }).toBeGreaterThanOrEqual(count + 2);
+    await expect
+      .poll(() => kernelJson<number>(page, 'print(len(logger.data))'), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(count + 2);
     expect(await kernelJson<number>(page, last('target'))).toBe(22.5);
 
     // A row with the board's channels reaches the real EtherCalc.

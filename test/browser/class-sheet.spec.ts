@@ -1,6 +1,14 @@
 /** Three students' pages log into one class sheet at once: every row exactly once, each logger's rows in order. */
 import { expect, Page, test } from '@playwright/test';
-import { collectErrors, expectNoSensorlabErrors, kernelJson, loggerView, openNotebook, runAllCells, writeNotebook } from './jupyter';
+import {
+  collectErrors,
+  expectNoSensorlabErrors,
+  kernelJson,
+  loggerView,
+  openNotebook,
+  runAllCells,
+  writeNotebook
+} from './jupyter';
 
 const PAGES = 3;
 

@@ -4,7 +4,15 @@
  * (04 needs no page: test/python/test_examples.py runs it.)
  */
 import { expect, Page, test } from '@playwright/test';
-import { collectErrors, expectNoSensorlabErrors, kernelJson, loggerView, notebookJson, openNotebook, runCells } from './jupyter';
+import {
+  collectErrors,
+  expectNoSensorlabErrors,
+  kernelJson,
+  loggerView,
+  notebookJson,
+  openNotebook,
+  runCells
+} from './jupyter';
 
 /** What each cell showed: its text outputs, and how many pictures. */
 function shown(cell: any): { text: string; images: number } {
@@ -32,7 +40,9 @@ async function startLesson(page: Page, notebook: string): Promise<number> {
   expect(widget).toBeGreaterThan(0);
   await runCells(page, 0, widget);
   await loggerView(page).start.click();
-  await expect.poll(() => kernelJson<number>(page, 'print(len(logger.data))'), { timeout: 30_000 }).toBeGreaterThanOrEqual(5);
+  await expect
+    .poll(() => kernelJson<number>(page, 'print(len(logger.data))'), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(5);
   return widget;
 }
 
@@ -101,6 +111,8 @@ test('05 thermostat: the target set from the notebook is logged beside the tempe
   expect(text).toMatch(/The heater was on \d+% of the time\./);
   expect(pictures(outputs)).toBe(1);
   // The row posted after the change carries the target next to the temperature.
-  expect(outputs[outputs.length - 1].text).toMatch(/time\s+temperature\s+target\s+heater[\s\S]*\s\d+\.\d+\s+23(\.0)?\s+[01](\.0)?\s*$/);
+  expect(outputs[outputs.length - 1].text).toMatch(
+    /time\s+temperature\s+target\s+heater[\s\S]*\s\d+\.\d+\s+23(\.0)?\s+[01](\.0)?\s*$/
+  );
   await expectNoSensorlabErrors(errors);
 });

@@ -1,6 +1,15 @@
 /** A sheet the 2026 EtherCalc will not make bigger: rows go on in a new sheet, and the widget and sidebar say so. */
 import { expect, test } from '@playwright/test';
-import { collectErrors, expectNoSensorlabErrors, kernelJson, kernelRun, openNotebook, runAllCells, runCommand, writeNotebook } from './jupyter';
+import {
+  collectErrors,
+  expectNoSensorlabErrors,
+  kernelJson,
+  kernelRun,
+  openNotebook,
+  runAllCells,
+  runCommand,
+  writeNotebook
+} from './jupyter';
 
 const servers = JSON.parse(process.env.SENSORLAB_ETHERCALCS ?? '{}') as Record<string, string>;
 const ethercalc = process.env.SENSORLAB_ETHERCALC as string;

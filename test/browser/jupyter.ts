@@ -35,10 +35,7 @@ export async function openNotebook(page: Page, frontend: Frontend, path: string)
 }
 
 export async function runCommand(page: Page, id: string, args: object = {}): Promise<void> {
-  await page.evaluate(([id, args]) => (window as any).jupyterapp.commands.execute(id, args), [
-    id,
-    args
-  ] as const);
+  await page.evaluate(([id, args]) => (window as any).jupyterapp.commands.execute(id, args), [id, args] as const);
 }
 
 /** Run every cell of the open notebook and wait until the kernel is done. */
@@ -125,7 +122,14 @@ export async function writeNotebook(request: APIRequestContext, path: string, ce
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' } },
-    cells: cells.map((source, i) => ({ cell_type: 'code', id: `cell-${i}`, source, metadata: {}, outputs: [], execution_count: null }))
+    cells: cells.map((source, i) => ({
+      cell_type: 'code',
+      id: `cell-${i}`,
+      source,
+      metadata: {},
+      outputs: [],
+      execution_count: null
+    }))
   };
   const response = await request.put(`/api/contents/${path}`, { data: { type: 'notebook', format: 'json', content } });
   expect(response.ok(), await response.text()).toBe(true);
@@ -153,7 +157,13 @@ export async function notebookJson(page: Page): Promise<{ cells: any[] }> {
  * serial Logger, named per test (loggers keep their readings on disk). `options`: more
  * Logger arguments, e.g. `sheet="..."`.
  */
-export async function serialLoggerNotebook(page: Page, request: APIRequestContext, path: string, name: string, options = ''): Promise<void> {
+export async function serialLoggerNotebook(
+  page: Page,
+  request: APIRequestContext,
+  path: string,
+  name: string,
+  options = ''
+): Promise<void> {
   await page.addInitScript({ path: `${__dirname}/fake-serial.js` });
   await writeNotebook(request, path, [
     `import sensorlab

@@ -1,6 +1,15 @@
 /** The widget and the sidebar work from the keyboard alone, and every control has a name. */
 import { expect, test } from '@playwright/test';
-import { collectErrors, expectNoSensorlabErrors, kernelJson, loggerView, openNotebook, runAllCells, runCommand, writeNotebook } from './jupyter';
+import {
+  collectErrors,
+  expectNoSensorlabErrors,
+  kernelJson,
+  loggerView,
+  openNotebook,
+  runAllCells,
+  runCommand,
+  writeNotebook
+} from './jupyter';
 
 test.afterEach(async ({ request }) => {
   // Choosing a history in the sidebar saves it in the settings.
@@ -31,7 +40,9 @@ test('a student can use the widget and the sidebar with the keyboard', async ({ 
   await page.keyboard.press('Tab');
   await expect(logger.view.getByRole('button', { name: 'Add note' })).toBeFocused();
   await page.keyboard.press('Tab');
-  await expect(logger.view.getByRole('button', { name: 'Download every reading as CSV, with times and notes' })).toBeFocused();
+  await expect(
+    logger.view.getByRole('button', { name: 'Download every reading as CSV, with times and notes' })
+  ).toBeFocused();
   await expect.poll(() => kernelJson<number>(page, 'print(len(logger.data))')).toBeGreaterThan(1);
   const download = page.waitForEvent('download');
   await page.keyboard.press('Enter');

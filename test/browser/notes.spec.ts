@@ -2,9 +2,18 @@
 import { expect, test } from '@playwright/test';
 import fs from 'fs';
 import { sheetCsv, sheetName } from './ethercalc';
-import { collectErrors, expectNoSensorlabErrors, kernelJson, loggerView, openNotebook, runAllCells, runCommand, writeNotebook } from './jupyter';
+import {
+  collectErrors,
+  expectNoSensorlabErrors,
+  kernelJson,
+  loggerView,
+  openNotebook,
+  runAllCells,
+  runCommand,
+  writeNotebook
+} from './jupyter';
 
-test('a student\'s note reaches the sheet and the CSV download', async ({ page, request }) => {
+test("a student's note reaches the sheet and the CSV download", async ({ page, request }) => {
   const errors = collectErrors(page);
   const sheet = `${process.env.SENSORLAB_ETHERCALC}/notes-${Date.now()}`;
   await writeNotebook(request, 'notes.ipynb', [
@@ -23,9 +32,9 @@ logger`
   await note.press('Enter');
   await expect(logger.status).toContainText('note for the next row: "window opened <b>wide</b>"');
   await runCommand(page, 'sensorlab:post-now');
-  await expect.poll(async () => (await sheetCsv(sheetName(sheet))).map(row => row[row.length - 1])).toContain(
-    'window opened <b>wide</b>'
-  );
+  await expect
+    .poll(async () => (await sheetCsv(sheetName(sheet))).map(row => row[row.length - 1]))
+    .toContain('window opened <b>wide</b>');
 
   // Stop, and let the last batch arrive, so the download and the kernel hold the same readings.
   await logger.stop.click();
@@ -35,7 +44,10 @@ logger`
     logger.view.getByRole('button', { name: /^Download every reading as CSV/ }).click()
   ]);
   expect(download.suggestedFilename()).toBe('notes.csv');
-  const text = fs.readFileSync(await download.path(), 'utf-8').trim().split('\n');
+  const text = fs
+    .readFileSync(await download.path(), 'utf-8')
+    .trim()
+    .split('\n');
   expect(text[0]).toBe('time,source,temperature,target,heater,humidity,light_ratio,lux,note');
   expect(text.filter(line => line.endsWith(',window opened <b>wide</b>')).length).toBe(1);
   expect(text.length - 1).toBe(await kernelJson<number>(page, 'print(len(logger.data))'));

@@ -109,11 +109,16 @@ print(json.dumps({"start": start, "end": end,
 
   // The widget reads the sheet back through EtherCalc's CSV API and says what it found.
   await expect
-    .poll(async () => {
-      const text = (await logger.view.locator('.jp-sensorlab-Logger-sheetRows').textContent()) ?? '';
-      const csvRows = (await sheetCsv(sheetName(SHEET))).length - 1;
-      return text.includes(`${csvRows} rows in the sheet, newest from ${(await sheetCsv(sheetName(SHEET))).pop()?.[0]}`);
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        const text = (await logger.view.locator('.jp-sensorlab-Logger-sheetRows').textContent()) ?? '';
+        const csvRows = (await sheetCsv(sheetName(SHEET))).length - 1;
+        return text.includes(
+          `${csvRows} rows in the sheet, newest from ${(await sheetCsv(sheetName(SHEET))).pop()?.[0]}`
+        );
+      },
+      { timeout: 30_000 }
+    )
     .toBe(true);
 
   // The kernel's table holds the readings and its status counts the posts.

@@ -21,10 +21,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   forbidOnly: true,
-  reporter: [
-    ['list'],
-    ['json', { outputFile: process.env.SENSORLAB_PW_JSON ?? 'test-results/browser.json' }]
-  ],
+  reporter: [['list'], ['json', { outputFile: process.env.SENSORLAB_PW_JSON ?? 'test-results/browser.json' }]],
   outputDir: 'test-results/artifacts',
   use: {
     baseURL: jupyter,

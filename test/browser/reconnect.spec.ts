@@ -84,7 +84,9 @@ test('readings that reached the page before a reload reach the kernel, each once
   await page.waitForTimeout(1500); // the page writes what it holds every second
   await runCommand(page, 'sensorlab:open-monitor');
   const read = Number(
-    /(\d+) lines? read/.exec((await page.locator('.jp-sensorlab-Monitor-device[data-source="simulated"]').textContent()) ?? '')?.[1]
+    /(\d+) lines? read/.exec(
+      (await page.locator('.jp-sensorlab-Monitor-device[data-source="simulated"]').textContent()) ?? ''
+    )?.[1]
   );
   expect(read).toBeGreaterThan(3);
   expect(await kernelJson<number>(page, inKernel)).toBeLessThan(read); // some are still only in the page

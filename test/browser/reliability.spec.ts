@@ -27,7 +27,8 @@ logger`
   ]);
 }
 
-const since = (t: number) => `import pandas as pd; print(int((logger.data["time"] >= pd.Timestamp(${t}, unit="ms", tz="UTC")).sum()))`;
+const since = (t: number) =>
+  `import pandas as pd; print(int((logger.data["time"] >= pd.Timestamp(${t}, unit="ms", tz="UTC")).sum()))`;
 
 /** How many readings the page's simulated sensor has produced, from the sidebar. */
 async function readByPage(page: Page): Promise<number> {
@@ -109,7 +110,10 @@ print(json.dumps({"start": start, "end": end,
   });
 });
 
-test('the kernel restarted three times mid-stream: no reading lost or twice, no row twice', async ({ page, request }) => {
+test('the kernel restarted three times mid-stream: no reading lost or twice, no row twice', async ({
+  page,
+  request
+}) => {
   test.setTimeout(240_000);
   const errors = collectErrors(page);
   const sheet = `${process.env.SENSORLAB_ETHERCALC}/restarts-${Date.now()}`;

@@ -23,7 +23,9 @@ test.beforeEach(async ({ page, request }, testInfo) => {
   await serialLoggerNotebook(page, request, NOTEBOOK, `board-${testInfo.testId}`);
 });
 
-test('a board is read, sends lines it cannot read, is unplugged and replugged, and takes commands', async ({ page }) => {
+test('a board is read, sends lines it cannot read, is unplugged and replugged, and takes commands', async ({
+  page
+}) => {
   const errors = collectErrors(page);
   await openNotebook(page, 'lab', NOTEBOOK);
   await runAllCells(page);
@@ -51,7 +53,9 @@ test('a board is read, sends lines it cannot read, is unplugged and replugged, a
   await expect(card.locator('.jp-sensorlab-Logger-value[data-channel="light"]')).toContainText('128');
   // One chart per channel in the sidebar.
   await expect(card.locator('.jp-sensorlab-Chart canvas')).toHaveCount(2);
-  await expect(card.locator('.jp-sensorlab-Monitor-problems')).toContainText('"abc" is not a number: temperature:abc light:7');
+  await expect(card.locator('.jp-sensorlab-Monitor-problems')).toContainText(
+    '"abc" is not a number: temperature:abc light:7'
+  );
 
   await expect.poll(() => kernelJson<number>(page, count)).toBe(4);
   const data = await kernelJson<{ temperature: number[]; light: number[] }>(
@@ -72,7 +76,9 @@ test('a board is read, sends lines it cannot read, is unplugged and replugged, a
   // Unplug: the logger waits for the board and says so; replug: it resumes by itself.
   await page.evaluate(() => (window as any).fakeSerial.unplug());
   await expect(logger.view).toContainText('waiting for the device');
-  await expect.poll(() => kernelJson<string>(page, 'import json; print(json.dumps(logger.status["device"]))')).toBe('waiting');
+  await expect
+    .poll(() => kernelJson<string>(page, 'import json; print(json.dumps(logger.status["device"]))'))
+    .toBe('waiting');
   await page.waitForTimeout(1000);
   const replugged = await page.evaluate(() => {
     (window as any).fakeSerial.replug();
@@ -85,15 +91,20 @@ test('a board is read, sends lines it cannot read, is unplugged and replugged, a
 
   await print(page, 'temperature:24 li\ntemperature:25 light:120\n');
   await expect.poll(() => kernelJson<number>(page, count)).toBe(5);
-  await expect.poll(() => kernelJson<number[]>(page, 'import json; print(json.dumps(list(logger.data["temperature"])[-1:]))')).toEqual([25]);
+  await expect
+    .poll(() => kernelJson<number[]>(page, 'import json; print(json.dumps(list(logger.data["temperature"])[-1:]))'))
+    .toEqual([25]);
 
   // Disconnected: sending fails in Python with the reason.
   await logger.disconnect.click();
   await expect(logger.view).toContainText('micro:bit (USB): stopped');
-  const failure = await kernelRun(page, `try:
+  const failure = await kernelRun(
+    page,
+    `try:
     logger.send("target 20")
 except RuntimeError as error:
-    print("RuntimeError:", error)`);
+    print("RuntimeError:", error)`
+  );
   expect(failure).toContain('RuntimeError: The USB device is not connected');
   await expectNoSensorlabErrors(errors);
 });
@@ -111,7 +122,9 @@ test('a board connected from the sidebar feeds the notebook logger', async ({ pa
 
   await print(page, 'x\ntemp,humidity\n21.5,40\n21.6,41\n');
   await expect.poll(() => kernelJson<number>(page, count)).toBe(2);
-  expect(await kernelJson<number[]>(page, 'import json; print(json.dumps(list(logger.data["humidity"])))')).toEqual([40, 41]);
+  expect(await kernelJson<number[]>(page, 'import json; print(json.dumps(list(logger.data["humidity"])))')).toEqual([
+    40, 41
+  ]);
   await card.getByRole('button', { name: /^Stop / }).click();
   await expect(card).toContainText('stopped');
   await expectNoSensorlabErrors(errors);

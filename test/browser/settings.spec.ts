@@ -27,9 +27,7 @@ test('units and chart history come from the settings', async ({ page, request })
   await expect(choice).toHaveValue('60');
   // Choosing in the sidebar saves the setting.
   await choice.selectOption('360');
-  await expect
-    .poll(async () => (await (await request.get(SETTINGS)).json()).settings.chartHistoryMinutes)
-    .toBe(360);
+  await expect.poll(async () => (await (await request.get(SETTINGS)).json()).settings.chartHistoryMinutes).toBe(360);
   await logger.stop.click();
   await expectNoSensorlabErrors(errors);
 });

@@ -25,14 +25,22 @@ def build_boards() -> None:
     """Build the simavr harness and the Arduino sketch; a missing toolchain fails loudly."""
     done = subprocess.run(["make", "-s", "-C", str(BOARDS)], capture_output=True, text=True)
     if done.returncode != 0:
-        pytest.fail("Building the board programs failed (are the Debian packages there? `make "
-                    f"system-packages` installs them):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        pytest.fail(
+            "Building the board programs failed (are the Debian packages there? `make "
+            f"system-packages` installs them):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
 
 
 def parse_lines(lines: list[str], line_format: str = "auto") -> list[dict]:
     """What sensorlab's own LineParser (TypeScript, through Node) reads from each line, in order."""
-    done = subprocess.run(["node", str(BOARDS / "parse-lines.cjs"), line_format], input="".join(f"{line}\n" for line in lines),
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        ["node", str(BOARDS / "parse-lines.cjs"), line_format],
+        input="".join(f"{line}\n" for line in lines),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return [json.loads(result) for result in done.stdout.splitlines()]
 
@@ -43,8 +51,9 @@ class SerialProcess:
     def __init__(self, cmd: list[str], **popen):
         self._stderr = tempfile.TemporaryFile()
         self.started = time.monotonic()
-        self.process = subprocess.Popen([str(part) for part in cmd], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self._stderr, **popen)
+        self.process = subprocess.Popen(
+            [str(part) for part in cmd], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, **popen
+        )
         self._text = ""
         self._cursor = 0  # what the test has already looked at ends here
         self._closed = False
@@ -59,7 +68,7 @@ class SerialProcess:
             text = held + decoder.decode(chunk)
             held = "\r" if text.endswith("\r") else ""
             with self._changed:
-                self._text += text[:len(text) - len(held)].replace("\r\n", "\n")
+                self._text += text[: len(text) - len(held)].replace("\r\n", "\n")
                 self._changed.notify_all()
         with self._changed:
             self._closed = True
@@ -73,8 +82,10 @@ class SerialProcess:
             match = regex.search(self._text, self._cursor)
             if not match:
                 why = "the program ended" if found else f"nothing matched within {timeout} s"
-                raise AssertionError(f"{why}, waiting for {pattern!r}; it printed:\n{self._text[self._cursor:][-3000:]}"
-                                     f"\nstderr:\n{self.stderr()[-2000:]}")
+                raise AssertionError(
+                    f"{why}, waiting for {pattern!r}; it printed:\n{self._text[self._cursor :][-3000:]}"
+                    f"\nstderr:\n{self.stderr()[-2000:]}"
+                )
             self._cursor = match.end()
             return match
 
@@ -87,7 +98,7 @@ class SerialProcess:
         with self._changed:
             if not self._changed.wait_for(lambda: self._closed, timeout):
                 raise AssertionError(f"the program did not end within {timeout} s")
-            rest, self._cursor = self._text[self._cursor:], len(self._text)
+            rest, self._cursor = self._text[self._cursor :], len(self._text)
         return rest.splitlines()
 
     def send(self, text: str) -> None:

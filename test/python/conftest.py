@@ -31,8 +31,10 @@ def ethercalc_kind(request) -> str:
     """Each test that talks to EtherCalc runs once per server: "2020" (npm) and "2026" (ethercalc.net's)."""
     if request.param == "none":
         # Never skip: a run without the real server would test nothing about it.
-        pytest.fail("SENSORLAB_ETHERCALCS is not set: run the tests with `make test` "
-                    "(it starts the local EtherCalc servers), or through test/servers/servers.py run -- pytest")
+        pytest.fail(
+            "SENSORLAB_ETHERCALCS is not set: run the tests with `make test` "
+            "(it starts the local EtherCalc servers), or through test/servers/servers.py run -- pytest"
+        )
     return request.param
 
 

@@ -10,7 +10,6 @@ import re
 import time
 
 import pytest
-
 from boards import HARNESS, THERMOSTAT_ELF, SerialProcess, build_boards, parse_lines
 
 # One Serial Plotter line a second, as the 05 lesson reads it.
@@ -54,7 +53,8 @@ def test_readings_follow_the_room_temperature():
     assert {(r["target"], r["heater"]) for r in found} == {("21.00", "0")}
     # sensorlab reads each line as the three channels the lesson draws.
     assert [p["values"] for p in parse_lines(lines)] == [
-        {"temperature": r["temperature"], "target": 21, "heater": 0} for r in found]
+        {"temperature": r["temperature"], "target": 21, "heater": 0} for r in found
+    ]
 
 
 def test_a_new_target_is_used_and_switches_the_heater():
@@ -68,14 +68,17 @@ def test_a_new_target_is_used_and_switches_the_heater():
     assert heater_events(board)[-1][0] == "on"
 
 
-@pytest.mark.parametrize("value, why", [
-    ("abc", "it is not a number"),
-    ("nan", "it is not a number"),
-    ("inf", "it is outside the safe range of five to thirty-five degrees"),
-    ("5e9", "it is outside the safe range of five to thirty-five degrees"),
-    ("35.5", "it is outside the safe range of five to thirty-five degrees"),
-    ("", "this thermostat only understands the word target and a number"),
-])
+@pytest.mark.parametrize(
+    "value, why",
+    [
+        ("abc", "it is not a number"),
+        ("nan", "it is not a number"),
+        ("inf", "it is outside the safe range of five to thirty-five degrees"),
+        ("5e9", "it is outside the safe range of five to thirty-five degrees"),
+        ("35.5", "it is outside the safe range of five to thirty-five degrees"),
+        ("", "this thermostat only understands the word target and a number"),
+    ],
+)
 def test_a_bad_target_is_refused_and_the_heater_goes_off_above_the_target(value, why):
     # A cold room: the heater is on. Then the bad target, then the room gets warm at 4 s.
     with thermostat("--celsius", "18", "--at", "4:29.7", "--seconds", "8") as board:
@@ -90,7 +93,9 @@ def test_a_bad_target_is_refused_and_the_heater_goes_off_above_the_target(value,
     switched, at = heater_events(board)[-1]
     assert switched == "off" and 4 <= at < 5
     command = f"target {value}".strip()
-    assert [line for line in lines if not READING.fullmatch(line)] == [f'"{command}" was not used because {why}. {STAYS}']
+    assert [line for line in lines if not READING.fullmatch(line)] == [
+        f'"{command}" was not used because {why}. {STAYS}'
+    ]
     # The refusal is words for people, never a reading.
     refusal = next(i for i, line in enumerate(lines) if not READING.fullmatch(line))
     assert parse_lines(lines)[refusal]["values"] is None

@@ -12,7 +12,6 @@ import shutil
 import sys
 
 import pytest
-
 from boards import BOARDS, FIRMWARE, MICROBIT_FIRMWARE, SerialProcess, parse_lines
 
 MICROBIT_PROGRAM = FIRMWARE / "microbit-temperature-light.py"
@@ -25,8 +24,21 @@ def microbit_v1() -> SerialProcess:
     qemu = shutil.which("qemu-system-arm")
     if not qemu or not MICROBIT_FIRMWARE.exists():
         pytest.fail("QEMU or the micro:bit's MicroPython is missing: `make system-packages` installs them")
-    board = SerialProcess([qemu, "-M", "microbit", "-device", f"loader,file={MICROBIT_FIRMWARE}",
-                           "-display", "none", "-monitor", "none", "-serial", "stdio"])
+    board = SerialProcess(
+        [
+            qemu,
+            "-M",
+            "microbit",
+            "-device",
+            f"loader,file={MICROBIT_FIRMWARE}",
+            "-display",
+            "none",
+            "-monitor",
+            "none",
+            "-serial",
+            "stdio",
+        ]
+    )
     board.wait_for(r"MicroPython v1\.9\.2.* micro:bit v1.*\n", timeout=30)
     board.wait_for(r">>> ")
     return board
@@ -42,7 +54,7 @@ def paste(board: SerialProcess, code: str) -> None:
     board.wait_for(r"paste mode; Ctrl-C to cancel, Ctrl-D to finish\n")
     for line in code.splitlines(keepends=True):
         for start in range(0, len(line), PASTE_PIECE):
-            piece = line[start:start + PASTE_PIECE]
+            piece = line[start : start + PASTE_PIECE]
             board.send(piece)
             board.wait_for(re.escape(piece))
     board.send("\x04")
@@ -55,10 +67,10 @@ def test_microbit_program_runs_on_a_v1_and_answers_a_command():
     shims = "ROOM_CELSIUS = 23\nLIGHT_LEVEL = 87\n" + (BOARDS / "microbit-shims.py").read_text()
     with microbit_v1() as board:
         # The program up to its import line, then the stand-ins for what QEMU lacks, then the rest.
-        for part in (program[:imports.end()], shims):
+        for part in (program[: imports.end()], shims):
             paste(board, part)
             board.wait_for(r">>> ")
-        paste(board, program[imports.end():])
+        paste(board, program[imports.end() :])
         readings = [board.wait_for(r"^temperature:.*\n").group(0).strip() for _ in range(3)]
         board.send("target 22\n")
         answer = board.wait_for(r"^display scrolls .*\n|^Traceback[\s\S]*?\n>>> ").group(0)

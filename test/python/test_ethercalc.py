@@ -8,14 +8,28 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
-
 from sensorlab import Sheet, SheetError
 from sensorlab.ethercalc import ROW_ID
 
 AWKWARD_TEXTS = [
-    "plain", "with, commas", 'with "quotes"', "=1+2", "=HYPERLINK(\"http://x\")", "+33 6 12", "-minus", "@mention",
-    "ünïcödé ☀ 温度", "tab\there", "colon: here", "back\\slash", "line one\nline two", "  spaces  ", "21.5",
-    "2026-11-21", "TRUE", "'quoted",
+    "plain",
+    "with, commas",
+    'with "quotes"',
+    "=1+2",
+    '=HYPERLINK("http://x")',
+    "+33 6 12",
+    "-minus",
+    "@mention",
+    "ünïcödé ☀ 温度",
+    "tab\there",
+    "colon: here",
+    "back\\slash",
+    "line one\nline two",
+    "  spaces  ",
+    "21.5",
+    "2026-11-21",
+    "TRUE",
+    "'quoted",
 ]
 NUMBERS = [21.5, -3.75, 0, 1e-12, -1e-9, 123456789012345.0, 7]
 
@@ -30,13 +44,16 @@ def csv_text(kind: str, text: str) -> str:
     return "'" + text if kind == "2026" and text[:1] in ("=", "+", "-", "@", "\t") else text
 
 
-@pytest.mark.parametrize("url, server, name", [
-    ("https://ethercalc.net/room-7b", "https://ethercalc.net", "room-7b"),
-    ("http://127.0.0.1:8000/room-7b", "http://127.0.0.1:8000", "room-7b"),
-    ("http://127.0.0.1:8000/_/room-7b", "http://127.0.0.1:8000", "room-7b"),
-    ("https://calc.school.example:8443/_/class_3.A/", "https://calc.school.example:8443", "class_3.A"),
-    ("  http://localhost:8000/x  ", "http://localhost:8000", "x"),
-])
+@pytest.mark.parametrize(
+    "url, server, name",
+    [
+        ("https://ethercalc.net/room-7b", "https://ethercalc.net", "room-7b"),
+        ("http://127.0.0.1:8000/room-7b", "http://127.0.0.1:8000", "room-7b"),
+        ("http://127.0.0.1:8000/_/room-7b", "http://127.0.0.1:8000", "room-7b"),
+        ("https://calc.school.example:8443/_/class_3.A/", "https://calc.school.example:8443", "class_3.A"),
+        ("  http://localhost:8000/x  ", "http://localhost:8000", "x"),
+    ],
+)
 def test_accepted_addresses(url, server, name):
     sheet = Sheet(url)
     assert (sheet.server, sheet.name) == (server, name)
@@ -44,12 +61,25 @@ def test_accepted_addresses(url, server, name):
     assert sheet.api == f"{server}/_/{name}"
 
 
-@pytest.mark.parametrize("url", [
-    "ethercalc.net/room-7b", "ftp://ethercalc.net/room", "http://127.0.0.1:8000/", "http://127.0.0.1:8000",
-    "http://127.0.0.1:8000/a/b", "http://127.0.0.1:8000/_/a/b", "http://127.0.0.1:8000/room?x=1",
-    "http://127.0.0.1:8000/room#top", "http://127.0.0.1:abc/room", "http:///room", "http://host/room with space",
-    "", 42, None,
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ethercalc.net/room-7b",
+        "ftp://ethercalc.net/room",
+        "http://127.0.0.1:8000/",
+        "http://127.0.0.1:8000",
+        "http://127.0.0.1:8000/a/b",
+        "http://127.0.0.1:8000/_/a/b",
+        "http://127.0.0.1:8000/room?x=1",
+        "http://127.0.0.1:8000/room#top",
+        "http://127.0.0.1:abc/room",
+        "http:///room",
+        "http://host/room with space",
+        "",
+        42,
+        None,
+    ],
+)
 def test_refused_addresses_say_what_a_valid_one_looks_like(url):
     with pytest.raises(ValueError, match="a sheet address looks like https://ethercalc.net/room-7b"):
         Sheet(url)
@@ -63,8 +93,10 @@ def test_awkward_values_round_trip_exactly(sheet_url, ethercalc_kind):
         rows.append({"time": when.replace(minute=i), "note": text, "value": NUMBERS[i % len(NUMBERS)]})
     assert sheet.append(rows) == len(rows)
 
-    expected = [{"time": f"2026-11-21 10:{i:02d}:05", "note": text, "value": float(NUMBERS[i % len(NUMBERS)])}
-                for i, text in enumerate(AWKWARD_TEXTS)]
+    expected = [
+        {"time": f"2026-11-21 10:{i:02d}:05", "note": text, "value": float(NUMBERS[i % len(NUMBERS)])}
+        for i, text in enumerate(AWKWARD_TEXTS)
+    ]
     assert sheet.rows() == expected
     back = sheet.rows()
     assert all(isinstance(r["value"], float) for r in back)
@@ -125,7 +157,9 @@ def test_rows_that_leave_columns_empty_equal_others_or_add_columns_land_once(she
     sheet.append([{"time": "t2", "v": 2}])  # the same values from another logger
     sheet.append([{"time": "t3", "v": 3, "lux": 300}])
     assert Sheet(sheet_url).rows() == [
-        {"time": "t1", "v": 1.0, "note": "window opened"}, {"time": "t2", "v": 2.0}, {"time": "t2", "v": 2.0},
+        {"time": "t1", "v": 1.0, "note": "window opened"},
+        {"time": "t2", "v": 2.0},
+        {"time": "t2", "v": 2.0},
         {"time": "t3", "v": 3.0, "lux": 300.0},
     ]
 
@@ -148,6 +182,7 @@ def test_posts_bigger_than_the_servers_limit_are_split(sheet_url, monkeypatch):
     # Both servers refuse a request past 1 MiB (the 2026 one answers 413, the 2020 one answers 413 or
     # hangs up): with sensorlab's own cut off, the post is halved until it fits.
     from sensorlab import ethercalc as impl
+
     monkeypatch.setattr(impl, "MAX_BODY_BYTES", 50_000_000)
     refused = []
     command = impl.Sheet._command

@@ -4,14 +4,14 @@
 test/browser/examples.spec.ts. 04 reads and writes sheets only, so it runs here, in a
 real kernel against the real EtherCalc, and its outputs are checked.
 """
+
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
 import sensorlab
+from nbclient import NotebookClient
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
@@ -19,8 +19,11 @@ NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 
 def test_the_five_lessons_are_there():
     assert [n.name for n in NOTEBOOKS] == [
-        "01-first-readings.ipynb", "02-microbit-serial.ipynb", "03-bluetooth-environment.ipynb",
-        "04-day-and-night.ipynb", "05-thermostat.ipynb",
+        "01-first-readings.ipynb",
+        "02-microbit-serial.ipynb",
+        "03-bluetooth-environment.ipynb",
+        "04-day-and-night.ipynb",
+        "05-thermostat.ipynb",
     ]
 
 
@@ -51,7 +54,9 @@ def outputs_of(cell) -> str:
 def test_day_and_night_runs_on_a_made_up_day_and_reads_it_back(ethercalc, monkeypatch, notebook_folder):
     monkeypatch.setenv("SENSORLAB_SHEET", f"{ethercalc}/examples-04")
     notebook = nbformat.read(EXAMPLES / "04-day-and-night.ipynb", as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(notebook_folder)}}).execute()
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(notebook_folder)}}
+    ).execute()
     cells = [c for c in notebook.cells if c.cell_type == "code"]
     shown = [outputs_of(c) for c in cells]
     everything = "\n".join(shown)

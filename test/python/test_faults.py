@@ -1,19 +1,16 @@
 """Nothing lost, nothing twice: posting through a stopped, failing, slow or silent EtherCalc."""
 
-import json
 import multiprocessing
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-
 import sensorlab
-from sensorlab import outbox as outbox_module
-from sensorlab.store import Store
 from proxy import Proxy
+from sensorlab import outbox as outbox_module
+from sensorlab.store import LoggerFile
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "servers"))
 import servers  # noqa: E402
@@ -49,8 +46,15 @@ class Feeder:
     def run(self, seconds):
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            self.comm.deliver({"type": "batch", "seq": self.seq, "readings": [
-                {"time": 1795255200000 + 1000 * self.seq, "values": {"n": self.seq}, "source": "simulated"}]})
+            self.comm.deliver(
+                {
+                    "type": "batch",
+                    "seq": self.seq,
+                    "readings": [
+                        {"time": 1795255200000 + 1000 * self.seq, "values": {"n": self.seq}, "source": "simulated"}
+                    ],
+                }
+            )
             self.seq += 1
             time.sleep(0.1)
 
@@ -91,7 +95,7 @@ def test_rows_queued_after_a_write_whose_answer_was_lost_are_posted_once(etherca
     # send only those, not the landed row again with them.
     proxy = Proxy(ethercalc)
     sheet_url = f"{proxy.url}/lost-answer-{uuid.uuid4().hex[:8]}"
-    outbox = outbox_module.Outbox(sensorlab.Sheet(sheet_url), Store(tmp_path, "lost-answer"))
+    outbox = outbox_module.Outbox(sensorlab.Sheet(sheet_url), LoggerFile(tmp_path, "lost-answer"))
     try:
         outbox.put({"time": "t0", "n": 0})
         assert outbox.flush(30)
@@ -139,13 +143,20 @@ def test_a_failing_slow_or_silent_server(ethercalc, fault):
 def _one_student(sheet_url, data_dir, student, rows, start_at):
     """A whole class: each student's kernel is a process of its own."""
     import sensorlab
-    from sensorlab import logger as impl
+    from sensorlab import channel as impl
 
     class Comm:
-        def on_msg(self, cb): self.cb = cb
-        def on_close(self, cb): pass
-        def send(self, data): pass
-        def close(self, data=None): pass
+        def on_msg(self, cb):
+            self.cb = cb
+
+        def on_close(self, cb):
+            pass
+
+        def send(self, data):
+            pass
+
+        def close(self, data=None):
+            pass
 
     logger = sensorlab.Logger(sheet=sheet_url, name=f"student-{student}", data_dir=data_dir)
     comm = Comm()
@@ -153,8 +164,24 @@ def _one_student(sheet_url, data_dir, student, rows, start_at):
     while time.time() < start_at:  # all at the same moment
         time.sleep(0.01)
     for n in range(rows):
-        comm.cb({"header": {}, "content": {"data": {"type": "batch", "seq": n, "readings": [
-            {"time": 1795255200000 + n * 1000, "values": {"student": student, "n": n}, "source": "simulated"}]}}})
+        comm.cb(
+            {
+                "header": {},
+                "content": {
+                    "data": {
+                        "type": "batch",
+                        "seq": n,
+                        "readings": [
+                            {
+                                "time": 1795255200000 + n * 1000,
+                                "values": {"student": student, "n": n},
+                                "source": "simulated",
+                            }
+                        ],
+                    }
+                },
+            }
+        )
         logger.post_now()
     ok = logger.flush(timeout=240)
     logger.close()
@@ -167,8 +194,9 @@ def test_a_whole_class_posting_to_one_sheet(ethercalc, tmp_path):
     start_at = time.time() + 8
     context = multiprocessing.get_context("spawn")
     with context.Pool(students) as pool:
-        results = pool.starmap(_one_student, [(sheet_url, str(tmp_path / str(s)), s, rows, start_at)
-                                             for s in range(students)])
+        results = pool.starmap(
+            _one_student, [(sheet_url, str(tmp_path / str(s)), s, rows, start_at) for s in range(students)]
+        )
     assert all(results)
     posted = sorted((int(r["student"]), int(r["n"])) for r in sensorlab.Sheet(sheet_url).rows())
     # post_now after each reading: the first reading is also due by the schedule, so one extra row each.

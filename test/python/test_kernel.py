@@ -5,12 +5,11 @@ import uuid
 
 import pytest
 from jupyter_client.manager import start_new_kernel
-
 from proxy import Proxy
 
-FEED = '''
+FEED = """
 import sensorlab
-from sensorlab import logger as _impl
+from sensorlab import channel as _impl
 
 class _Comm:
     def __init__(self): self.sent = []
@@ -24,7 +23,7 @@ _comm = _Comm()
 _impl._open_readings_comm(_comm, {{"content": {{"data": {{"protocol": 1, "logger": "in-kernel", "stream": "s"}}}}}})
 _comm.cb({{"content": {{"data": {{"type": "batch", "seq": 0, "readings": [
     {{"time": 1795255200000, "values": {{"temperature": 21.5}}, "source": "simulated"}}]}}}}}})
-'''
+"""
 
 
 def run(kc, code, timeout=30):
@@ -72,9 +71,10 @@ def test_cells_run_while_a_post_is_in_flight(kernel, ethercalc):
 
         proxy.release()
         assert run(kernel, "print(logger.flush(timeout=30))").strip() == "True"
-        assert run(kernel, "print(sensorlab.Sheet(logger.sheet.url).rows())").strip() == \
-            "[{'time': '%s', 'temperature': 21.5}]" % time.strftime(
-                "%Y-%m-%d %H:%M:%S", time.localtime(1795255200))
+        assert (
+            run(kernel, "print(sensorlab.Sheet(logger.sheet.url).rows())").strip()
+            == f"[{{'time': '{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(1795255200))}', 'temperature': 21.5}}]"
+        )
     finally:
         proxy.close()
 
@@ -105,9 +105,16 @@ def comm_replies(kc, comm_id, count, timeout=30):
 def open_readings_comm(kc, logger, stream="attacker"):
     """Open a readings comm the way a page does, but straight from a client: its id."""
     comm_id = uuid.uuid4().hex
-    kc.shell_channel.send(kc.session.msg("comm_open", {
-        "comm_id": comm_id, "target_name": "sensorlab.readings",
-        "data": {"protocol": 1, "logger": logger, "stream": stream}}))
+    kc.shell_channel.send(
+        kc.session.msg(
+            "comm_open",
+            {
+                "comm_id": comm_id,
+                "target_name": "sensorlab.readings",
+                "data": {"protocol": 1, "logger": logger, "stream": stream},
+            },
+        )
+    )
     return comm_id
 
 
@@ -123,8 +130,19 @@ def test_hostile_messages_sent_straight_to_the_kernel_are_refused(kernel):
     assert [r["seq"] for r in replies] == [None, None, None, 1, 2, 3, None]
 
     # The logger keeps going: a good batch is stored and acked.
-    kernel.shell_channel.send(kernel.session.msg("comm_msg", {"comm_id": comm_id, "data": {
-        "type": "batch", "seq": 4, "readings": [{"time": 1795255200000, "values": {"t": 20.5}, "source": "s"}]}}))
+    kernel.shell_channel.send(
+        kernel.session.msg(
+            "comm_msg",
+            {
+                "comm_id": comm_id,
+                "data": {
+                    "type": "batch",
+                    "seq": 4,
+                    "readings": [{"time": 1795255200000, "values": {"t": 20.5}, "source": "s"}],
+                },
+            },
+        )
+    )
     assert comm_replies(kernel, comm_id, 1) == [{"type": "ack", "seq": 4}]
     out = run(kernel, "print(len(logger.data), logger.status['errors'], logger.status['last_error'][:40])")
     assert out.startswith(f"1 {len(HOSTILE)} A message from the browser was refused")

@@ -5,50 +5,10 @@ import threading
 from pathlib import Path
 
 import pytest
-
 import sensorlab
-from sensorlab import logger as logger_module
-from sensorlab import protocol
+from comms import batch, deliver_from_threads, open_comm
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
-
-
-class FakeComm:
-    """Stands in for a comm the browser opened (the device boundary of these unit tests)."""
-
-    def __init__(self):
-        self.sent, self.closed_with = [], None
-        self._on_msg = self._on_close = None
-
-    def on_msg(self, callback):
-        self._on_msg = callback
-
-    def on_close(self, callback):
-        self._on_close = callback
-
-    def send(self, data):
-        self.sent.append(data)
-
-    def close(self, data=None):
-        self.closed_with = data
-
-    def deliver(self, data, subshell=True):
-        # JupyterLab sends readings on a kernel subshell; its id is in the header.
-        header = {"msg_type": "comm_msg", "subshell_id": "sub-1" if subshell else None}
-        self._on_msg({"header": header, "content": {"data": data}})
-
-
-def open_comm(name, stream="stream-1", protocol_version=1):
-    comm = FakeComm()
-    logger_module._open_readings_comm(
-        comm, {"content": {"data": {"protocol": protocol_version, "logger": name, "stream": stream}}})
-    return comm
-
-
-def batch(seq, start=0, count=3, source="simulated"):
-    return {"type": "batch", "seq": seq, "readings": [
-        {"time": 1795255200000 + 1000 * (start + i), "values": {"temperature": 20 + i, "humidity": 40.5}, "source": source}
-        for i in range(count)]}
 
 
 @pytest.fixture
@@ -56,22 +16,6 @@ def logger():
     made = sensorlab.Logger(name="unit")
     yield made
     made.close()
-
-
-def test_opening_says_hello(logger):
-    comm = open_comm("unit")
-    assert comm.sent == [{"type": "hello", "logger": "unit"}]
-    assert comm.closed_with is None
-
-
-def test_an_unknown_logger_is_refused_with_advice():
-    comm = open_comm("nobody")
-    assert "run the cell that creates it" in comm.closed_with["reason"]
-
-
-def test_another_protocol_version_is_refused():
-    comm = open_comm("unit", protocol_version=99)
-    assert "install the same sensorlab version" in comm.closed_with["reason"]
 
 
 def test_batches_are_stored_and_acked(logger):
@@ -87,28 +31,6 @@ def test_batches_are_stored_and_acked(logger):
     assert data["time"].iloc[0].timestamp() == 1795255200
 
 
-def test_duplicates_are_acked_again_but_stored_once(logger):
-    comm = open_comm("unit")
-    for seq in (0, 1, 0, 2, 1, 2):
-        comm.deliver(batch(seq, start=3 * seq))
-    assert len(logger.data) == 9
-    assert [m["seq"] for m in comm.sent[1:]] == [0, 1, 0, 2, 1, 2]
-
-
-def test_streams_are_deduplicated_separately(logger):
-    a, b = open_comm("unit", "stream-a"), open_comm("unit", "stream-b")
-    a.deliver(batch(0))
-    b.deliver(batch(0, start=10))
-    assert len(logger.data) == 6
-
-
-def test_out_of_order_batches_are_kept(logger):
-    comm = open_comm("unit")
-    for seq in (2, 0, 1):
-        comm.deliver(batch(seq, start=3 * seq))
-    assert len(logger.data) == 9
-
-
 @pytest.mark.parametrize("case", json.loads((FIXTURES / "invalid-batches.json").read_text()), ids=lambda c: c["why"])
 def test_bad_messages_are_refused_and_the_logger_keeps_going(logger, case):
     comm = open_comm("unit")
@@ -120,12 +42,6 @@ def test_bad_messages_are_refused_and_the_logger_keeps_going(logger, case):
     comm.deliver(batch(5))
     assert comm.sent[-1] == {"type": "ack", "seq": 5}
     assert len(logger.data) == 3
-
-
-def test_the_refusal_the_browser_gets_is_the_shared_example(logger):
-    comm = open_comm("unit")
-    comm.deliver({"type": "batch", "seq": 4, "readings": {}})
-    assert comm.sent[-1] == json.loads((FIXTURES / "refused.json").read_text())
 
 
 def test_a_refused_batch_counts_as_handled(logger):
@@ -155,17 +71,7 @@ def test_channels_that_appear_later_get_their_own_column(logger):
 
 def test_handlers_are_thread_safe(logger):
     """Comm messages run on a subshell thread; several streams at once lose nothing."""
-    comms = [open_comm("unit", f"stream-{i}") for i in range(6)]
-
-    def send(comm):
-        for seq in range(150):
-            comm.deliver(batch(seq, start=seq * 3))
-
-    threads = [threading.Thread(target=send, args=(c,)) for c in comms]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    comms = deliver_from_threads("unit", 6, 150)
     assert len(logger.data) == 6 * 150 * 3
     assert all(len(c.sent) == 151 for c in comms)
 
@@ -219,7 +125,9 @@ def test_serial_settings_are_checked():
         sensorlab.Logger(source="serial", baud=300, name="s2")
     for i, line_format in enumerate(("labels", "tuple", "radio", "semicolon", "keyvalue")):
         assert sensorlab.Logger(source="serial", format=line_format, name=f"f{i}").format == line_format
-    with pytest.raises(Exception, match="format must be one of auto, plotter, labels, tuple, radio, semicolon, keyvalue, csv, json"):
+    with pytest.raises(
+        Exception, match="format must be one of auto, plotter, labels, tuple, radio, semicolon, keyvalue, csv, json"
+    ):
         sensorlab.Logger(source="serial", format="xml", name="s3")
     with pytest.raises(Exception, match="channel names must be text"):
         sensorlab.Logger(source="serial", channels=[""], name="s4")
@@ -254,7 +162,9 @@ def test_send_waits_for_the_browser_and_raises_its_error(logger, monkeypatch):
     assert sent[-1] == {"type": "device_request", "id": sent[-1]["id"], "action": "send_line", "line": "target 21.5"}
 
     sent.clear()
-    threading.Thread(target=answer, args=("The USB device is not connected: press Connect and choose it first.",)).start()
+    threading.Thread(
+        target=answer, args=("The USB device is not connected: press Connect and choose it first.",)
+    ).start()
     with pytest.raises(RuntimeError, match="The USB device is not connected"):
         logger.send("target 20")
 
@@ -272,15 +182,26 @@ def test_without_subshells_send_does_not_wait_and_errors_reach_the_status(logger
     comm = open_comm("unit")
     comm.deliver(batch(0), subshell=False)
     logger.send("target 1")  # returns at once: the answer could only come after this cell
-    comm.deliver({"type": "device_result", "id": sent[-1]["id"], "error": "The USB device is not connected.",
-                  "value": None}, subshell=False)
+    comm.deliver(
+        {"type": "device_result", "id": sent[-1]["id"], "error": "The USB device is not connected.", "value": None},
+        subshell=False,
+    )
     assert "The device could not do what was asked: The USB device" in logger.status["last_error"]
 
 
 def test_device_problems_from_the_browser_show_in_the_status(logger):
-    logger.device = {"id": "serial", "transport": "serial", "label": "micro:bit (USB)", "state": "waiting",
-                     "problem": "The device was unplugged", "lines": 10, "readings": 8, "bad_lines": 1,
-                     "bad_values": 1, "last_bad_line": {"reason": "not UTF-8 text", "text": "t:?"}}
+    logger.device = {
+        "id": "serial",
+        "transport": "serial",
+        "label": "micro:bit (USB)",
+        "state": "waiting",
+        "problem": "The device was unplugged",
+        "lines": 10,
+        "readings": 8,
+        "bad_lines": 1,
+        "bad_values": 1,
+        "last_bad_line": {"reason": "not UTF-8 text", "text": "t:?"},
+    }
     status = logger.status
     assert status["device"] == "waiting" and status["connected"] is False
     assert (status["bad_lines"], status["bad_values"]) == (1, 1)
@@ -319,8 +240,19 @@ def test_a_device_channel_called_time_is_kept_beside_the_timestamp(sheet_url):
     logger = sensorlab.Logger(sheet=sheet_url, name="clock")
     try:
         comm = open_comm("clock")
-        comm.deliver({"type": "batch", "seq": 0, "readings": [
-            {"time": 1795255200000, "values": {"time": 6, "millis": 1234, "source": 2, "temp": 21}, "source": "serial"}]})
+        comm.deliver(
+            {
+                "type": "batch",
+                "seq": 0,
+                "readings": [
+                    {
+                        "time": 1795255200000,
+                        "values": {"time": 6, "millis": 1234, "source": 2, "temp": 21},
+                        "source": "serial",
+                    }
+                ],
+            }
+        )
         data = logger.data
         assert list(data.columns) == ["time", "source", "device time", "millis", "device source", "temp", "received"]
         assert data["time"].iloc[0].timestamp() == 1795255200 and data["device time"].iloc[0] == 6
@@ -418,3 +350,26 @@ def test_a_note_goes_into_the_next_row_and_the_export(sheet_url):
         assert "note from the page was refused" in logger.status["last_error"]
     finally:
         logger.close()
+
+
+def _open_handles(path: Path) -> int:
+    """How many of this process's file descriptors point at ``path`` (Linux /proc)."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        pytest.fail("this test reads /proc/self/fd, which only Linux has")
+    return sum(1 for fd in fds.iterdir() if Path(fd).resolve(strict=False) == path.resolve())
+
+
+def test_closing_a_logger_closes_its_file_and_keeps_what_it_read(notebook_folder):
+    made = sensorlab.Logger(name="closing")
+    comm = open_comm("closing")
+    comm.deliver(batch(1))
+    made.note("window opened")
+    path = notebook_folder / ".sensorlab" / "closing.sqlite3"
+    assert _open_handles(path) >= 1
+    made.close()
+    assert _open_handles(path) == 0
+    assert len(made.data) == 3 and list(made.notes["note"]) == ["window opened"]
+    assert made.status["pending"] == 0
+    with pytest.raises(RuntimeError, match="was closed"):
+        made.post_now()

@@ -1,18 +1,16 @@
 """The outbox against both real EtherCalc servers: store failures, late writes, rate limits and full sheets."""
 
 import sqlite3
-import threading
 import time
 import uuid
 
 import pytest
-
 import sensorlab
+from conftest import ETHERCALCS
+from proxy import Proxy
 from sensorlab import outbox as outbox_module
 from sensorlab.ethercalc import ROW_ID, Sheet
-from sensorlab.store import Store
-from proxy import Proxy
-from conftest import ETHERCALCS
+from sensorlab.store import LoggerFile
 from test_faults import servers
 
 
@@ -30,7 +28,7 @@ def wait_for(condition, seconds=30):
 
 def test_a_store_that_fails_is_counted_said_and_retried(sheet_url, tmp_path):
     # The bug: an exception from SQLite ended the worker thread; posting stopped, errors stayed 0.
-    store = Store(tmp_path, "locked")
+    store = LoggerFile(tmp_path, "locked")
     real = store.pending_rows
     failures = {"left": 2}
 
@@ -53,7 +51,7 @@ def test_a_store_that_fails_is_counted_said_and_retried(sheet_url, tmp_path):
 
 
 def test_flush_never_waits_past_its_timeout(tmp_path):
-    outbox = outbox_module.Outbox(Sheet("http://127.0.0.1:9/nowhere", timeout=1), Store(tmp_path, "away"))
+    outbox = outbox_module.Outbox(Sheet("http://127.0.0.1:9/nowhere", timeout=1), LoggerFile(tmp_path, "away"))
     try:
         outbox.put({"time": "t1", "v": 1})
         started = time.monotonic()
@@ -70,7 +68,7 @@ def test_a_write_that_arrives_late_leaves_no_second_copy(ethercalc, tmp_path):
     # seeing no answer, checked the sheet and sent the row again.
     proxy = Proxy(ethercalc)
     sheet_url = f"{proxy.url}/late-{uuid.uuid4().hex[:8]}"
-    outbox = outbox_module.Outbox(Sheet(sheet_url, timeout=1, confirm_within=3), Store(tmp_path, "late"))
+    outbox = outbox_module.Outbox(Sheet(sheet_url, timeout=1, confirm_within=3), LoggerFile(tmp_path, "late"))
     try:
         proxy.hold_next_write = True
         outbox.put({"time": "t1", "v": 1})
@@ -121,8 +119,11 @@ def full_sheet_continues_in_a_new_one_named_after_it(tmp_path):
 def rate_limited_server_is_waited_for_and_said(tmp_path):
     server = servers.EtherCalc("2026", tmp_path / "limited", env={"ETHERCALC_RATELIMIT": "1"}).start()
     said = []
-    outbox = outbox_module.Outbox(Sheet(f"{server.url}/limited"), Store(tmp_path, "limited"),
-                                  on_change=lambda: said.append(holder[0].last_error if holder else ""))
+    outbox = outbox_module.Outbox(
+        Sheet(f"{server.url}/limited"),
+        LoggerFile(tmp_path, "limited"),
+        on_change=lambda: said.append(holder[0].last_error if holder else ""),
+    )
     holder = [outbox]
     try:
         for n in range(30):

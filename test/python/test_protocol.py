@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from sensorlab import protocol
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"

@@ -2,7 +2,6 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from sensorlab import DaylightSchedule
 from sensorlab.schedule import parse_interval
 
@@ -13,26 +12,44 @@ def at(hour, minute=0, second=0, day=21, tz=UTC):
     return datetime(2026, 11, day, hour, minute, second, tzinfo=tz)
 
 
-@pytest.mark.parametrize("value, seconds", [
-    (900, 900), (90.5, 90.5), ("90", 90), ("90s", 90), ("15min", 900), ("15 min", 900), ("1h", 3600),
-    ("1h30min", 5400), ("2 hours", 7200), ("1d", 86400), (timedelta(minutes=5), 300), ("0.5s", 0.5),
-])
+@pytest.mark.parametrize(
+    "value, seconds",
+    [
+        (900, 900),
+        (90.5, 90.5),
+        ("90", 90),
+        ("90s", 90),
+        ("15min", 900),
+        ("15 min", 900),
+        ("1h", 3600),
+        ("1h30min", 5400),
+        ("2 hours", 7200),
+        ("1d", 86400),
+        (timedelta(minutes=5), 300),
+        ("0.5s", 0.5),
+    ],
+)
 def test_intervals_in_every_accepted_form(value, seconds):
     assert parse_interval(value) == timedelta(seconds=seconds)
 
 
-@pytest.mark.parametrize("value", [0, -5, "0s", "", "fast", "15 parsecs", "15min extra", None, True, float("nan"), [15]])
+@pytest.mark.parametrize(
+    "value", [0, -5, "0s", "", "fast", "15 parsecs", "15min extra", None, True, float("nan"), [15]]
+)
 def test_bad_intervals_are_refused_with_a_clear_message(value):
     with pytest.raises(ValueError, match=r"day_every must be"):
         DaylightSchedule(day_every=value)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"day_start": "8am"}, "day_start must be a time of day"),
-    ({"day_end": "25:00"}, "day_end must be a time of day"),
-    ({"day_start": "08:00", "day_end": "08:00"}, "must differ"),
-    ({"tz": "Mars/Olympus"}, "tz must be a time zone name"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"day_start": "8am"}, "day_start must be a time of day"),
+        ({"day_end": "25:00"}, "day_end must be a time of day"),
+        ({"day_start": "08:00", "day_end": "08:00"}, "must differ"),
+        ({"tz": "Mars/Olympus"}, "tz must be a time zone name"),
+    ],
+)
 def test_bad_settings_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         DaylightSchedule(**kwargs)
@@ -115,6 +132,7 @@ def test_times_of_day_objects_and_repr():
 def test_pandas_timestamps_naive_and_aware():
     # Rows of logger.data (aware) and of a sheet read with pandas (naive) go straight in.
     import pandas as pd
+
     schedule = DaylightSchedule(tz="UTC")
     assert schedule.is_day(pd.Timestamp("2026-03-10 10:00", tz="UTC"))
     assert not schedule.is_day(pd.Timestamp("2026-03-10 21:00", tz="UTC"))
@@ -122,5 +140,6 @@ def test_pandas_timestamps_naive_and_aware():
     naive = pd.Timestamp("2026-03-10 10:00")
     assert local.is_day(naive) == local.is_day(naive.to_pydatetime())
     assert local.interval_at(pd.Timestamp("2026-03-10 23:00")) == timedelta(minutes=60)
-    assert local.next_post(pd.Timestamp("2026-03-10 10:00"), pd.Timestamp("2026-03-10 10:05")) == \
-        local.next_post(datetime(2026, 3, 10, 10), datetime(2026, 3, 10, 10, 5))
+    assert local.next_post(pd.Timestamp("2026-03-10 10:00"), pd.Timestamp("2026-03-10 10:05")) == local.next_post(
+        datetime(2026, 3, 10, 10), datetime(2026, 3, 10, 10, 5)
+    )

@@ -1,7 +1,8 @@
 """Print every Python package the build, the product and the tests need, from pyproject.toml."""
 
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
 for requirement in (

@@ -54,7 +54,9 @@ def wait_until_answers(url: str, proc: subprocess.Popen, what: str, log: Path, t
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{what} stopped at start-up (exit {proc.returncode}); its log:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"{what} stopped at start-up (exit {proc.returncode}); its log:\n{log.read_text()[-3000:]}"
+            )
         try:
             urllib.request.urlopen(url, timeout=2).close()
             return
@@ -67,8 +69,7 @@ def wait_until_answers(url: str, proc: subprocess.Popen, what: str, log: Path, t
 
 def start(cmd: list[str], cwd: Path, log: Path, env=None) -> subprocess.Popen:
     with open(log, "wb") as out:
-        return subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                start_new_session=True)
+        return subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -130,13 +131,19 @@ class EtherCalc:
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = self.workdir / "ethercalc.log"
         if self.kind == "2020":
-            self._proc = start(["node", str(ETHERCALC), "--host", "127.0.0.1", "--port", str(self.port), "--cors"],
-                               self.workdir, log, self.env)
+            self._proc = start(
+                ["node", str(ETHERCALC), "--host", "127.0.0.1", "--port", str(self.port), "--cors"],
+                self.workdir,
+                log,
+                self.env,
+            )
             wait_until_answers(f"{self.url}/_/ready-check/csv", self._proc, "The 2020 EtherCalc", log)
             return self
         # The start script waits until the server answers and leaves it running in the
         # script's own process group, which is how it is stopped.
-        script = start(["bash", str(ETHERCALC_2026), str(self.port), str(self.workdir / "data")], self.workdir, log, self.env)
+        script = start(
+            ["bash", str(ETHERCALC_2026), str(self.port), str(self.workdir / "data")], self.workdir, log, self.env
+        )
         self._group = script.pid
         if script.wait(120) != 0:
             self.stop()
@@ -157,13 +164,21 @@ def start_ethercalcs(workdir: Path, port_2020: int | None = None, kinds=EtherCal
     started = []
     for kind in kinds:
         if not EtherCalc.available(kind):
-            message = (f"The {kind} EtherCalc is not available (looked for {ETHERCALC if kind == '2020' else ETHERCALC_2026})"
-                       f": the tests run without it.")
+            message = (
+                f"The {kind} EtherCalc is not available (looked for {ETHERCALC if kind == '2020' else ETHERCALC_2026})"
+                f": the tests run without it."
+            )
             if kind == "2020" or os.environ.get("SENSORLAB_REQUIRE_2026") == "1":
                 for server in started:
                     server.stop()
-                raise RuntimeError(message + (" Run `make install` first." if kind == "2020" else
-                                              " CI requires it (SENSORLAB_REQUIRE_2026=1)."))
+                raise RuntimeError(
+                    message
+                    + (
+                        " Run `make install` first."
+                        if kind == "2020"
+                        else " CI requires it (SENSORLAB_REQUIRE_2026=1)."
+                    )
+                )
             print(f"\n*** {message}\n", flush=True)
             continue
         started.append(EtherCalc(kind, workdir / f"ethercalc-{kind}", port_2020 if kind == "2020" else None))
@@ -177,8 +192,15 @@ def start_ethercalcs(workdir: Path, port_2020: int | None = None, kinds=EtherCal
 
 
 @contextlib.contextmanager
-def jupyter(workdir: Path, ethercalc: str, jupyter_port: int | None = None, notebook_dir: Path | None = None,
-            sheet: str | None = None, demo: bool = True, open_notebook: str | None = None):
+def jupyter(
+    workdir: Path,
+    ethercalc: str,
+    jupyter_port: int | None = None,
+    notebook_dir: Path | None = None,
+    sheet: str | None = None,
+    demo: bool = True,
+    open_notebook: str | None = None,
+):
     """Yield the environment that names a running Jupyter server whose kernels post to ``ethercalc``.
 
     The kernels see SENSORLAB_ETHERCALC and SENSORLAB_SHEET (a sheet on that EtherCalc, new
@@ -203,27 +225,55 @@ def jupyter(workdir: Path, ethercalc: str, jupyter_port: int | None = None, note
     notification = lab_settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True, exist_ok=True)
     notification.write_text(json.dumps({"fetchNews": "false"}))
-    proc = start([
-        str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={jp_port}",
-        "--port-retries=0", "--allow-root", f"--ServerApp.root_dir={root}", "--IdentityProvider.token=",
-        "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-        "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True",
-        f"--LabApp.user_settings_dir={lab_settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
-        *([f"--LabApp.default_url=/lab/tree/{open_notebook}"] if open_notebook else []),
-    ], root, jp_log, env)
+    proc = start(
+        [
+            str(BIN / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={jp_port}",
+            "--port-retries=0",
+            "--allow-root",
+            f"--ServerApp.root_dir={root}",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            "--ServerApp.disable_check_xsrf=True",
+            "--LabApp.expose_app_in_browser=True",
+            "--JupyterNotebookApp.expose_app_in_browser=True",
+            f"--LabApp.user_settings_dir={lab_settings}",
+            f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
+            *([f"--LabApp.default_url=/lab/tree/{open_notebook}"] if open_notebook else []),
+        ],
+        root,
+        jp_log,
+        env,
+    )
     try:
         url = f"http://127.0.0.1:{jp_port}"
         wait_until_answers(f"{url}/api/status", proc, "Jupyter", jp_log)
-        yield {"SENSORLAB_ETHERCALC": ethercalc, "SENSORLAB_JUPYTER": url, "SENSORLAB_SHEET": sheet_url,
-               "SENSORLAB_JUPYTER_ROOT": str(root), "SENSORLAB_LOGS": str(workdir)}
+        yield {
+            "SENSORLAB_ETHERCALC": ethercalc,
+            "SENSORLAB_JUPYTER": url,
+            "SENSORLAB_SHEET": sheet_url,
+            "SENSORLAB_JUPYTER_ROOT": str(root),
+            "SENSORLAB_LOGS": str(workdir),
+        }
     finally:
         stop(proc)
 
 
 @contextlib.contextmanager
-def servers(workdir: Path, ethercalc_port: int | None = None, jupyter_port: int | None = None,
-            notebook_dir: Path | None = None, sheet: str | None = None, demo: bool = True,
-            open_notebook: str | None = None, kinds=EtherCalc.KINDS, jupyter_kind: str = "2020"):
+def servers(
+    workdir: Path,
+    ethercalc_port: int | None = None,
+    jupyter_port: int | None = None,
+    notebook_dir: Path | None = None,
+    sheet: str | None = None,
+    demo: bool = True,
+    open_notebook: str | None = None,
+    kinds=EtherCalc.KINDS,
+    jupyter_kind: str = "2020",
+):
     """Yield the environment that names the running EtherCalc servers and a Jupyter server.
 
     The Jupyter server's kernels post to the ``jupyter_kind`` EtherCalc; SENSORLAB_ETHERCALCS
@@ -234,8 +284,7 @@ def servers(workdir: Path, ethercalc_port: int | None = None, jupyter_port: int 
         target = next((s for s in ethercalcs if s.kind == jupyter_kind), None)
         if target is None:
             raise RuntimeError(f"The {jupyter_kind} EtherCalc is not running, so Jupyter cannot post to it.")
-        with jupyter(workdir / "jupyter", target.url, jupyter_port, notebook_dir, sheet, demo,
-                     open_notebook) as env:
+        with jupyter(workdir / "jupyter", target.url, jupyter_port, notebook_dir, sheet, demo, open_notebook) as env:
             yield dict(env, SENSORLAB_ETHERCALCS=json.dumps({s.kind: s.url for s in ethercalcs}))
     finally:
         for server in ethercalcs:
@@ -265,17 +314,28 @@ def demo() -> int:
     workdir = ROOT / ".demo"
     workdir.mkdir(exist_ok=True)
     try:
-        with servers(workdir, 8000, 8888, ROOT / "examples", sheet="demo-class",
-                     open_notebook="01-first-readings.ipynb", kinds=("2020",)) as env:
-            print(f"""
+        with servers(
+            workdir,
+            8000,
+            8888,
+            ROOT / "examples",
+            sheet="demo-class",
+            open_notebook="01-first-readings.ipynb",
+            kinds=("2020",),
+        ) as env:
+            print(
+                f"""
 sensorlab demo is running.
-  JupyterLab:   {env['SENSORLAB_JUPYTER']}/lab/tree/01-first-readings.ipynb
-  Notebook 7:   {env['SENSORLAB_JUPYTER']}/notebooks/01-first-readings.ipynb
-  Class sheet:  {env['SENSORLAB_SHEET']}
+  JupyterLab:   {env["SENSORLAB_JUPYTER"]}/lab/tree/01-first-readings.ipynb
+  Notebook 7:   {env["SENSORLAB_JUPYTER"]}/notebooks/01-first-readings.ipynb
+  Class sheet:  {env["SENSORLAB_SHEET"]}
 Open JupyterLab, run the notebook, press Start in the widget, and watch rows appear in the sheet.
-Press Ctrl+C to stop.""", flush=True)
+Press Ctrl+C to stop.""",
+                flush=True,
+            )
             with contextlib.suppress(ImportError):
                 import webbrowser
+
                 webbrowser.open(f"{env['SENSORLAB_JUPYTER']}/lab/tree/01-first-readings.ipynb")
             while True:
                 time.sleep(3600)
@@ -287,7 +347,7 @@ Press Ctrl+C to stop.""", flush=True)
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["run"] and "--" in args:
-        sys.exit(run(args[args.index("--") + 1:]))
+        sys.exit(run(args[args.index("--") + 1 :]))
     if args == ["demo"]:
         sys.exit(demo())
     sys.exit(__doc__)

@@ -7,8 +7,7 @@ import { FakeChannel, reading } from './fakes';
 // store keeps is JSON (the readings of the protocol), so a JSON copy clones it, and in
 // this realm (toStrictEqual compares prototypes).
 if (typeof globalThis.structuredClone !== 'function') {
-  globalThis.structuredClone = (<T>(value: T): T =>
-    JSON.parse(JSON.stringify(value))) as typeof structuredClone;
+  globalThis.structuredClone = (<T>(value: T): T => JSON.parse(JSON.stringify(value))) as typeof structuredClone;
 }
 
 type BatchStoreModule = typeof import('../../src/batchstore');
@@ -20,6 +19,7 @@ type ForwarderModule = typeof import('../../src/forwarder');
  */
 function freshModule(): BatchStoreModule {
   jest.resetModules();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module after jest.resetModules()
   return require('../../src/batchstore') as BatchStoreModule;
 }
 
@@ -103,11 +103,7 @@ describe('IndexedDBBatchStore', () => {
     // Another stream, or another seq, is another batch.
     store.put(held('b', 4, 9));
     store.put(held('a', 5, 10));
-    expect(await store.load()).toStrictEqual([
-      held('a', 4, 1, 2, 3),
-      held('a', 5, 10),
-      held('b', 4, 9)
-    ]);
+    expect(await store.load()).toStrictEqual([held('a', 4, 1, 2, 3), held('a', 5, 10), held('b', 4, 9)]);
   });
 
   test('load gives the batches by stream, then by seq as a number', async () => {
@@ -166,9 +162,7 @@ describe('IndexedDBBatchStore', () => {
     new mod.IndexedDBBatchStore('k/logger').put(held('a', 0, 1, 2));
     // The next page: a new copy of the module, a new connection, the same database.
     const next = freshModule();
-    expect(await new next.IndexedDBBatchStore('k/logger').load()).toStrictEqual([
-      held('a', 0, 1, 2)
-    ]);
+    expect(await new next.IndexedDBBatchStore('k/logger').load()).toStrictEqual([held('a', 0, 1, 2)]);
   });
 
   describe('when IndexedDB fails', () => {
@@ -263,6 +257,7 @@ describe('Forwarder over IndexedDBBatchStore: a page reload loses nothing', () =
     // own setImmediate, which they do not touch.
     jest.useFakeTimers();
     const page1 = freshModule();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module after jest.resetModules()
     const { Forwarder: Forwarder1 } = require('../../src/forwarder') as ForwarderModule;
     const channel1 = new FakeChannel();
     const a = new Forwarder1(channel1, {
@@ -287,13 +282,14 @@ describe('Forwarder over IndexedDBBatchStore: a page reload loses nothing', () =
     await untilStored(
       page1,
       batches => batches.length === 2 && batches[1].readings.length === 2,
-      'the first page\'s writes'
+      "the first page's writes"
     );
     // The page goes away without further acks.
     a.dispose();
 
     // The next page: a new copy of the module (a new connection), a new stream.
     const page2 = freshModule();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module after jest.resetModules()
     const { Forwarder: Forwarder2 } = require('../../src/forwarder') as ForwarderModule;
     const channel2 = new FakeChannel();
     const b = new Forwarder2(channel2, {

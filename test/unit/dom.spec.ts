@@ -1,4 +1,4 @@
-import { element, formatValue, valueTiles } from '../../src/widget/dom';
+import { element, formatValue, valueTiles } from '../../src/ui/dom';
 
 describe('formatValue', () => {
   test.each([

@@ -12,8 +12,7 @@ import type { IReading, ISource, SourceState } from '../../src/sources/types';
 export class FakeChannel implements IReadingsChannel {
   isOpen = false;
   readonly opened: Signal<IReadingsChannel, void> = new Signal(this);
-  readonly messageReceived: Signal<IReadingsChannel, KernelMessage> =
-    new Signal(this);
+  readonly messageReceived: Signal<IReadingsChannel, KernelMessage> = new Signal(this);
   /** Every batch sent, as it was at the time (a copy). */
   readonly sent: IBatchMessage[] = [];
   /** Batches sent while the channel was closed: must stay empty. */
@@ -118,4 +117,21 @@ export async function expectRefusedStart(
   expect(watched.source.state).toBe('stopped');
   expect(watched.states.every(state => state === 'stopped')).toBe(true);
   expect(chooser).not.toHaveBeenCalled();
+}
+
+/** A promise a test resolves when it chooses. */
+export interface IDeferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+export function deferred(): IDeferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>(r => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Make the page secure (localhost or https) or not, as Web Serial and Web Bluetooth check. */
+export function setSecure(secure: boolean): void {
+  Object.defineProperty(window, 'isSecureContext', { value: secure, configurable: true });
 }

@@ -283,10 +283,7 @@ describe('formats conformance: the first line after the port opens', () => {
   };
 
   it('keeps a header printed right after opening (a sketch that waits while (!Serial);)', () => {
-    expect(read('auto', 'temperature\thumidity\r\n21.5\t40\r\n')).toEqual([
-      null,
-      { temperature: 21.5, humidity: 40 }
-    ]);
+    expect(read('auto', 'temperature\thumidity\r\n21.5\t40\r\n')).toEqual([null, { temperature: 21.5, humidity: 40 }]);
     expect(read('auto', 'Sine:\tCosine:\r\n0.84\t0.54\r\n')).toEqual([null, { Sine: 0.84, Cosine: 0.54 }]);
     expect(read('auto', 'time,temp\r\n1,21.5\r\n')).toEqual([null, { time: 1, temp: 21.5 }]);
     expect(read('auto', 'Zeit;Temperatur\r\n1;21,5\r\n')).toEqual([null, { Zeit: 1, Temperatur: 21.5 }]);

@@ -5,8 +5,7 @@ const encoder = new TextEncoder();
 const bytes = (text: string): Uint8Array => encoder.encode(text);
 
 /** A framer that keeps the first line, for specs about everything else. */
-const framer = (maxLineBytes?: number) =>
-  new LineFramer({ maxLineBytes, dropFirstLine: false });
+const framer = (maxLineBytes?: number) => new LineFramer({ maxLineBytes, dropFirstLine: false });
 
 describe('LineFramer', () => {
   describe('line ends', () => {
@@ -151,9 +150,7 @@ describe('LineFramer', () => {
         bad.push(...result.bad);
         expect(f.bufferedBytes).toBeLessThan(4096);
       }
-      expect(bad).toEqual([
-        { reason: 'longer than 4 KiB without a line end', text: '0'.repeat(200) }
-      ]);
+      expect(bad).toEqual([{ reason: 'longer than 4 KiB without a line end', text: '0'.repeat(200) }]);
       expect(f.push(bytes('still the long one\nnext\n'))).toEqual({ lines: ['next'], bad: [] });
     });
 
@@ -180,9 +177,7 @@ describe('LineFramer', () => {
     });
 
     it('says the size in bytes or KiB after maxLineBytes', () => {
-      expect(framer(2048).push(bytes('z'.repeat(3000))).bad[0].reason).toBe(
-        'longer than 2 KiB without a line end'
-      );
+      expect(framer(2048).push(bytes('z'.repeat(3000))).bad[0].reason).toBe('longer than 2 KiB without a line end');
       expect(framer(5).push(bytes('123456')).bad).toEqual([
         { reason: 'longer than 5 bytes without a line end', text: '12345' }
       ]);
@@ -215,9 +210,7 @@ describe('LineFramer', () => {
     it('cuts the text of a bad line to 200 characters', () => {
       const f = framer();
       const chunk = new Uint8Array([0xff, ...bytes('é'.repeat(300)), 0x0a]);
-      expect(f.push(chunk).bad).toEqual([
-        { reason: 'not UTF-8 text', text: `\ufffd${'é'.repeat(199)}` }
-      ]);
+      expect(f.push(chunk).bad).toEqual([{ reason: 'not UTF-8 text', text: `\ufffd${'é'.repeat(199)}` }]);
     });
 
     it('decodes characters split across chunks, at every split point', () => {

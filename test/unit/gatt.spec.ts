@@ -211,9 +211,7 @@ describe('the micro:bit temperature period: uint16 ms', () => {
   test.each([0, -1, 65536, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
     'encodePeriod(%s) refuses, saying what it takes',
     ms => {
-      expect(() => encodePeriod(ms)).toThrow(
-        'The period must be a whole number of milliseconds from 1 to 65535'
-      );
+      expect(() => encodePeriod(ms)).toThrow('The period must be a whole number of milliseconds from 1 to 65535');
       expect(() => encodePeriod(ms)).toThrow(String(ms));
     }
   );

@@ -1,4 +1,4 @@
-import { ChannelHistory, MAX_POINTS } from '../../src/monitor/history';
+import { ChannelHistory, MAX_POINTS } from '../../src/history';
 
 const MINUTE = 60_000;
 const reading = (time: number, values: Record<string, number>) => ({ time, values, source: 'simulated' });

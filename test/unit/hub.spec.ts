@@ -49,14 +49,14 @@ describe('DeviceHub', () => {
       expect(hub.sources).toEqual([added]);
     });
 
-    test('creates the tab\'s USB serial source once', () => {
+    test("creates the tab's USB serial source once", () => {
       const serial = hub.sourceFor('serial');
       expect(serial).toBeInstanceOf(SerialSource);
       expect(serial.state).toBe('stopped');
       expect(hub.sourceFor('serial')).toBe(serial);
     });
 
-    test('creates the tab\'s Bluetooth source once', () => {
+    test("creates the tab's Bluetooth source once", () => {
       const ble = hub.sourceFor('bluetooth');
       expect(ble).toBeInstanceOf(BluetoothSource);
       expect(hub.sourceFor('bluetooth')).toBe(ble);

@@ -1,11 +1,4 @@
-import {
-  IBadLine,
-  IParseResult,
-  LINE_FORMATS,
-  LineFormat,
-  LineFramer,
-  LineParser
-} from '../../src/sources/lines';
+import { IBadLine, IParseResult, LINE_FORMATS, LineFormat, LineFramer, LineParser } from '../../src/sources/lines';
 import { randomGenerator } from '../../src/sources/simulated';
 
 type Random = () => number;
@@ -13,10 +6,8 @@ type Random = () => number;
 const encoder = new TextEncoder();
 const bytes = (text: string): Uint8Array => encoder.encode(text);
 
-const int = (random: Random, low: number, high: number): number =>
-  low + Math.floor(random() * (high - low + 1));
-const pick = <T>(random: Random, items: readonly T[]): T =>
-  items[Math.floor(random() * items.length)];
+const int = (random: Random, low: number, high: number): number => low + Math.floor(random() * (high - low + 1));
+const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const chars = (text: string): number => Array.from(text).length;
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -168,12 +159,8 @@ describe('LineFramer and LineParser on random bytes', () => {
         splits.push(evenSplit(stream.length, 1));
       }
       for (const cuts of splits) {
-        const chunked = run(
-          stream,
-          cuts,
-          { maxLineBytes, dropFirstLine, keepHeader },
-          { format, channels },
-          framer => expect(framer.bufferedBytes).toBeLessThan(maxLineBytes)
+        const chunked = run(stream, cuts, { maxLineBytes, dropFirstLine, keepHeader }, { format, channels }, framer =>
+          expect(framer.bufferedBytes).toBeLessThan(maxLineBytes)
         );
         expect(chunked).toEqual(whole);
       }
@@ -374,7 +361,10 @@ function tupleLines(random: Random, count: number): IGenerated[] {
   let names: string[] = [];
   const out: IGenerated[] = [];
   while (out.length < count) {
-    const [open, close] = pick(random, [['(', ')'], ['[', ']']]);
+    const [open, close] = pick(random, [
+      ['(', ')'],
+      ['[', ']']
+    ]);
     if (out.length > 0 && random() < 0.1) {
       names = shuffled(random, LABELS).slice(0, int(random, 1, 4));
       out.push({ text: `(${names.map(name => `'${name}'`).join(', ')})`, values: null, badCount: 0 });
@@ -400,7 +390,12 @@ function radioLines(random: Random, count: number): IGenerated[] {
     const value = numberOf(numberText(random));
     if (kind < 0.6) {
       const name = pick(random, LABELS);
-      out.push({ text: JSON.stringify({ t, s, n: name, v: value }), values: { [name]: value }, badCount: 0, sender: s });
+      out.push({
+        text: JSON.stringify({ t, s, n: name, v: value }),
+        values: { [name]: value },
+        badCount: 0,
+        sender: s
+      });
     } else if (kind < 0.8) {
       out.push({ text: JSON.stringify({ t, s, v: value }), values: { 'value 1': value }, badCount: 0, sender: s });
     } else {
@@ -483,12 +478,8 @@ describe('LineFramer and LineParser on generated device output', () => {
         const whole = run(stream, [], framerOptions, { format });
         expect(whole.lines).toEqual(generated.map(line => line.text));
         expect(whole.bad).toHaveLength(framerBad);
-        expect(whole.parsed.map(result => result.values)).toEqual(
-          generated.map(line => line.values)
-        );
-        expect(whole.parsed.map(result => result.bad.length)).toEqual(
-          generated.map(line => line.badCount)
-        );
+        expect(whole.parsed.map(result => result.values)).toEqual(generated.map(line => line.values));
+        expect(whole.parsed.map(result => result.bad.length)).toEqual(generated.map(line => line.badCount));
         expect(whole.parsed.map(result => result.sender)).toEqual(generated.map(line => line.sender));
         // 'auto' comes to the same decision on the first line.
         expect(run(stream, [], framerOptions, { format: 'auto' })).toEqual(whole);

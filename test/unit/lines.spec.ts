@@ -117,9 +117,7 @@ describe('LineParser', () => {
       const line = `x:${'y'.repeat(300)}`;
       const result = plotter().parse(`1 ${line}`);
       expect(result.values).toEqual({ 'value 1': 1 });
-      expect(result.bad).toEqual([
-        { reason: `"${'y'.repeat(20)}…" is not a number`, text: `1 ${line}`.slice(0, 200) }
-      ]);
+      expect(result.bad).toEqual([{ reason: `"${'y'.repeat(20)}…" is not a number`, text: `1 ${line}`.slice(0, 200) }]);
     });
 
     it('drops a part with an empty label or an empty value', () => {
@@ -344,9 +342,7 @@ describe('LineParser', () => {
       const result = csv().parse(line);
       expect(Object.keys(result.values ?? {})).toHaveLength(64);
       expect(result.values?.['value 64']).toBe(1);
-      expect(result.bad).toEqual([
-        { reason: 'more than 64 values in one line', text: line }
-      ]);
+      expect(result.bad).toEqual([{ reason: 'more than 64 values in one line', text: line }]);
     });
   });
 
@@ -376,9 +372,7 @@ describe('LineParser', () => {
         bad: [{ reason: 'not a number: name', text: '{"t":1,"name":"bob"}' }]
       });
       const many = '{"a":"","b":"","c":"","d":"","e":"","f":"","g":"","h":1}';
-      expect(json().parse(many).bad).toEqual([
-        { reason: 'not numbers: a, b, c, d, e and 2 more', text: many }
-      ]);
+      expect(json().parse(many).bad).toEqual([{ reason: 'not numbers: a, b, c, d, e and 2 more', text: many }]);
     });
 
     it('reports a line whose values are all not numbers, or that has none', () => {
@@ -418,9 +412,7 @@ describe('LineParser', () => {
       const line = `{${entries.join(',')}}`;
       const result = json().parse(line);
       expect(Object.keys(result.values ?? {})).toHaveLength(64);
-      expect(result.bad).toEqual([
-        { reason: 'more than 64 values in one line', text: line.slice(0, 200) }
-      ]);
+      expect(result.bad).toEqual([{ reason: 'more than 64 values in one line', text: line.slice(0, 200) }]);
     });
   });
 

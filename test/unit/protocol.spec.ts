@@ -28,13 +28,10 @@ describe('protocol (browser side) against test/fixtures/protocol', () => {
     expect(JSON.parse(JSON.stringify(message))).toStrictEqual(expected);
   });
 
-  test.each(['hello.json', 'ack.json', 'refused.json'])(
-    'parseKernelMessage reads %s',
-    name => {
-      const data = protocolFixture(name);
-      expect(parseKernelMessage(data)).toStrictEqual(data);
-    }
-  );
+  test.each(['hello.json', 'ack.json', 'refused.json'])('parseKernelMessage reads %s', name => {
+    const data = protocolFixture(name);
+    expect(parseKernelMessage(data)).toStrictEqual(data);
+  });
 
   test('parseKernelMessage reads a refusal without a seq', () => {
     const data = { type: 'refused', seq: null, reason: 'no logger "x"' };
@@ -46,7 +43,7 @@ describe('protocol (browser side) against test/fixtures/protocol', () => {
     expect(parseKernelMessage(data)).toStrictEqual(protocolFixture('ack.json'));
   });
 
-  test('batchMessage builds a batch of the comm\'s own stream: no stream key', () => {
+  test("batchMessage builds a batch of the comm's own stream: no stream key", () => {
     const message = batchMessage(0, []);
     expect('stream' in message).toBe(false);
     expect(Object.keys(message).sort()).toEqual(['readings', 'seq', 'type']);
@@ -107,9 +104,7 @@ describe('protocol (browser side) against test/fixtures/protocol', () => {
     expect(protocolFixture('post_now.json')).toStrictEqual(postNow);
   });
 
-  const invalid = protocolFixture<IInvalidExample[]>(
-    'invalid-kernel-messages.json'
-  );
+  const invalid = protocolFixture<IInvalidExample[]>('invalid-kernel-messages.json');
 
   test('invalid-kernel-messages.json is not empty', () => {
     expect(invalid.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import axios from 'axios';
-import { csvUrl, readSheet } from '../../src/sheet';
+import { csvUrl, readSheet, SHEET_UNREADABLE, SheetReadError } from '../../src/sheet';
 
 jest.mock('axios');
 const get = axios.get as jest.MockedFunction<typeof axios.get>;
@@ -23,7 +23,10 @@ describe('readSheet', () => {
       data: 'time,note,temp\n"2026-11-21 10:00:00","a, ""b""",21.5\n"2026-11-21 10:15:00","two\nlines",-1e-9\n'
     });
     const sheet = await readSheet('http://127.0.0.1:8000/class-7b');
-    expect(get).toHaveBeenCalledWith('http://127.0.0.1:8000/_/class-7b/csv', expect.objectContaining({ responseType: 'text' }));
+    expect(get).toHaveBeenCalledWith(
+      'http://127.0.0.1:8000/_/class-7b/csv',
+      expect.objectContaining({ responseType: 'text' })
+    );
     expect(sheet.header).toEqual(['time', 'note', 'temp']);
     expect(sheet.rows).toEqual([
       ['2026-11-21 10:00:00', 'a, "b"', '21.5'],
@@ -56,5 +59,37 @@ describe('readSheet', () => {
     await expect(readSheet('http://127.0.0.1:8000/x')).rejects.toThrow(
       /The browser cannot read the sheet.*The notebook still posts rows/
     );
+  });
+
+  /** The error readSheet throws when axios fails with `failure`. */
+  async function failure(axiosError: object): Promise<SheetReadError> {
+    get.mockRejectedValue(Object.assign(new Error('axios failed'), axiosError));
+    const error = await readSheet('http://127.0.0.1:8000/x', 2500).catch(caught => caught);
+    expect(error).toBeInstanceOf(SheetReadError);
+    // The student reads the same words whatever the cause.
+    expect(error.message).toBe(SHEET_UNREADABLE);
+    return error;
+  }
+
+  test('a refused cross-origin read (no answer the page may read) says so in its cause', async () => {
+    const error = await failure({ code: 'ERR_NETWORK', message: 'Network Error' });
+    expect(error.cause).toBe('unreachable');
+    expect(error.detail).toMatch(/http:\/\/127\.0\.0\.1:8000.*--cors/);
+    expect(error.problem).toEqual({ error: SHEET_UNREADABLE, cause: 'unreachable', detail: error.detail });
+  });
+
+  test('a server error carries its status', async () => {
+    const error = await failure({
+      code: 'ERR_BAD_RESPONSE',
+      response: { status: 500, statusText: 'Internal Server Error' }
+    });
+    expect(error.cause).toBe('server-error');
+    expect(error.detail).toBe('The sheet server answered 500 Internal Server Error.');
+  });
+
+  test('a timeout says how long the browser waited', async () => {
+    const error = await failure({ code: 'ECONNABORTED', message: 'timeout of 2500ms exceeded' });
+    expect(error.cause).toBe('timeout');
+    expect(error.detail).toBe('The sheet server did not answer within 2.5 s.');
   });
 });

@@ -75,9 +75,14 @@ describe('SimulatedSource', () => {
       for (const { values, source: id } of readings) {
         expect(id).toBe('sim');
         expect(Object.keys(values).sort()).toEqual(Object.keys(source.units).sort());
-        expect(Object.keys(values).sort()).toEqual(
-          ['heater', 'humidity', 'light_ratio', 'lux', 'target', 'temperature']
-        );
+        expect(Object.keys(values).sort()).toEqual([
+          'heater',
+          'humidity',
+          'light_ratio',
+          'lux',
+          'target',
+          'temperature'
+        ]);
         expect(values.target).toBe(21);
         expect([0, 1]).toContain(values.heater);
         for (const value of Object.values(values)) {
@@ -88,9 +93,7 @@ describe('SimulatedSource', () => {
         expect(values.light_ratio).toBeGreaterThanOrEqual(0);
         expect(values.light_ratio).toBeLessThanOrEqual(1);
         // lux is light_ratio × 1200, each rounded on its own (3 and 1 decimals).
-        expect(Math.abs(values.lux - values.light_ratio * 1200)).toBeLessThanOrEqual(
-          0.0005 * 1200 + 0.05 + 1e-9
-        );
+        expect(Math.abs(values.lux - values.light_ratio * 1200)).toBeLessThanOrEqual(0.0005 * 1200 + 0.05 + 1e-9);
       }
 
       const light = readings.map(r => r.values.light_ratio);
@@ -100,12 +103,7 @@ describe('SimulatedSource', () => {
 
     test('readings carry the injected clock', async () => {
       const readings = await run(make({ periodMs: 250 }), SECOND);
-      expect(readings.map(r => r.time)).toEqual([
-        T0 + 250,
-        T0 + 500,
-        T0 + 750,
-        T0 + 1000
-      ]);
+      expect(readings.map(r => r.time)).toEqual([T0 + 250, T0 + 500, T0 + 750, T0 + 1000]);
     });
   });
 
@@ -116,25 +114,20 @@ describe('SimulatedSource', () => {
     const BAND = 0.5;
     const WARM_UP = 10 * MINUTE;
 
-    test.each([1, 7, 42])(
-      'keeps the room near the target for 6 hours (seed %i)',
-      async seed => {
-        const source = make({ seed });
-        const readings = await run(source, 6 * HOUR);
-        expect(readings).toHaveLength(6 * 3600);
-        const settled = readings
-          .filter(r => r.time > T0 + WARM_UP)
-          .map(r => r.values.temperature);
+    test.each([1, 7, 42])('keeps the room near the target for 6 hours (seed %i)', async seed => {
+      const source = make({ seed });
+      const readings = await run(source, 6 * HOUR);
+      expect(readings).toHaveLength(6 * 3600);
+      const settled = readings.filter(r => r.time > T0 + WARM_UP).map(r => r.values.temperature);
 
-        expect(Math.min(...settled)).toBeGreaterThanOrEqual(21 - BAND);
-        expect(Math.max(...settled)).toBeLessThanOrEqual(21 + BAND);
-        // The heater really cycles: the room reaches both ends of the hysteresis.
-        expect(Math.min(...settled)).toBeLessThan(21 - 0.2);
-        expect(Math.max(...settled)).toBeGreaterThan(21 + 0.2);
-        const mean = settled.reduce((a, b) => a + b, 0) / settled.length;
-        expect(Math.abs(mean - 21)).toBeLessThan(0.15);
-      }
-    );
+      expect(Math.min(...settled)).toBeGreaterThanOrEqual(21 - BAND);
+      expect(Math.max(...settled)).toBeLessThanOrEqual(21 + BAND);
+      // The heater really cycles: the room reaches both ends of the hysteresis.
+      expect(Math.min(...settled)).toBeLessThan(21 - 0.2);
+      expect(Math.max(...settled)).toBeGreaterThan(21 + 0.2);
+      const mean = settled.reduce((a, b) => a + b, 0) / settled.length;
+      expect(Math.abs(mean - 21)).toBeLessThan(0.15);
+    });
 
     test('send("target 25") changes the target and the room follows', async () => {
       const source = make({ seed: 5 });

@@ -1,4 +1,4 @@
-import { countdown, statusParts } from '../../src/widget/status';
+import { countdown, statusParts } from '../../src/ui/status';
 
 const quiet = { pending: 0, delivered: 0, refused: 0, lastRefusal: '' };
 

@@ -1,5 +1,14 @@
 /** Lines of named values as people print them: `Temperature: 21.5` (Python's print, Arduino strings) and `temp=21.5 hum=40`. */
-import { ILineFormat, IParseResult, isWord, lineProblem, quoted, Reading, toNumber, toNumberDecimalComma } from './values';
+import {
+  ILineFormat,
+  IParseResult,
+  isWord,
+  lineProblem,
+  quoted,
+  Reading,
+  toNumber,
+  toNumberDecimalComma
+} from './values';
 
 /** Longest text after the last value that is taken for a unit (`°C`, `%`, `degrees Celsius`) and left out. */
 const MAX_UNIT = 20;

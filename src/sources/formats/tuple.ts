@@ -19,7 +19,10 @@ function elements(line: string): string[] | null {
   if (!((open === '(' && close === ')') || (open === '[' && close === ']'))) {
     return null;
   }
-  const inner = text.slice(1, -1).split(',').map(element => element.trim());
+  const inner = text
+    .slice(1, -1)
+    .split(',')
+    .map(element => element.trim());
   if (inner.length > 1 && inner[inner.length - 1] === '') {
     inner.pop(); // Python writes a one-element tuple as (21.5,)
   }

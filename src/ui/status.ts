@@ -1,3 +1,4 @@
+// The status line's words and the countdown to the next post, shared by the notebook widget and the sidebar.
 import type { IForwarderStats } from '../forwarder';
 
 /** The status the kernel's Logger shares (see `Logger.status` in Python). */
@@ -28,11 +29,7 @@ function clock(iso: string | null | undefined): string {
 }
 
 /** The parts of the status line, each a short sentence a student can read. */
-export function statusParts(
-  kernel: IKernelStatus,
-  forwarder: IForwarderStats,
-  channelProblem: string
-): string[] {
+export function statusParts(kernel: IKernelStatus, forwarder: IForwarderStats, channelProblem: string): string[] {
   const parts: string[] = [];
   if (channelProblem) {
     parts.push(channelProblem);

@@ -30,10 +30,7 @@ export function formatValue(value: number): string {
 }
 
 /** One tile per channel: its name and its latest value with the unit. */
-export function valueTiles(
-  values: Record<string, number>,
-  units: Readonly<Record<string, string>>
-): HTMLDivElement {
+export function valueTiles(values: Record<string, number>, units: Readonly<Record<string, string>>): HTMLDivElement {
   const tiles = element('div', 'jp-sensorlab-Logger-values');
   for (const [name, value] of Object.entries(values)) {
     const unit = units[name] ?? '';

@@ -1,5 +1,6 @@
+// A live chart of one channel (uPlot), shared by the notebook widget and the sidebar.
 import uPlot from 'uplot';
-import type { ILine } from './history';
+import type { ILine } from '../history';
 
 /** A colour of the current JupyterLab theme (the canvas cannot read CSS variables itself). */
 function themeColor(variable: string, fallback: string): string {
@@ -40,12 +41,24 @@ export class ChannelChart {
         scales: { x: { time: true } },
         axes: [
           // Time labels on one line (see clockLabels): the chart is small and the day is today.
-          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 28, space: 80, values: clockLabels },
+          {
+            stroke: text,
+            grid: { stroke: grid, width: 1 },
+            ticks: { stroke: grid },
+            size: 28,
+            space: 80,
+            values: clockLabels
+          },
           { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 48, space: 20 }
         ],
         series: [
           {},
-          { label: channel, stroke: () => themeColor('--jp-brand-color1', '#1976d2'), width: 1.5, points: { show: false } }
+          {
+            label: channel,
+            stroke: () => themeColor('--jp-brand-color1', '#1976d2'),
+            width: 1.5,
+            points: { show: false }
+          }
         ]
       },
       [[], []],
@@ -57,10 +70,6 @@ export class ChannelChart {
 
   update(line: ILine): void {
     this._plot.setData([line.times.map(t => t / 1000), line.values]);
-  }
-
-  resize(width: number, height: number): void {
-    this._plot.setSize({ width, height });
   }
 
   dispose(): void {

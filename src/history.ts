@@ -1,4 +1,5 @@
-import type { IReading } from '../sources/types';
+// The hub's recent readings per source and channel, in bounded memory, for the charts.
+import type { IReading } from './sources/types';
 
 /** Points a channel keeps before its oldest half is thinned (min and max of each pair stay). */
 export const MAX_POINTS = 20000;

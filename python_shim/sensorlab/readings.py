@@ -1,0 +1,93 @@
+"""The readings a logger keeps in memory, as a pandas DataFrame, and their CSV export."""
+
+from __future__ import annotations
+
+import math
+from array import array
+
+import pandas as pd
+
+from . import protocol
+
+__all__ = ["RESERVED_COLUMNS", "Readings", "channel_values", "notes_frame", "readings_csv"]
+
+# Columns sensorlab fills itself; a device channel of the same name is renamed "device <name>".
+RESERVED_COLUMNS = ("time", "source", "received", "note")
+_RESERVED = frozenset(RESERVED_COLUMNS)
+
+
+def channel_values(values: dict) -> dict:
+    """A reading's values with channel names that cannot clash with sensorlab's own columns."""
+    if _RESERVED.isdisjoint(values):  # the usual case, checked in C: this runs for every reading
+        return values
+    return {(f"device {name}" if name in RESERVED_COLUMNS else name): value for name, value in values.items()}
+
+
+class Readings:
+    """Every reading, column by column (an array of floats per channel, NaN where absent),
+    and the latest value of each channel, which the next row posts."""
+
+    def __init__(self):
+        self.time = array("d")
+        self.received = array("d")
+        self.source: list[str] = []
+        self.channels: dict[str, array] = {}
+        self.latest_values: dict[str, float] = {}
+        self.latest_time: float | None = None
+        # One string object per source name: each reading's name arrives as a new string,
+        # and keeping those would cost about as much memory as all the values together.
+        self._names: dict[str, str] = {}
+
+    def __len__(self):
+        return len(self.time)
+
+    def add(self, reading: protocol.Reading, received: float) -> None:
+        count = len(self.time)
+        values = channel_values(reading.values)
+        for name in values:
+            if name not in self.channels:
+                self.channels[name] = array("d", [math.nan]) * count
+        self.time.append(reading.time)
+        self.received.append(received)
+        self.source.append(self._names.setdefault(reading.source, reading.source))
+        for name, column in self.channels.items():
+            column.append(float(values.get(name, math.nan)))
+        self.latest_values.update(values)
+        self.latest_time = reading.time
+
+    def frame(self, tz) -> pd.DataFrame:
+        """time, source, one column per channel, received; times in the zone ``tz``."""
+        columns = {
+            "time": pd.to_datetime(list(self.time), unit="ms", utc=True).tz_convert(tz),
+            "source": list(self.source),
+        }
+        for name, column in self.channels.items():
+            columns[name] = list(column)
+        columns["received"] = pd.to_datetime(list(self.received), unit="s", utc=True).tz_convert(tz)
+        return pd.DataFrame(columns)
+
+
+def notes_frame(notes: list[tuple[float, str]], tz) -> pd.DataFrame:
+    """Notes given as (epoch seconds, text): a DataFrame of time and note."""
+    return pd.DataFrame(
+        {
+            "time": pd.to_datetime([t for t, _ in notes], unit="s", utc=True).tz_convert(tz),
+            "note": [text for _, text in notes],
+        }
+    )
+
+
+def readings_csv(data: pd.DataFrame, notes: pd.DataFrame, path=None) -> str | None:
+    """Readings as CSV, each note beside the first reading at or after it (else the last one).
+
+    Returns the text, or writes it to ``path``.
+    """
+    data = data.drop(columns=["received"])
+    data.insert(len(data.columns), "note", "")
+    for when, text in notes.itertuples(index=False):
+        after = data.index[data["time"] >= when]
+        at = after[0] if len(after) else (data.index[-1] if len(data) else None)
+        if at is not None:
+            data.loc[at, "note"] = f"{data.loc[at, 'note']}; {text}" if data.loc[at, "note"] else text
+    data["time"] = data["time"].dt.strftime("%Y-%m-%d %H:%M:%S.%f").str[:-3]
+    return data.to_csv(path, index=False)

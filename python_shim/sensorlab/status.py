@@ -1,0 +1,51 @@
+"""The logger's status for its views: times in ISO form, and sending it at most every half second."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+__all__ = ["STATUS_EVERY", "Throttle", "iso", "iso_ms"]
+
+STATUS_EVERY = 0.5  # seconds between two status updates sent to the browser
+
+
+class Throttle:
+    """Runs ``action`` on a timer thread ``every`` seconds after a change, once for all changes meanwhile."""
+
+    def __init__(self, every: float, action: Callable[[], None]):
+        self._every = every
+        self._action = action
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._stopped = False
+
+    def changed(self) -> None:
+        with self._lock:
+            if self._stopped or self._timer is not None:
+                return
+            self._timer = threading.Timer(self._every, self._run)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            if self._timer:
+                self._timer.cancel()
+
+    def _run(self) -> None:
+        with self._lock:
+            self._timer = None
+            if self._stopped:
+                return
+        self._action()
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def iso_ms(epoch_ms: float | None) -> str | None:
+    return iso(datetime.fromtimestamp(epoch_ms / 1000).astimezone()) if epoch_ms is not None else None

@@ -1,0 +1,69 @@
+"""A stand-in for the comms the browser opens (the device boundary of the unit tests), and batches to send."""
+
+import threading
+
+from sensorlab import channel
+
+
+class FakeComm:
+    """Stands in for a comm the browser opened (the device boundary of these unit tests)."""
+
+    def __init__(self):
+        self.sent, self.closed_with = [], None
+        self._on_msg = self._on_close = None
+
+    def on_msg(self, callback):
+        self._on_msg = callback
+
+    def on_close(self, callback):
+        self._on_close = callback
+
+    def send(self, data):
+        self.sent.append(data)
+
+    def close(self, data=None):
+        self.closed_with = data
+
+    def deliver(self, data, subshell=True):
+        # JupyterLab sends readings on a kernel subshell; its id is in the header.
+        header = {"msg_type": "comm_msg", "subshell_id": "sub-1" if subshell else None}
+        self._on_msg({"header": header, "content": {"data": data}})
+
+
+def open_comm(name, stream="stream-1", protocol_version=1):
+    comm = FakeComm()
+    channel._open_readings_comm(
+        comm, {"content": {"data": {"protocol": protocol_version, "logger": name, "stream": stream}}}
+    )
+    return comm
+
+
+def batch(seq, start=0, count=3, source="simulated"):
+    return {
+        "type": "batch",
+        "seq": seq,
+        "readings": [
+            {
+                "time": 1795255200000 + 1000 * (start + i),
+                "values": {"temperature": 20 + i, "humidity": 40.5},
+                "source": source,
+            }
+            for i in range(count)
+        ],
+    }
+
+
+def deliver_from_threads(name: str, streams: int, batches: int) -> list[FakeComm]:
+    """Open ``streams`` comms to ``name`` and send ``batches`` batches on each, all streams at once."""
+    comms = [open_comm(name, f"stream-{i}") for i in range(streams)]
+
+    def send(comm):
+        for seq in range(batches):
+            comm.deliver(batch(seq, start=seq * 3))
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in comms]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return comms

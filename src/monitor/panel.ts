@@ -4,7 +4,7 @@ import type { ISource, Transport } from '../sources/types';
 import { ChannelChart } from '../ui/chart';
 import { countdown, IKernelStatus } from '../ui/status';
 import type { IDeviceHub } from '../tokens';
-import { element, problemCounts, STATE_WORDS, valueTiles } from '../ui/dom';
+import { element, keepingFocus, problemCounts, STATE_WORDS, valueTiles } from '../ui/dom';
 
 /**
  * The sidebar: every device of this tab, its state, its latest values and what it
@@ -146,6 +146,11 @@ export class MonitorPanel extends Widget {
   }
 
   private _render(): void {
+    // Rebuilt on state changes while a student may be on a Stop button with the keyboard.
+    keepingFocus(this._list, () => this._rebuildDevices());
+  }
+
+  private _rebuildDevices(): void {
     for (const chart of this._charts.values()) {
       chart.dispose();
     }
@@ -165,8 +170,12 @@ export class MonitorPanel extends Widget {
     }
   }
 
-  /** Every Logger on this page: its sheet, its posts, and the sheet's last rows. */
+  /** Every Logger on this page: its sheet, its posts, and the sheet's last rows (every second). */
   private _renderLoggers(): void {
+    keepingFocus(this._loggers, () => this._rebuildLoggers());
+  }
+
+  private _rebuildLoggers(): void {
     const now = Date.now();
     this._loggers.replaceChildren();
     if (this.hub.loggers.size === 0) {

@@ -54,3 +54,31 @@ export function problemCounts(badLines: number, badValues: number): string {
     .filter(Boolean)
     .join(', ');
 }
+
+/** The name a control is known by: its label for screen readers, else its text. */
+function controlName(control: Element): string {
+  return control.getAttribute('aria-label') ?? control.textContent ?? '';
+}
+
+/**
+ * Rebuild part of a view without losing the keyboard's place: the focused control is found
+ * again in the rebuilt part by its card (`data-source` or `data-logger`) and its name.
+ */
+export function keepingFocus(container: HTMLElement, rebuild: () => void): void {
+  const focused = document.activeElement;
+  if (!(focused instanceof HTMLElement) || !container.contains(focused)) {
+    rebuild();
+    return;
+  }
+  const card = focused.closest<HTMLElement>('[data-source], [data-logger]');
+  const key = card ? `${card.dataset.source ?? ''}\u0000${card.dataset.logger ?? ''}` : null;
+  const name = controlName(focused);
+  rebuild();
+  const scope = Array.from(container.querySelectorAll<HTMLElement>('[data-source], [data-logger]')).find(
+    candidate => `${candidate.dataset.source ?? ''}\u0000${candidate.dataset.logger ?? ''}` === key
+  );
+  const again = Array.from((scope ?? container).querySelectorAll<HTMLElement>(focused.tagName)).find(
+    control => controlName(control) === name
+  );
+  again?.focus();
+}

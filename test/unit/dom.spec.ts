@@ -1,4 +1,4 @@
-import { element, formatValue, valueTiles } from '../../src/ui/dom';
+import { element, formatValue, keepingFocus, valueTiles } from '../../src/ui/dom';
 
 describe('formatValue', () => {
   test.each([
@@ -29,5 +29,47 @@ describe('valueTiles', () => {
 
   test('element sets text, never HTML', () => {
     expect(element('span', 'x', '<img src=x>').children).toHaveLength(0);
+  });
+});
+
+describe('keepingFocus', () => {
+  function cards(container: HTMLElement): void {
+    container.replaceChildren();
+    for (const id of ['usb-1', 'simulated']) {
+      const card = element('section', '');
+      card.dataset.source = id;
+      const stop = element('button', '', 'Stop');
+      stop.setAttribute('aria-label', `Stop ${id}`);
+      card.append(stop, element('button', '', 'Details'));
+      container.appendChild(card);
+    }
+  }
+
+  test('the control a keyboard user is on keeps the focus when its card is rebuilt', () => {
+    const container = element('div', '');
+    document.body.appendChild(container);
+    cards(container);
+    const before = container.querySelector<HTMLButtonElement>(
+      '[data-source="simulated"] button[aria-label="Stop simulated"]'
+    )!;
+    before.focus();
+    keepingFocus(container, () => cards(container));
+    const after = document.activeElement as HTMLElement;
+    expect(after).not.toBe(before); // a new element…
+    expect(after.getAttribute('aria-label')).toBe('Stop simulated'); // …with the same name, in the same card
+    expect(after.closest<HTMLElement>('[data-source]')?.dataset.source).toBe('simulated');
+    container.remove();
+  });
+
+  test('focus elsewhere on the page is left alone', () => {
+    const container = element('div', '');
+    const outside = element('button', '', 'Outside');
+    document.body.append(container, outside);
+    cards(container);
+    outside.focus();
+    keepingFocus(container, () => cards(container));
+    expect(document.activeElement).toBe(outside);
+    container.remove();
+    outside.remove();
   });
 });

@@ -6,6 +6,7 @@ const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
 const esModules = [
   '@codemirror',
   '@jupyter/ydoc',
+  '@jupyter-widgets/',
   '@jupyterlab/',
   'lib0',
   'nanoid',

@@ -11,6 +11,19 @@ export interface ISheetContent {
   rows: string[][];
 }
 
+/**
+ * True for an absolute http(s) address: the only kind the page shows as a link or reads.
+ * The kernel's address is not trusted: a `javascript:` one would run code when clicked.
+ * The browser's own URL parser decides, as it does for a link's href.
+ */
+export function isWebAddress(address: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(address).protocol);
+  } catch {
+    return false; // not an absolute address at all
+  }
+}
+
 /** The CSV API address of a sheet, from its address for people (`http://host/id`). */
 export function csvUrl(sheetUrl: string): string {
   const url = new URL(sheetUrl);
@@ -18,8 +31,11 @@ export function csvUrl(sheetUrl: string): string {
   return `${url.origin}/_/${encodeURIComponent(name)}/csv`;
 }
 
-/** Why a sheet could not be read back: no answer the page may read, a server error, or no answer in time. */
-export type SheetReadCause = 'unreachable' | 'server-error' | 'timeout';
+/**
+ * Why a sheet could not be read back: no answer the page may read, a server error, no answer
+ * in time, or an address the page does not read (not http or https).
+ */
+export type SheetReadCause = 'unreachable' | 'server-error' | 'timeout' | 'not-web-address';
 
 /** What the views keep of a failed read: the student's words, and the cause for a tooltip and the log. */
 export interface ISheetReadProblem {
@@ -83,6 +99,9 @@ function unneutralised(cell: string): string {
  * on, with its cause.
  */
 export async function readSheet(sheetUrl: string, timeoutMs = 10000): Promise<ISheetContent> {
+  if (!isWebAddress(sheetUrl)) {
+    throw new SheetReadError('not-web-address', 'The sheet address is not an http(s) address, so it is never read.');
+  }
   const url = csvUrl(sheetUrl);
   let text: string;
   try {

@@ -4,7 +4,7 @@ import type { ISource, Transport } from '../sources/types';
 import { ChannelChart } from '../ui/chart';
 import { countdown, IKernelStatus } from '../ui/status';
 import type { IDeviceHub } from '../tokens';
-import { element, keepingFocus, problemCounts, STATE_WORDS, valueTiles } from '../ui/dom';
+import { element, keepingFocus, problemCounts, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
 
 /**
  * The sidebar: every device of this tab, its state, its latest values and what it
@@ -195,11 +195,7 @@ export class MonitorPanel extends Widget {
       card.setAttribute('aria-label', `Logger ${name}`);
       card.appendChild(element('strong', '', name));
       if (sheetUrl) {
-        const link = element('a', 'jp-sensorlab-Logger-sheetLink', sheetUrl);
-        link.href = sheetUrl;
-        link.target = '_blank';
-        link.rel = 'noopener noreferrer';
-        card.appendChild(link);
+        card.appendChild(sheetLink(sheetUrl));
       }
       const errors = kernel.errors ?? 0;
       const facts = [

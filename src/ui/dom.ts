@@ -1,4 +1,5 @@
 /** Small DOM helpers shared by the notebook widget and the sidebar. */
+import { isWebAddress } from '../sheet';
 
 export const STATE_WORDS: Record<string, string> = {
   stopped: 'stopped',
@@ -81,4 +82,23 @@ export function keepingFocus(container: HTMLElement, rebuild: () => void): void 
     control => controlName(control) === name
   );
   again?.focus();
+}
+
+/** Shown after a sheet address that is not a link, so the student knows what to fix. */
+export const NOT_A_LINK =
+  'This sheet address does not start with http:// or https://, so it is not a link. ' +
+  'Check the sheet address in the notebook.';
+
+/** A sheet's address: a link that opens in a new tab, or plain text with NOT_A_LINK when it is not http(s). */
+export function sheetLink(address: string): HTMLElement {
+  if (!isWebAddress(address)) {
+    const text = element('span', 'jp-sensorlab-Logger-sheetAddress', address);
+    text.appendChild(element('span', 'jp-sensorlab-Logger-problem', ` ${NOT_A_LINK}`));
+    return text;
+  }
+  const link = element('a', 'jp-sensorlab-Logger-sheetLink', address);
+  link.href = address;
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  return link;
 }

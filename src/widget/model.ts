@@ -1,7 +1,7 @@
 // The notebook widget's model: links a kernel's Logger to a hub source through a forwarder.
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import type { Kernel } from '@jupyterlab/services';
-import { ISheetContent, ISheetReadProblem, readSheet, SheetReadError } from '../sheet';
+import { isWebAddress, ISheetContent, ISheetReadProblem, readSheet, SheetReadError } from '../sheet';
 import type { LineFormat } from '../sources/lines';
 import { SerialSource } from '../sources/serial';
 import type { ISource } from '../sources/types';
@@ -154,8 +154,8 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
 
     private async _readSheet(): Promise<void> {
       const url = this.get('sheet_url') as string;
-      if (!url) {
-        return;
+      if (!isWebAddress(url)) {
+        return; // no sheet, or an address the page never reads (the views say so)
       }
       try {
         this.sheet = await readSheet(url);

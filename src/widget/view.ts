@@ -5,7 +5,7 @@ import type { IReading } from '../sources/types';
 import type { ILoggerModel } from './model';
 import type { IDeviceHub } from '../tokens';
 import { ChannelChart } from '../ui/chart';
-import { element, problemCounts, STATE_WORDS, valueTiles } from '../ui/dom';
+import { element, problemCounts, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
 import { IKernelStatus, statusParts } from '../ui/status';
 
 /** What the browser read back from the sheet, in a few words. */
@@ -220,11 +220,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       this._sheet.replaceChildren();
       if (url) {
         this._sheet.appendChild(element('span', '', 'Sheet: '));
-        const link = element('a', 'jp-sensorlab-Logger-sheetLink', url);
-        link.href = url;
-        link.target = '_blank';
-        link.rel = 'noopener noreferrer';
-        this._sheet.appendChild(link);
+        this._sheet.appendChild(sheetLink(url));
         const rows = element('span', 'jp-sensorlab-Logger-sheetRows', sheetSummary(model.sheet));
         if (model.sheet && 'error' in model.sheet) {
           rows.title = model.sheet.detail; // why, for the teacher

@@ -4,8 +4,9 @@
                                (SENSORLAB_ETHERCALC, SENSORLAB_ETHERCALCS, SENSORLAB_JUPYTER,
                                SENSORLAB_JUPYTER_ROOT), stop them by process id when CMD ends,
                                failed or not
-    servers.py demo            start the 2020 EtherCalc and Jupyter for people and open the first
-                               example notebook
+    servers.py demo [--workdir DIR] [--ethercalc-port N] [--jupyter-port N] [--no-browser]
+                               start the 2020 EtherCalc and Jupyter for people and open the first
+                               example notebook; Jupyter keeps a token and its XSRF checks
 
 Two EtherCalc servers run for the tests: the 2020 one from npm (test/servers/ethercalc/) and,
 where ../shared/ethercalc-2026/ is beside the checkout, the 2026 one that ethercalc.net runs.
@@ -18,9 +19,11 @@ nothing else on the machine is touched and two runs can follow each other.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -200,12 +203,17 @@ def jupyter(
     sheet: str | None = None,
     demo: bool = True,
     open_notebook: str | None = None,
+    token: bool = False,
 ):
     """Yield the environment that names a running Jupyter server whose kernels post to ``ethercalc``.
 
     The kernels see SENSORLAB_ETHERCALC and SENSORLAB_SHEET (a sheet on that EtherCalc, new
     unless ``sheet`` names one) and, with ``demo``, SENSORLAB_DEMO, which makes the example
     notebooks post every 20 s instead of every 15 min.
+
+    With ``token`` Jupyter asks for a new random token (SENSORLAB_JUPYTER_TOKEN) and checks
+    XSRF, as it does by default, so no other local user or web page can reach its kernels.
+    Without it (the tests, whose browser opens Jupyter's pages directly) it asks for neither.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     root = notebook_dir or workdir / "notebooks"
@@ -215,6 +223,13 @@ def jupyter(
     jp_log = workdir / "jupyter.log"
     sheet_url = f"{ethercalc}/{sheet or 'class-' + uuid.uuid4().hex[:10]}"
     env = dict(os.environ, SENSORLAB_ETHERCALC=ethercalc, SENSORLAB_SHEET=sheet_url)
+    if token:
+        # In the environment, not on the command line, where any local user could read it.
+        jupyter_token = env["JUPYTER_TOKEN"] = secrets.token_hex(24)
+        access = []
+    else:
+        jupyter_token = ""
+        access = ["--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True"]
     if demo:
         env["SENSORLAB_DEMO"] = "1"
     env["JUPYTER_CONFIG_DIR"] = str(workdir / "jupyter-config")
@@ -235,9 +250,7 @@ def jupyter(
             "--port-retries=0",
             "--allow-root",
             f"--ServerApp.root_dir={root}",
-            "--IdentityProvider.token=",
-            "--ServerApp.password=",
-            "--ServerApp.disable_check_xsrf=True",
+            *access,
             "--LabApp.expose_app_in_browser=True",
             "--JupyterNotebookApp.expose_app_in_browser=True",
             f"--LabApp.user_settings_dir={lab_settings}",
@@ -254,6 +267,7 @@ def jupyter(
         yield {
             "SENSORLAB_ETHERCALC": ethercalc,
             "SENSORLAB_JUPYTER": url,
+            "SENSORLAB_JUPYTER_TOKEN": jupyter_token,
             "SENSORLAB_SHEET": sheet_url,
             "SENSORLAB_JUPYTER_ROOT": str(root),
             "SENSORLAB_LOGS": str(workdir),
@@ -273,18 +287,21 @@ def servers(
     open_notebook: str | None = None,
     kinds=EtherCalc.KINDS,
     jupyter_kind: str = "2020",
+    token: bool = False,
 ):
     """Yield the environment that names the running EtherCalc servers and a Jupyter server.
 
     The Jupyter server's kernels post to the ``jupyter_kind`` EtherCalc; SENSORLAB_ETHERCALCS
-    names every EtherCalc that runs, for the tests that talk to each.
+    names every EtherCalc that runs, for the tests that talk to each. ``token``: see ``jupyter``.
     """
     ethercalcs = start_ethercalcs(workdir, ethercalc_port, kinds)
     try:
         target = next((s for s in ethercalcs if s.kind == jupyter_kind), None)
         if target is None:
             raise RuntimeError(f"The {jupyter_kind} EtherCalc is not running, so Jupyter cannot post to it.")
-        with jupyter(workdir / "jupyter", target.url, jupyter_port, notebook_dir, sheet, demo, open_notebook) as env:
+        with jupyter(
+            workdir / "jupyter", target.url, jupyter_port, notebook_dir, sheet, demo, open_notebook, token
+        ) as env:
             yield dict(env, SENSORLAB_ETHERCALCS=json.dumps({s.kind: s.url for s in ethercalcs}))
     finally:
         for server in ethercalcs:
@@ -309,45 +326,61 @@ def run(cmd: list[str]) -> int:
             return subprocess.call(cmd, env=dict(os.environ, **env))
 
 
-def demo() -> int:
+def demo(
+    workdir: Path = ROOT / ".demo", ethercalc_port: int = 8000, jupyter_port: int = 8888, open_browser: bool = True
+) -> int:
+    """Run the demo until Ctrl+C (or SIGTERM); the ports are the ones tried first."""
     _stop_on_signals()
-    workdir = ROOT / ".demo"
-    workdir.mkdir(exist_ok=True)
+    workdir.mkdir(parents=True, exist_ok=True)
     try:
         with servers(
             workdir,
-            8000,
-            8888,
+            ethercalc_port,
+            jupyter_port,
             ROOT / "examples",
             sheet="demo-class",
             open_notebook="01-first-readings.ipynb",
             kinds=("2020",),
+            token=True,
         ) as env:
+            jupyter_url, token = env["SENSORLAB_JUPYTER"], env["SENSORLAB_JUPYTER_TOKEN"]
+            lab = f"{jupyter_url}/lab/tree/01-first-readings.ipynb?token={token}"
             print(
                 f"""
 sensorlab demo is running.
-  JupyterLab:   {env["SENSORLAB_JUPYTER"]}/lab/tree/01-first-readings.ipynb
-  Notebook 7:   {env["SENSORLAB_JUPYTER"]}/notebooks/01-first-readings.ipynb
+  JupyterLab:   {lab}
+  Notebook 7:   {jupyter_url}/notebooks/01-first-readings.ipynb?token={token}
   Class sheet:  {env["SENSORLAB_SHEET"]}
 Open JupyterLab, run the notebook, press Start in the widget, and watch rows appear in the sheet.
+The Jupyter addresses carry the demo's secret token: do not share them.
 Press Ctrl+C to stop.""",
                 flush=True,
             )
-            with contextlib.suppress(ImportError):
-                import webbrowser
+            if open_browser:
+                with contextlib.suppress(ImportError):
+                    import webbrowser
 
-                webbrowser.open(f"{env['SENSORLAB_JUPYTER']}/lab/tree/01-first-readings.ipynb")
+                    webbrowser.open(lab)
             while True:
                 time.sleep(3600)
     except KeyboardInterrupt:
-        print("\nsensorlab demo stopped.")
+        print("\nsensorlab demo stopped.", flush=True)
         return 0
+
+
+def demo_arguments(args: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="servers.py demo", description="Start the sensorlab demo.")
+    parser.add_argument("--workdir", type=Path, default=ROOT / ".demo", help="where the servers keep their files")
+    parser.add_argument("--ethercalc-port", type=int, default=8000, help="tried first for EtherCalc")
+    parser.add_argument("--jupyter-port", type=int, default=8888, help="tried first for Jupyter")
+    parser.add_argument("--no-browser", dest="open_browser", action="store_false", help="open no browser")
+    return parser.parse_args(args)
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["run"] and "--" in args:
         sys.exit(run(args[args.index("--") + 1 :]))
-    if args == ["demo"]:
-        sys.exit(demo())
+    if args[:1] == ["demo"]:
+        sys.exit(demo(**vars(demo_arguments(args[1:]))))
     sys.exit(__doc__)

@@ -34,6 +34,19 @@ describe('readSheet', () => {
     ]);
   });
 
+  test('an address that is not http(s) is never fetched', async () => {
+    get.mockResolvedValue({ status: 200, data: 'time,temp\n2026-11-21 10:00:00,21.5\n' });
+    for (const address of [
+      'javascript:alert(document.cookie)',
+      'data:text/csv,time',
+      'file:///etc/passwd',
+      'room-7b'
+    ]) {
+      await expect(readSheet(address)).rejects.toMatchObject({ cause: 'not-web-address' });
+    }
+    expect(get).not.toHaveBeenCalled();
+  });
+
   test('a sheet that does not exist yet is empty', async () => {
     get.mockResolvedValue({ status: 404, data: '' });
     await expect(readSheet('http://127.0.0.1:8000/new')).resolves.toEqual({ header: [], rows: [] });

@@ -20,7 +20,7 @@ from .device import DeviceRequests
 from .ethercalc import Sheet
 from .outbox import Outbox, posting_status
 from .readings import Readings, notes_frame, readings_csv
-from .schedule import DaylightSchedule, parse_interval
+from .schedule import DaylightSchedule, LastPost, parse_interval
 from .socialcalc import format_time
 from .status import STATUS_EVERY, Throttle, iso, iso_ms
 from .store import LoggerFile, default_data_dir
@@ -115,7 +115,6 @@ class Logger(DOMWidget):
         self._file: LoggerFile | None = None
         self._channel: ReadingsChannel | None = None
         self._notes: list[tuple[float, str]] = []
-        self._last_post: datetime | None = None
         self._note = ""
         self._errors = 0
         self._last_error = ""
@@ -152,7 +151,7 @@ class Logger(DOMWidget):
         self._note = self._file.get("note") or ""
         self._notes = self._file.notes()
         last_post = self._file.get("last_post")
-        self._last_post = datetime.fromisoformat(last_post) if last_post else None
+        self._last_post = LastPost(datetime.fromisoformat(last_post) if last_post else None)
         self._outbox = Outbox(sheet, self._file, on_change=self._status_throttle.changed) if sheet else None
         self.on_msg(self._on_widget_msg)
         self._channel = ReadingsChannel(
@@ -224,8 +223,8 @@ class Logger(DOMWidget):
                 "device": self.device.get("state", "not connected"),
                 "readings": len(self._readings),
                 "last_reading": iso_ms(self._readings.latest_time),
-                "last_post": iso(self._last_post),
-                "next_post": iso(self.schedule.next_post(self._last_post, now)) if self.sheet else None,
+                "last_post": iso(self._last_post.when),
+                "next_post": iso(self.schedule.next_post(self._last_post.seen_from(now), now)) if self.sheet else None,
                 **posting_status(outbox),
                 "errors": self._errors + (outbox.errors if outbox else 0),
                 "last_error": (outbox.last_error if outbox and outbox.last_error else self._last_error),
@@ -343,7 +342,8 @@ class Logger(DOMWidget):
             for reading in readings:
                 self._readings.add(reading, received)
             now = datetime.now().astimezone()
-            if self.sheet and self._readings.latest_time is not None and self.schedule.is_due(self._last_post, now):
+            due = self.schedule.is_due(self._last_post.seen_from(now), now)
+            if self.sheet and self._readings.latest_time is not None and due:
                 self._queue_row(now)
         self._status_throttle.changed()
 
@@ -357,7 +357,7 @@ class Logger(DOMWidget):
             self._note = ""
             self._file.set("note", "")
         self._outbox.put(row)
-        self._last_post = now
+        self._last_post.set(now)
         self._file.set("last_post", now.isoformat())
         return row
 

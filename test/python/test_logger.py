@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -373,3 +374,35 @@ def test_closing_a_logger_closes_its_file_and_keeps_what_it_read(notebook_folder
     assert made.status["pending"] == 0
     with pytest.raises(RuntimeError, match="was closed"):
         made.post_now()
+
+
+def test_a_clock_step_neither_delays_nor_hurries_the_next_row(monkeypatch):
+    """Rows are due by real elapsed time while the kernel runs, whatever the wall clock does."""
+    from datetime import datetime, timedelta
+
+    import sensorlab.logger
+
+    step = timedelta(0)
+
+    class SteppedClock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + step
+
+    monkeypatch.setattr(sensorlab.logger, "datetime", SteppedClock)
+    schedule = sensorlab.DaylightSchedule(day_every="2s", night_every="2s")
+    # An unreachable sheet: the rows stay waiting, so their count says how many were queued.
+    logger = sensorlab.Logger(sheet="http://127.0.0.1:9/stepped", schedule=schedule, name="stepped")
+    try:
+        comm = open_comm("stepped")
+        comm.deliver(batch(0))
+        assert logger.status["pending"] == 1
+        step = timedelta(hours=-1)  # the clock is set back an hour
+        time.sleep(2.2)
+        comm.deliver(batch(1, start=3))
+        assert logger.status["pending"] == 2, "the row waited for the wall clock to catch up"
+        step = timedelta(hours=1)  # and forward two hours
+        comm.deliver(batch(2, start=6))
+        assert logger.status["pending"] == 2, "a row was queued before its interval had passed"
+    finally:
+        logger.close()

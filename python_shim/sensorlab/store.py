@@ -8,6 +8,7 @@ batch the browser sends twice is stored once.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 import threading
@@ -16,6 +17,8 @@ from pathlib import Path
 from . import protocol
 
 __all__ = ["LoggerFile", "default_data_dir"]
+
+log = logging.getLogger("sensorlab")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS readings
@@ -76,7 +79,13 @@ class LoggerFile:
         """Every stored reading, oldest first, as (Reading, received)."""
         with self._lock:
             rows = self._db.execute('SELECT time, received, source, "values" FROM readings ORDER BY rowid').fetchall()
+        latest = protocol.latest_time()
         for time, received, source, values in rows:
+            # A time an older sensorlab let in, which would break every table of the readings.
+            problem = protocol.time_problem(time, latest)
+            if problem:
+                log.warning("sensorlab: a stored reading is left out: its time %s", problem)
+                continue
             yield protocol.Reading(time, source, json.loads(values)), received
 
     # -- rows to post ------------------------------------------------------------

@@ -64,7 +64,9 @@ def test_a_refused_batch_counts_as_handled(logger):
 def test_channels_that_appear_later_get_their_own_column(logger):
     comm = open_comm("unit")
     comm.deliver(batch(0, count=2))
-    comm.deliver({"type": "batch", "seq": 1, "readings": [{"time": 5, "values": {"lux": 300}, "source": "s"}]})
+    comm.deliver(
+        {"type": "batch", "seq": 1, "readings": [{"time": 1795255205000, "values": {"lux": 300}, "source": "s"}]}
+    )
     data = logger.data
     assert list(data["lux"].isna()) == [True, True, False]
     assert data["temperature"].isna().tolist() == [False, False, True]
@@ -406,3 +408,29 @@ def test_a_clock_step_neither_delays_nor_hurries_the_next_row(monkeypatch):
         assert logger.status["pending"] == 2, "a row was queued before its interval had passed"
     finally:
         logger.close()
+
+
+def test_a_reading_from_the_far_future_is_refused_and_the_logger_keeps_working(logger):
+    comm = open_comm("unit")
+    comm.deliver({"type": "batch", "seq": 0, "readings": [{"time": 1e300, "values": {"t": 1}, "source": "s"}]})
+    assert comm.sent[-1]["type"] == "refused" and "2000-01-01 and tomorrow" in comm.sent[-1]["reason"]
+    comm.deliver(batch(1))
+    assert len(logger.data) == 3 and logger.status["readings"] == 3
+
+
+def test_a_stored_reading_from_the_far_future_is_left_out_after_a_restart(notebook_folder):
+    """A file an older sensorlab wrote, holding a reading stamped 1e300, still opens."""
+    from sensorlab import protocol
+    from sensorlab.store import LoggerFile
+
+    old = LoggerFile(notebook_folder / ".sensorlab", "restarted")
+    old.add_batch(
+        "page-1", 0, [protocol.Reading(1e300, "s", {"t": 1.0}), protocol.Reading(1795255200000, "s", {"t": 2.0})], 0
+    )
+    old.close()
+    restarted = sensorlab.Logger(name="restarted")
+    try:
+        assert list(restarted.data["t"]) == [2.0]
+        assert restarted.status["last_reading"].startswith("2026-")
+    finally:
+        restarted.close()

@@ -116,8 +116,6 @@ class Logger(DOMWidget):
         self._channel: ReadingsChannel | None = None
         self._notes: list[tuple[float, str]] = []
         self._note = ""
-        self._errors = 0
-        self._last_error = ""
         # The status goes to the views soon after a change, at most every STATUS_EVERY seconds.
         self._status_throttle = Throttle(STATUS_EVERY, self._publish_status)
         self._closed = False
@@ -146,6 +144,7 @@ class Logger(DOMWidget):
         )
         # What an earlier kernel left: its readings, its last post, the rows it did not post.
         self._file = LoggerFile(Path(data_dir) if data_dir is not None else default_data_dir(), name)
+        self._errors, self._last_error = (1, self._file.problem) if self._file.problem else (0, "")
         for reading, received in self._file.readings():
             self._readings.add(reading, received)
         self._note = self._file.get("note") or ""

@@ -2,7 +2,6 @@
 
 import json
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -10,13 +9,6 @@ import sensorlab
 from comms import batch, deliver_from_threads, open_comm
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
-
-
-@pytest.fixture
-def logger():
-    made = sensorlab.Logger(name="unit")
-    yield made
-    made.close()
 
 
 def test_batches_are_stored_and_acked(logger):
@@ -376,61 +368,3 @@ def test_closing_a_logger_closes_its_file_and_keeps_what_it_read(notebook_folder
     assert made.status["pending"] == 0
     with pytest.raises(RuntimeError, match="was closed"):
         made.post_now()
-
-
-def test_a_clock_step_neither_delays_nor_hurries_the_next_row(monkeypatch):
-    """Rows are due by real elapsed time while the kernel runs, whatever the wall clock does."""
-    from datetime import datetime, timedelta
-
-    import sensorlab.logger
-
-    step = timedelta(0)
-
-    class SteppedClock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return datetime.now(tz) + step
-
-    monkeypatch.setattr(sensorlab.logger, "datetime", SteppedClock)
-    schedule = sensorlab.DaylightSchedule(day_every="2s", night_every="2s")
-    # An unreachable sheet: the rows stay waiting, so their count says how many were queued.
-    logger = sensorlab.Logger(sheet="http://127.0.0.1:9/stepped", schedule=schedule, name="stepped")
-    try:
-        comm = open_comm("stepped")
-        comm.deliver(batch(0))
-        assert logger.status["pending"] == 1
-        step = timedelta(hours=-1)  # the clock is set back an hour
-        time.sleep(2.2)
-        comm.deliver(batch(1, start=3))
-        assert logger.status["pending"] == 2, "the row waited for the wall clock to catch up"
-        step = timedelta(hours=1)  # and forward two hours
-        comm.deliver(batch(2, start=6))
-        assert logger.status["pending"] == 2, "a row was queued before its interval had passed"
-    finally:
-        logger.close()
-
-
-def test_a_reading_from_the_far_future_is_refused_and_the_logger_keeps_working(logger):
-    comm = open_comm("unit")
-    comm.deliver({"type": "batch", "seq": 0, "readings": [{"time": 1e300, "values": {"t": 1}, "source": "s"}]})
-    assert comm.sent[-1]["type"] == "refused" and "2000-01-01 and tomorrow" in comm.sent[-1]["reason"]
-    comm.deliver(batch(1))
-    assert len(logger.data) == 3 and logger.status["readings"] == 3
-
-
-def test_a_stored_reading_from_the_far_future_is_left_out_after_a_restart(notebook_folder):
-    """A file an older sensorlab wrote, holding a reading stamped 1e300, still opens."""
-    from sensorlab import protocol
-    from sensorlab.store import LoggerFile
-
-    old = LoggerFile(notebook_folder / ".sensorlab", "restarted")
-    old.add_batch(
-        "page-1", 0, [protocol.Reading(1e300, "s", {"t": 1.0}), protocol.Reading(1795255200000, "s", {"t": 2.0})], 0
-    )
-    old.close()
-    restarted = sensorlab.Logger(name="restarted")
-    try:
-        assert list(restarted.data["t"]) == [2.0]
-        assert restarted.status["last_reading"].startswith("2026-")
-    finally:
-        restarted.close()

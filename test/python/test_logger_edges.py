@@ -101,3 +101,34 @@ def test_a_locked_data_file_is_not_taken_for_a_damaged_one(notebook_folder):
         assert not list(folder.glob("locked.sqlite3.corrupt-*"))
     finally:
         holder.close()
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_csv_export_and_download_write_formulas_as_plain_text(logger, monkeypatch):
+    import csv
+    import io
+
+    from ipywidgets import DOMWidget
+
+    comm = open_comm("unit")
+    readings = [
+        {"time": 1795255200000 + i, "values": {"=cmd|' /C calc'!A0": -3.5, "temperature": 20}, "source": text}
+        for i, text in enumerate(FORMULAS)
+    ]
+    comm.deliver({"type": "batch", "seq": 0, "readings": readings})
+    for text in FORMULAS:
+        logger.note(text)
+    text = logger.to_csv()
+    header, *rows = csv.reader(io.StringIO(text, newline=""))
+    assert header == ["time", "source", "'=cmd|' /C calc'!A0", "temperature", "note"]
+    assert [row[1] for row in rows] == ["'" + text for text in FORMULAS]
+    assert [row[2] for row in rows] == ["-3.5"] * len(FORMULAS)  # numbers stay numbers
+    # Every note is after the last reading, in one cell; a note loses its leading tab or return.
+    assert rows[-1][4] == "'" + "; ".join(text.strip() for text in FORMULAS)
+    # The widget's Download CSV: the page receives the same text from the kernel.
+    sent = []
+    monkeypatch.setattr(DOMWidget, "send", lambda self, content, buffers=None: sent.append((content, buffers)))
+    logger._on_widget_msg(None, {"type": "export"}, [])
+    assert sent == [({"type": "export", "filename": "unit.csv"}, [text.encode("utf-8")])]

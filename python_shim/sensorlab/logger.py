@@ -20,8 +20,8 @@ from .device import DeviceRequests
 from .ethercalc import Sheet
 from .outbox import Outbox, posting_status
 from .readings import Readings, notes_frame, readings_csv
+from .rows import RowValues
 from .schedule import DaylightSchedule, LastPost, parse_interval
-from .socialcalc import format_time
 from .status import STATUS_EVERY, Throttle, iso, iso_ms
 from .store import LoggerFile, default_data_dir
 
@@ -71,6 +71,9 @@ class Logger(DOMWidget):
     data_dir : str or Path, optional
         Where the logger keeps its readings and the rows still to post, so that a
         restarted kernel finds them again; ``.sensorlab`` beside the notebook by default.
+    row : {"latest", "mean"}
+        What a row holds of the values read since the previous row (a channel with none stays
+        empty): each channel's latest value, or its mean with ``<name> min`` and ``<name> max``.
     """
 
     _model_name = Unicode("LoggerModel").tag(sync=True)
@@ -107,6 +110,7 @@ class Logger(DOMWidget):
         forward_every=None,
         poll_every=None,
         data_dir=None,
+        row="latest",
         **kwargs,
     ):
         # Set first: close() runs from __del__ even when a check below fails.
@@ -114,8 +118,6 @@ class Logger(DOMWidget):
         self._readings = Readings()
         self._file: LoggerFile | None = None
         self._channel: ReadingsChannel | None = None
-        self._notes: list[tuple[float, str]] = []
-        self._note = ""
         # The status goes to the views soon after a change, at most every STATUS_EVERY seconds.
         self._status_throttle = Throttle(STATUS_EVERY, self._publish_status)
         self._closed = False
@@ -125,16 +127,15 @@ class Logger(DOMWidget):
         # cell makes ipykernel route the browser's next messages there to the cell's
         # thread, and the answer could then not arrive while this cell waits.
         self._requests = DeviceRequests(lambda message: DOMWidget.send(self, message))  # send() is ours
-        sheet = Sheet.of(sheet)
-        schedule = DaylightSchedule.of(schedule)
+        self._sheet = sheet = Sheet.of(sheet)
+        self.schedule = DaylightSchedule.of(schedule)
+        self._row_values = RowValues(row)
         forward_seconds = (
             None if forward_every is None else parse_interval(forward_every, "forward_every").total_seconds()
         )
         if poll_every is not None:
             kwargs["poll_every"] = parse_interval(poll_every, "poll_every").total_seconds()
         name = name or (sheet.name if sheet else "sensorlab")
-        self._sheet = sheet
-        self.schedule = schedule
         super().__init__(
             name=name,
             source=source,
@@ -265,7 +266,7 @@ class Logger(DOMWidget):
         return readings_csv(self.data, self.notes, path)
 
     def post_now(self) -> dict | None:
-        """Queue a row with the latest values now, whatever the schedule; returns the row."""
+        """Queue a row with the values read since the previous row now, whatever the schedule; returns the row."""
         with self._lock:
             self._refuse_if_closed()
             row = self._queue_row(datetime.now().astimezone())
@@ -340,17 +341,17 @@ class Logger(DOMWidget):
         with self._lock:
             for reading in readings:
                 self._readings.add(reading, received)
+                self._row_values.add(reading.time, reading.values)
             now = datetime.now().astimezone()
             due = self.schedule.is_due(self._last_post.seen_from(now), now)
-            if self.sheet and self._readings.latest_time is not None and due:
+            if self.sheet and self._row_values.time is not None and due:  # a row holds fresh values
                 self._queue_row(now)
         self._status_throttle.changed()
 
     def _queue_row(self, now: datetime) -> dict | None:
         if self._readings.latest_time is None or self._outbox is None:
             return None
-        row = {"time": format_time(datetime.fromtimestamp(self._readings.latest_time / 1000, self._tz()))}
-        row.update(sorted(self._readings.latest_values.items()))
+        row = self._row_values.take(now, self._tz())
         if self._note:
             row["note"] = self._note
             self._note = ""

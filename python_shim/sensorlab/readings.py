@@ -24,15 +24,13 @@ def channel_values(values: dict) -> dict:
 
 
 class Readings:
-    """Every reading, column by column (an array of floats per channel, NaN where absent),
-    and the latest value of each channel, which the next row posts."""
+    """Every reading, column by column (an array of floats per channel, NaN where absent)."""
 
     def __init__(self):
         self.time = array("d")
         self.received = array("d")
         self.source: list[str] = []
         self.channels: dict[str, array] = {}
-        self.latest_values: dict[str, float] = {}
         self.latest_time: float | None = None
         # One string object per source name: each reading's name arrives as a new string,
         # and keeping those would cost about as much memory as all the values together.
@@ -52,7 +50,6 @@ class Readings:
         self.source.append(self._names.setdefault(reading.source, reading.source))
         for name, column in self.channels.items():
             column.append(float(values.get(name, math.nan)))
-        self.latest_values.update(values)
         self.latest_time = reading.time
 
     def frame(self, tz) -> pd.DataFrame:

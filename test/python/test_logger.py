@@ -289,6 +289,7 @@ def test_rows_left_by_a_stopped_kernel_are_posted_by_the_next(sheet_url, noteboo
     first = sensorlab.Logger(sheet=unreachable, name="leftover")
     comm = open_comm("leftover")
     comm.deliver(batch(0))
+    comm.deliver(batch(1, start=3))
     first.post_now()
     assert first.status["pending"] == 2
     first.close()

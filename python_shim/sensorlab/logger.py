@@ -20,8 +20,8 @@ from .device import DeviceRequests
 from .ethercalc import Sheet
 from .outbox import Outbox, posting_status
 from .readings import Readings, notes_frame, readings_csv
-from .schedule import DaylightSchedule, parse_interval
-from .socialcalc import format_time
+from .rows import RowValues
+from .schedule import DaylightSchedule, LastPost, parse_interval
 from .status import STATUS_EVERY, Throttle, iso, iso_ms
 from .store import LoggerFile, default_data_dir
 
@@ -71,6 +71,9 @@ class Logger(DOMWidget):
     data_dir : str or Path, optional
         Where the logger keeps its readings and the rows still to post, so that a
         restarted kernel finds them again; ``.sensorlab`` beside the notebook by default.
+    row : {"latest", "mean"}
+        What a row holds of the values read since the previous row (a channel with none stays
+        empty): each channel's latest value, or its mean with ``<name> min`` and ``<name> max``.
     """
 
     _model_name = Unicode("LoggerModel").tag(sync=True)
@@ -107,6 +110,7 @@ class Logger(DOMWidget):
         forward_every=None,
         poll_every=None,
         data_dir=None,
+        row="latest",
         **kwargs,
     ):
         # Set first: close() runs from __del__ even when a check below fails.
@@ -114,11 +118,6 @@ class Logger(DOMWidget):
         self._readings = Readings()
         self._file: LoggerFile | None = None
         self._channel: ReadingsChannel | None = None
-        self._notes: list[tuple[float, str]] = []
-        self._last_post: datetime | None = None
-        self._note = ""
-        self._errors = 0
-        self._last_error = ""
         # The status goes to the views soon after a change, at most every STATUS_EVERY seconds.
         self._status_throttle = Throttle(STATUS_EVERY, self._publish_status)
         self._closed = False
@@ -128,16 +127,15 @@ class Logger(DOMWidget):
         # cell makes ipykernel route the browser's next messages there to the cell's
         # thread, and the answer could then not arrive while this cell waits.
         self._requests = DeviceRequests(lambda message: DOMWidget.send(self, message))  # send() is ours
-        sheet = Sheet.of(sheet)
-        schedule = DaylightSchedule.of(schedule)
+        self._sheet = sheet = Sheet.of(sheet)
+        self.schedule = DaylightSchedule.of(schedule)
+        self._row_values = RowValues(row)
         forward_seconds = (
             None if forward_every is None else parse_interval(forward_every, "forward_every").total_seconds()
         )
         if poll_every is not None:
             kwargs["poll_every"] = parse_interval(poll_every, "poll_every").total_seconds()
         name = name or (sheet.name if sheet else "sensorlab")
-        self._sheet = sheet
-        self.schedule = schedule
         super().__init__(
             name=name,
             source=source,
@@ -147,12 +145,13 @@ class Logger(DOMWidget):
         )
         # What an earlier kernel left: its readings, its last post, the rows it did not post.
         self._file = LoggerFile(Path(data_dir) if data_dir is not None else default_data_dir(), name)
+        self._errors, self._last_error = (1, self._file.problem) if self._file.problem else (0, "")
         for reading, received in self._file.readings():
             self._readings.add(reading, received)
         self._note = self._file.get("note") or ""
         self._notes = self._file.notes()
         last_post = self._file.get("last_post")
-        self._last_post = datetime.fromisoformat(last_post) if last_post else None
+        self._last_post = LastPost(datetime.fromisoformat(last_post) if last_post else None)
         self._outbox = Outbox(sheet, self._file, on_change=self._status_throttle.changed) if sheet else None
         self.on_msg(self._on_widget_msg)
         self._channel = ReadingsChannel(
@@ -224,8 +223,8 @@ class Logger(DOMWidget):
                 "device": self.device.get("state", "not connected"),
                 "readings": len(self._readings),
                 "last_reading": iso_ms(self._readings.latest_time),
-                "last_post": iso(self._last_post),
-                "next_post": iso(self.schedule.next_post(self._last_post, now)) if self.sheet else None,
+                "last_post": iso(self._last_post.when),
+                "next_post": iso(self.schedule.next_post(self._last_post.seen_from(now), now)) if self.sheet else None,
                 **posting_status(outbox),
                 "errors": self._errors + (outbox.errors if outbox else 0),
                 "last_error": (outbox.last_error if outbox and outbox.last_error else self._last_error),
@@ -267,7 +266,7 @@ class Logger(DOMWidget):
         return readings_csv(self.data, self.notes, path)
 
     def post_now(self) -> dict | None:
-        """Queue a row with the latest values now, whatever the schedule; returns the row."""
+        """Queue a row with the values read since the previous row now, whatever the schedule; returns the row."""
         with self._lock:
             self._refuse_if_closed()
             row = self._queue_row(datetime.now().astimezone())
@@ -342,22 +341,23 @@ class Logger(DOMWidget):
         with self._lock:
             for reading in readings:
                 self._readings.add(reading, received)
+                self._row_values.add(reading.time, reading.values)
             now = datetime.now().astimezone()
-            if self.sheet and self._readings.latest_time is not None and self.schedule.is_due(self._last_post, now):
+            due = self.schedule.is_due(self._last_post.seen_from(now), now)
+            if self.sheet and self._row_values.time is not None and due:  # a row holds fresh values
                 self._queue_row(now)
         self._status_throttle.changed()
 
     def _queue_row(self, now: datetime) -> dict | None:
         if self._readings.latest_time is None or self._outbox is None:
             return None
-        row = {"time": format_time(datetime.fromtimestamp(self._readings.latest_time / 1000, self._tz()))}
-        row.update(sorted(self._readings.latest_values.items()))
+        row = self._row_values.take(now, self._tz())
         if self._note:
             row["note"] = self._note
             self._note = ""
             self._file.set("note", "")
         self._outbox.put(row)
-        self._last_post = now
+        self._last_post.set(now)
         self._file.set("last_post", now.isoformat())
         return row
 

@@ -15,6 +15,7 @@ Readings comm (target ``sensorlab.readings``, opened by the browser)
                      {"type": "refused", "seq": n or null, "reason": text, "stream": id} batch n is unusable
                      (stream only when the batch named one)
     A comm whose logger is unknown is closed with {"reason": text}.
+    A reading's time lies between 2000-01-01 and a day after the kernel's clock, or its batch is refused.
 
 Logger widget comm (custom messages beside the synced state)
     browser → kernel {"type": "post_now"}
@@ -28,6 +29,7 @@ Logger widget comm (custom messages beside the synced state)
 from __future__ import annotations
 
 import math
+import time as clock
 from dataclasses import dataclass
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "parse_open",
     "parse_message",
     "parse_batch",
+    "time_problem",
     "hello",
     "ack",
     "refused",
@@ -53,6 +56,8 @@ READINGS_TARGET = "sensorlab.readings"
 MAX_BATCH_READINGS = 100_000
 MAX_NAME_LENGTH = 64
 MAX_CHANNELS = 64
+EARLIEST_TIME = 946_684_800_000.0  # 2000-01-01 UTC in epoch milliseconds: older means a clock never set
+FUTURE_ALLOWED = 86_400_000.0  # a reading may be up to a day ahead of the kernel's clock
 
 
 class ProtocolError(ValueError):
@@ -85,6 +90,24 @@ def _name(value, what):
 
 def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def latest_time() -> float:
+    """The latest reading time accepted now (epoch milliseconds): a day ahead of the kernel's clock."""
+    return clock.time() * 1000 + FUTURE_ALLOWED
+
+
+def time_problem(value, latest: float) -> str | None:
+    """What is wrong with a reading's time (epoch milliseconds), or None: it must lie between
+    2000-01-01 and ``latest``, else the device's or the computer's clock is wrong."""
+    if not _is_number(value):
+        return f"{value!r:.40} is not a number of milliseconds since 1970"
+    if not EARLIEST_TIME <= value <= latest:
+        return (
+            f"{value!r:.40} is not between 2000-01-01 and tomorrow: check the clock of the computer "
+            "(or the device) that stamped it"
+        )
+    return None
 
 
 def valid_seq(value) -> int | None:
@@ -121,12 +144,13 @@ def parse_batch(data) -> Batch:
     if len(readings) > MAX_BATCH_READINGS:
         raise ProtocolError(f"a batch holds at most {MAX_BATCH_READINGS} readings, this one {len(readings)}")
     parsed = []
+    latest = latest_time()
     for index, item in enumerate(readings):
         if not isinstance(item, dict):
             raise ProtocolError(f"reading {index} must be an object")
-        time = item.get("time")
-        if not _is_number(time) or time < 0:
-            raise ProtocolError(f"reading {index} has no valid time (epoch milliseconds)")
+        stamp = item.get("time")
+        if not (_is_number(stamp) and EARLIEST_TIME <= stamp <= latest):  # the message only when wrong: hot loop
+            raise ProtocolError(f"reading {index}'s time {time_problem(stamp, latest)}")
         source = item.get("source")
         if not _is_name(source):  # the message is built only for a bad name: this loop is hot
             _name(source, f"reading {index}'s source")
@@ -138,7 +162,7 @@ def parse_batch(data) -> Batch:
                 _name(key, f"reading {index}'s channel name")
             if not _is_number(value):
                 raise ProtocolError(f"reading {index}'s value {key!r:.40} is not a finite number")
-        parsed.append(Reading(float(time), source, dict(values)))
+        parsed.append(Reading(float(stamp), source, dict(values)))
     stream = data.get("stream")
     if stream is not None:
         _name(stream, "stream")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import protocol
 
-__all__ = ["RESERVED_COLUMNS", "Readings", "channel_values", "notes_frame", "readings_csv"]
+__all__ = ["RESERVED_COLUMNS", "Readings", "channel_values", "neutralise", "notes_frame", "readings_csv"]
 
 # Columns sensorlab fills itself; a device channel of the same name is renamed "device <name>".
 RESERVED_COLUMNS = ("time", "source", "received", "note")
@@ -24,15 +24,13 @@ def channel_values(values: dict) -> dict:
 
 
 class Readings:
-    """Every reading, column by column (an array of floats per channel, NaN where absent),
-    and the latest value of each channel, which the next row posts."""
+    """Every reading, column by column (an array of floats per channel, NaN where absent)."""
 
     def __init__(self):
         self.time = array("d")
         self.received = array("d")
         self.source: list[str] = []
         self.channels: dict[str, array] = {}
-        self.latest_values: dict[str, float] = {}
         self.latest_time: float | None = None
         # One string object per source name: each reading's name arrives as a new string,
         # and keeping those would cost about as much memory as all the values together.
@@ -52,7 +50,6 @@ class Readings:
         self.source.append(self._names.setdefault(reading.source, reading.source))
         for name, column in self.channels.items():
             column.append(float(values.get(name, math.nan)))
-        self.latest_values.update(values)
         self.latest_time = reading.time
 
     def frame(self, tz) -> pd.DataFrame:
@@ -77,10 +74,21 @@ def notes_frame(notes: list[tuple[float, str]], tz) -> pd.DataFrame:
     )
 
 
-def readings_csv(data: pd.DataFrame, notes: pd.DataFrame, path=None) -> str | None:
-    """Readings as CSV, each note beside the first reading at or after it (else the last one).
+# A text cell starting with one of these is run as a formula by spreadsheet programs (OWASP's
+# "CSV injection"): a ' before it makes it plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-    Returns the text, or writes it to ``path``.
+
+def neutralise(text: str) -> str:
+    """``text`` as a spreadsheet program shows it and never runs it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def readings_csv(data: pd.DataFrame, notes: pd.DataFrame, path=None) -> str | None:
+    """Readings as CSV, each note beside the first reading at or after it (else the last one);
+    text that a spreadsheet program would run as a formula is written as plain text.
+
+    Returns the text, or writes it to ``path``. The notebook widget's Download CSV sends this too.
     """
     data = data.drop(columns=["received"])
     data.insert(len(data.columns), "note", "")
@@ -90,4 +98,8 @@ def readings_csv(data: pd.DataFrame, notes: pd.DataFrame, path=None) -> str | No
         if at is not None:
             data.loc[at, "note"] = f"{data.loc[at, 'note']}; {text}" if data.loc[at, "note"] else text
     data["time"] = data["time"].dt.strftime("%Y-%m-%d %H:%M:%S.%f").str[:-3]
-    return data.to_csv(path, index=False)
+    for column in ("source", "note"):  # the text columns; the others hold times and numbers
+        data[column] = data[column].map(neutralise)
+    data.columns = [neutralise(str(name)) for name in data.columns]  # channel names come from devices
+    # Lines end in \r\n as RFC 4180 says, so a text holding \r is quoted like one holding \n.
+    return data.to_csv(path, index=False, lineterminator="\r\n")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, timezone, tzinfo
+from time import monotonic
 from zoneinfo import ZoneInfo
 
-__all__ = ["DaylightSchedule", "parse_interval"]
+__all__ = ["DaylightSchedule", "LastPost", "parse_interval"]
 
 _UNITS = {
     "s": 1,
@@ -149,35 +150,60 @@ class DaylightSchedule:
         """True when no post was made yet, or the interval in force now has passed since ``last_post``."""
         if last_post is None:
             return True
-        # Aware datetimes subtract in real elapsed time, whatever the gap (days included).
-        return self._local(now) - self._local(last_post) >= self.interval_at(now)
+        return self._utc(now) - self._utc(last_post) >= self.interval_at(now)
 
     def next_post(self, last_post: datetime | None, now: datetime) -> datetime:
         """The earliest moment at or after ``now`` when a post is due."""
-        now = self._local(now)
         if last_post is None:
-            return now
-        last = self._local(last_post)
-        start = max(now, last)
+            return self._local(now)
+        last = self._utc(last_post)
+        start = max(self._utc(now), last)
         # Walk through the day and night stretches from ``start`` until one holds a due moment.
         while True:
             end = self._next_boundary(start)
             candidate = max(start, last + self.interval_at(start))
             if candidate < end:
-                return candidate
+                return self._local(candidate)
             start = end
 
+    def _utc(self, when: datetime) -> datetime:
+        """``when`` in UTC: two datetimes of one zone subtract and compare by the wall clock, which
+        gains or loses an hour when daylight saving time starts or ends; UTC ones by real time."""
+        return self._local(when).astimezone(timezone.utc)
+
     def _next_boundary(self, when: datetime) -> datetime:
-        """The next moment strictly after ``when`` at which day turns to night or back."""
+        """The next moment (in UTC) strictly after ``when`` at which day turns to night or back."""
         local = self._local(when)
-        zone = local.tzinfo
+        after = self._utc(when)
         candidates = []
         for offset in (0, 1):
             day = local.date() + timedelta(days=offset)
             for clock in (self.day_start, self.day_end):
-                moment = datetime.combine(day, clock, tzinfo=zone)
                 if self.tz is None:
                     moment = datetime.combine(day, clock).astimezone()
-                if moment > local:
+                else:
+                    moment = datetime.combine(day, clock, tzinfo=self.tz)
+                moment = moment.astimezone(timezone.utc)
+                if moment > after:
                     candidates.append(moment)
         return min(candidates)
+
+
+class LastPost:
+    """When the last row was queued: the wall-clock time (kept on disk for the next kernel) and,
+    while this kernel runs, the monotonic clock's reading, so a clock step neither delays nor
+    hurries the next row."""
+
+    def __init__(self, when: datetime | None):
+        self.when = when
+        self._monotonic: float | None = None
+
+    def set(self, when: datetime) -> None:
+        self.when = when
+        self._monotonic = monotonic()
+
+    def seen_from(self, now: datetime) -> datetime | None:
+        """The last post as a time on ``now``'s clock: ``now`` less the real time elapsed since it."""
+        if self._monotonic is None:
+            return self.when
+        return now - timedelta(seconds=monotonic() - self._monotonic)

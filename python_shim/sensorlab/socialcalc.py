@@ -7,6 +7,7 @@ import math
 from datetime import date, datetime
 
 __all__ = [
+    "cell_line",
     "cell_value",
     "clipboard",
     "column_index",
@@ -50,6 +51,16 @@ def escape(text: str) -> str:
     return text.replace("\\", "\\b").replace(":", "\\c").replace("\n", "\\n")
 
 
+def cell_line(coord: str, kind: str, text: str) -> str:
+    """One cell of a SocialCalc save or clipboard.
+
+    SocialCalc has no escape for ``\\r`` and splits lines at ``\\r\\n``, so a text ending in
+    ``\\r`` would lose it: such a cell ends with ``mod``, an attribute SocialCalc reads and skips.
+    """
+    line = f"cell:{coord}:{kind}:{escape(text)}"
+    return f"{line}:mod:y" if text.endswith("\r") else line
+
+
 def typed_cell(value):
     """(type, text) of one cell as SocialCalc keeps it, or None for an empty cell."""
     if value is None:
@@ -89,7 +100,7 @@ def clipboard(rows: list[dict], header: list[str]) -> str:
         for key, value in row.items():
             cell = typed_cell(value)
             if cell is not None:
-                lines.append(f"cell:{column_name(header.index(str(key)))}{r}:{cell[0]}:{escape(cell[1])}")
+                lines.append(cell_line(f"{column_name(header.index(str(key)))}{r}", *cell))
     lines.append(f"copiedfrom:A1:{column_name(len(header) - 1)}{len(rows)}")
     return "\n".join(lines) + "\n"
 

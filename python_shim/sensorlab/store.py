@@ -8,14 +8,18 @@ batch the browser sends twice is stored once.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 import threading
+from datetime import datetime
 from pathlib import Path
 
 from . import protocol
 
 __all__ = ["LoggerFile", "default_data_dir"]
+
+log = logging.getLogger("sensorlab")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS readings
@@ -44,10 +48,39 @@ class LoggerFile:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / _file_name(logger)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        # What went wrong with the file, in words for the status, or "".
+        self.problem = ""
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError as error:
+            if error.sqlite_errorcode not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+                raise  # a locked or full disk: the file is fine, keep it
+            self._keep_aside(error)
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _keep_aside(self, error: sqlite3.DatabaseError) -> None:
+        """Rename a damaged file (and its journal) so that a new one can begin and the old one can be examined."""
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+        for suffix in ("-wal", "-shm", ""):  # the file itself last: it names what was kept
+            part = self.path.with_name(self.path.name + suffix)
+            if part.exists():
+                part.rename(aside.with_name(aside.name + suffix))
+        self.problem = (
+            f"The data file {self.path} is damaged ({error}), so sensorlab kept it aside as {aside.name} "
+            "and started this logger afresh: readings and rows kept in that file are not used."
+        )
+        log.warning("sensorlab: %s", self.problem)
 
     def close(self) -> None:
         with self._lock:
@@ -76,7 +109,13 @@ class LoggerFile:
         """Every stored reading, oldest first, as (Reading, received)."""
         with self._lock:
             rows = self._db.execute('SELECT time, received, source, "values" FROM readings ORDER BY rowid').fetchall()
+        latest = protocol.latest_time()
         for time, received, source, values in rows:
+            # A time an older sensorlab let in, which would break every table of the readings.
+            problem = protocol.time_problem(time, latest)
+            if problem:
+                log.warning("sensorlab: a stored reading is left out: its time %s", problem)
+                continue
             yield protocol.Reading(time, source, json.loads(values)), received
 
     # -- rows to post ------------------------------------------------------------

@@ -47,7 +47,7 @@ logger`
   const text = fs
     .readFileSync(await download.path(), 'utf-8')
     .trim()
-    .split('\n');
+    .split('\r\n');
   expect(text[0]).toBe('time,source,temperature,target,heater,humidity,light_ratio,lux,note');
   expect(text.filter(line => line.endsWith(',window opened <b>wide</b>')).length).toBe(1);
   expect(text.length - 1).toBe(await kernelJson<number>(page, 'print(len(logger.data))'));

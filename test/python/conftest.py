@@ -1,4 +1,4 @@
-"""Shared fixtures: the real EtherCalc servers started by test/servers/servers.py."""
+"""Shared fixtures: the real EtherCalc servers started by test/servers/servers.py, a notebook folder, a plain Logger."""
 
 import json
 import os
@@ -47,3 +47,13 @@ def ethercalc(ethercalc_kind) -> str:
 def sheet_url(ethercalc) -> str:
     """A new, empty sheet on the local EtherCalc."""
     return f"{ethercalc}/test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def logger():
+    """A Logger named "unit", without a sheet, closed after the test."""
+    import sensorlab
+
+    made = sensorlab.Logger(name="unit")
+    yield made
+    made.close()

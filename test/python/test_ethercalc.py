@@ -112,6 +112,17 @@ def test_awkward_values_round_trip_exactly(sheet_url, ethercalc_kind):
         assert float(line[2]) == pytest.approx(want["value"], rel=1e-12, abs=0)
 
 
+CARRIAGE_RETURNS = ["ends in cr\r", "\r", "\r\r", "a\rb", "\rstart", "x\r\ny", "q\r\n", "colon:\r", "back\\\r"]
+
+
+def test_carriage_returns_round_trip_exactly(sheet_url):
+    """SocialCalc has no escape for \\r and cuts lines at \\r\\n: a text ending in \\r lost it."""
+    sheet = Sheet(sheet_url)
+    rows = [{"time": f"t{i}", "note": text, "last": text} for i, text in enumerate(CARRIAGE_RETURNS)]
+    assert sheet.append(rows) == len(rows)
+    assert sheet.rows() == rows
+
+
 def test_the_first_append_writes_the_header_in_row_one(sheet_url):
     sheet = Sheet(sheet_url)
     sheet.append([{"temperature": 20.5, "time": "2026-11-21 08:00:00", "humidity": 40}])

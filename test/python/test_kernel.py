@@ -84,8 +84,14 @@ HOSTILE = [
     ("unknown type", {"type": "drop_tables"}),
     ("negative seq", {"type": "batch", "seq": -5, "readings": []}),
     ("huge batch", {"type": "batch", "seq": 1, "readings": [{"time": 1, "values": {"t": 1}, "source": "s"}] * 100_001}),
-    ("not a number", {"type": "batch", "seq": 2, "readings": [{"time": 1, "values": {"t": "DROP"}, "source": "s"}]}),
-    ("nested junk", {"type": "batch", "seq": 3, "readings": [{"time": 1, "values": {"t": {"$gt": 1}}, "source": "s"}]}),
+    (
+        "not a number",
+        {"type": "batch", "seq": 2, "readings": [{"time": 1795255200000, "values": {"t": "DROP"}, "source": "s"}]},
+    ),
+    (
+        "nested junk",
+        {"type": "batch", "seq": 3, "readings": [{"time": 1795255200000, "values": {"t": {"$gt": 1}}, "source": "s"}]},
+    ),
     ("not an object", ["batch", 1]),
 ]
 

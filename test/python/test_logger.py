@@ -11,13 +11,6 @@ from comms import batch, deliver_from_threads, open_comm
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
 
 
-@pytest.fixture
-def logger():
-    made = sensorlab.Logger(name="unit")
-    yield made
-    made.close()
-
-
 def test_batches_are_stored_and_acked(logger):
     comm = open_comm("unit")
     comm.deliver(batch(0))
@@ -63,7 +56,9 @@ def test_a_refused_batch_counts_as_handled(logger):
 def test_channels_that_appear_later_get_their_own_column(logger):
     comm = open_comm("unit")
     comm.deliver(batch(0, count=2))
-    comm.deliver({"type": "batch", "seq": 1, "readings": [{"time": 5, "values": {"lux": 300}, "source": "s"}]})
+    comm.deliver(
+        {"type": "batch", "seq": 1, "readings": [{"time": 1795255205000, "values": {"lux": 300}, "source": "s"}]}
+    )
     data = logger.data
     assert list(data["lux"].isna()) == [True, True, False]
     assert data["temperature"].isna().tolist() == [False, False, True]
@@ -294,6 +289,7 @@ def test_rows_left_by_a_stopped_kernel_are_posted_by_the_next(sheet_url, noteboo
     first = sensorlab.Logger(sheet=unreachable, name="leftover")
     comm = open_comm("leftover")
     comm.deliver(batch(0))
+    comm.deliver(batch(1, start=3))
     first.post_now()
     assert first.status["pending"] == 2
     first.close()

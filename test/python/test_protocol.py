@@ -83,3 +83,18 @@ def test_a_batch_left_by_an_earlier_page_names_its_stream():
     assert protocol.ack(7, batch.stream) == fixture("ack-left-by-an-earlier-page.json")
     with pytest.raises(protocol.ProtocolError, match="stream"):
         protocol.parse_batch(dict(fixture("batch.json"), stream=""))
+
+
+def _one_reading_at(stamp):
+    return {"type": "batch", "seq": 0, "readings": [{"time": stamp, "values": {"t": 1}, "source": "s"}]}
+
+
+def test_reading_times_from_2000_to_a_day_ahead_are_taken_and_others_refused_with_a_reason():
+    import time
+
+    now = time.time() * 1000
+    for good in (946684800000, now, now + 23 * 3600_000):
+        assert protocol.parse_batch(_one_reading_at(good)).readings[0].time == good
+    for bad in (946684799999, now + 25 * 3600_000, 1e300):
+        with pytest.raises(protocol.ProtocolError, match="is not between 2000-01-01 and tomorrow: check the clock"):
+            protocol.parse_batch(_one_reading_at(bad))

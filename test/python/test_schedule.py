@@ -143,3 +143,69 @@ def test_pandas_timestamps_naive_and_aware():
     assert local.next_post(pd.Timestamp("2026-03-10 10:00"), pd.Timestamp("2026-03-10 10:05")) == local.next_post(
         datetime(2026, 3, 10, 10), datetime(2026, 3, 10, 10, 5)
     )
+
+
+# Daylight saving time: (zone, the last post and the moments after it, in UTC). Each night the
+# clocks change, and intervals must count real minutes, not the wall clock's.
+UTC_TIME = datetime.fromisoformat
+DST_NIGHTS = {
+    # Berlin, 25 Oct 2026: 03:00 summer time becomes 02:00 winter time (01:00 UTC).
+    "Berlin autumn": ("Europe/Berlin", UTC_TIME("2026-10-25T00:00+00:00")),
+    # Berlin, 29 Mar 2026: 02:00 winter time becomes 03:00 summer time (01:00 UTC).
+    "Berlin spring": ("Europe/Berlin", UTC_TIME("2026-03-29T00:45+00:00")),
+    # Sydney, 5 Apr 2026: 03:00 summer time becomes 02:00 standard time (16:00 UTC the day before).
+    "Sydney autumn": ("Australia/Sydney", UTC_TIME("2026-04-04T15:00+00:00")),
+    # Sydney, 4 Oct 2026: 02:00 standard time becomes 03:00 summer time (16:00 UTC the day before).
+    "Sydney spring": ("Australia/Sydney", UTC_TIME("2026-10-03T15:45+00:00")),
+}
+
+
+@pytest.fixture
+def kernel_zone():
+    """Sets the kernel's local zone (what naive datetimes mean) for one test."""
+    import os
+    import time as clock
+
+    before = os.environ.get("TZ")
+
+    def set_zone(name):
+        os.environ["TZ"] = name
+        clock.tzset()
+
+    yield set_zone
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    clock.tzset()
+
+
+def _as(form, moment, zone):
+    """``moment`` (UTC) as given to the schedule: in UTC, in the zone, or naive local time."""
+    if form == "utc":
+        return moment
+    local = moment.astimezone(ZoneInfo(zone))  # fold set: the repeated hour is told apart
+    return local if form == "zone" else local.replace(tzinfo=None)
+
+
+@pytest.mark.parametrize("form", ["utc", "zone", "naive"])
+@pytest.mark.parametrize("tz_given", [True, False], ids=["tz given", "kernel zone"])
+@pytest.mark.parametrize("night", DST_NIGHTS, ids=list(DST_NIGHTS))
+def test_intervals_are_real_time_across_daylight_saving_changes(night, tz_given, form, kernel_zone):
+    zone, last = DST_NIGHTS[night]
+    kernel_zone(zone)
+    schedule = DaylightSchedule(night_every="60min", tz=zone if tz_given else None)
+
+    def due_after(minutes):
+        return schedule.is_due(_as(form, last, zone), _as(form, last + timedelta(minutes=minutes), zone))
+
+    for minutes in (30, 59, 59.9):
+        assert not due_after(minutes), f"due {minutes} real minutes after a post"
+    for minutes in (60, 61, 119):
+        assert due_after(minutes), f"not due {minutes} real minutes after a post"
+    shortly = _as(form, last + timedelta(minutes=5), zone)
+    due = schedule.next_post(_as(form, last, zone), shortly)
+    assert due.astimezone(UTC) == last + timedelta(minutes=60)
+    assert schedule.is_due(_as(form, last, zone), due) and not schedule.is_due(
+        _as(form, last, zone), due - timedelta(seconds=1)
+    )

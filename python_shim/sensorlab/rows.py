@@ -1,0 +1,70 @@
+"""What a row holds: the values read since the previous row, as each channel's latest value or as its
+mean, min and max; a channel with no value since the previous row stays empty."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .readings import channel_values
+from .socialcalc import format_time
+
+__all__ = ["ROW_KINDS", "RowValues"]
+
+ROW_KINDS = ("latest", "mean")
+
+
+class RowValues:
+    """The values read since the previous row, ready to become the next one.
+
+    ``kind`` is "latest" (each channel's latest value) or "mean" (each channel's mean, with
+    ``<name> min`` and ``<name> max`` beside it).
+    """
+
+    def __init__(self, kind: str = "latest"):
+        if kind not in ROW_KINDS:
+            raise ValueError(
+                'row must be "latest" (the latest value of each channel) or "mean" (the mean, min and max '
+                f"of each channel since the previous row), not {kind!r}"
+            )
+        self.kind = kind
+        self._start()
+
+    def _start(self) -> None:
+        self.time: float | None = None  # epoch ms of the latest reading since the previous row
+        self._latest: dict[str, float] = {}
+        self._sum: dict[str, float] = {}
+        self._count: dict[str, int] = {}
+        self._min: dict[str, float] = {}
+        self._max: dict[str, float] = {}
+
+    def add(self, time: float, values: dict) -> None:
+        """A reading that arrived now (not one read back from disk: it may be hours old)."""
+        values = channel_values(values)
+        self.time = time
+        if self.kind == "latest":  # runs for every reading: the cheap case stays cheap
+            self._latest.update(values)
+            return
+        for name, value in values.items():
+            if name in self._count:
+                self._sum[name] += value
+                self._count[name] += 1
+                self._min[name] = min(self._min[name], value)
+                self._max[name] = max(self._max[name], value)
+            else:
+                self._sum[name], self._count[name] = value, 1
+                self._min[name] = self._max[name] = value
+
+    def take(self, now: datetime, tz) -> dict:
+        """The next row: its time (the latest reading's, or ``now`` without one) and its values;
+        the values since this row start afresh."""
+        when = now.astimezone(tz) if self.time is None else datetime.fromtimestamp(self.time / 1000, tz)
+        row: dict = {"time": format_time(when)}
+        if self.kind == "latest":
+            row.update(sorted(self._latest.items()))
+        else:
+            for name in sorted(self._count):
+                row[name] = self._sum[name] / self._count[name]
+                row[f"{name} min"] = self._min[name]
+                row[f"{name} max"] = self._max[name]
+        self._start()
+        return row

@@ -57,6 +57,19 @@ def test_readings_follow_the_room_temperature():
     ]
 
 
+def test_the_heater_goes_off_as_soon_as_the_room_is_warmer_than_the_target():
+    # Cold, so the heater is on; the target is 21.2; at 3 s the room reads 21.36 °C (the ADC's
+    # step next to 21.4): warmer than asked, if only a little, so the heater must be off.
+    with thermostat("--celsius", "19", "--at", "3:21.4", "--seconds", "7") as board:
+        board.send("target 21.2\n")
+        found = readings(board.rest())
+    assert found[0]["heater"] == "1", found
+    warm = [r for r in found if r["temperature"] > 21.2]
+    assert len(warm) >= 2 and {r["heater"] for r in warm} == {"0"}, found
+    switched, at = heater_events(board)[-1]
+    assert switched == "off" and 3 <= at < 4
+
+
 def test_a_new_target_is_used_and_switches_the_heater():
     with thermostat("--celsius", "22") as board:
         before = readings(board.lines(2))

@@ -12,7 +12,7 @@
 
 const int SENSOR_PIN = A0;
 const int HEATER_PIN = 7;
-const float HYSTERESIS = 0.3;  // degrees either side of the target before switching
+const float HYSTERESIS = 0.3;  // degrees below the target before the heater comes on
 const float LOWEST_TARGET = 5.0;   // a safe range for a classroom heater
 const float HIGHEST_TARGET = 35.0;
 
@@ -77,9 +77,10 @@ void readCommands() {
 void loop() {
   readCommands();
   float celsius = readCelsius();
-  // On below the target, off once HYSTERESIS above it; written so that a comparison
+  // On once the room is HYSTERESIS below the target, off as soon as it reaches the target,
+  // so the heater is never on in a room warmer than asked; written so that a comparison
   // that cannot be made (a reading that is not a number) leaves the heater off.
-  heaterOn = celsius < target - HYSTERESIS || (heaterOn && celsius < target + HYSTERESIS);
+  heaterOn = celsius < target - HYSTERESIS || (heaterOn && celsius < target);
   digitalWrite(HEATER_PIN, heaterOn ? HIGH : LOW);
 
   Serial.print("temperature:");

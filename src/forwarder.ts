@@ -32,6 +32,18 @@ function lockName(stream: string): string {
 /** How often the readings not yet in a batch are written to the store. */
 const HOLD_EVERY_MS = 1000;
 
+/** The first pause before the kernel is sent again a batch it could not store; it doubles up to the last. */
+const RESEND_MIN_MS = 1000;
+const RESEND_MAX_MS = 30000;
+
+/** What keeps readings from the notebook now, for the status line. */
+export interface IForwarderTrouble {
+  /** When the batches the kernel could not store are sent again (epoch ms), or null. */
+  resendAt: number | null;
+  /** Why the kernel could not store them (its words). */
+  notStored: string;
+}
+
 /** What the forwarder has done, for the status line. */
 export interface IForwarderStats {
   /** Readings waiting for the kernel's ack. */
@@ -87,7 +99,11 @@ export class Forwarder {
     return { ...this._stats };
   }
 
-  /** Emitted whenever the stats change. */
+  get trouble(): IForwarderTrouble {
+    return { resendAt: this._resendAt, notStored: this._notStoredReason };
+  }
+
+  /** Emitted whenever the stats (or the trouble) change. */
   get changed(): ISignal<this, IForwarderStats> {
     return this._changed;
   }
@@ -127,11 +143,13 @@ export class Forwarder {
       clearInterval(this._holdTimer);
       this._holdTimer = null;
     }
+    this._cancelResend();
     Signal.disconnectReceiver(this);
     Signal.clearData(this);
   }
 
   private _onOpened(): void {
+    this._cancelResend(); // everything unacked is sent now
     // Batches an earlier page left go first; Map iteration follows insertion order.
     for (const batch of this._leftovers.values()) {
       this.channel.send(batch);
@@ -144,7 +162,10 @@ export class Forwarder {
 
   private _onMessage(_: IReadingsChannel, message: KernelMessage): void {
     if (message.type === 'ack') {
+      this._resendMs = RESEND_MIN_MS;
       this._settle(message.stream, message.seq, true);
+    } else if (message.type === 'not_stored') {
+      this._resendLater(message.stream, message.seq, message.reason);
     } else if (message.type === 'refused') {
       this._stats.refused++;
       this._stats.lastRefusal = message.reason;
@@ -155,19 +176,61 @@ export class Forwarder {
     this._changed.emit(this.stats);
   }
 
-  private _settle(stream: string | undefined, seq: number, delivered: boolean): void {
+  /** The unacked batch `seq` of `stream` (undefined: this forwarder's own), and where it is kept. */
+  private _find(stream: string | undefined, seq: number) {
     const own = stream === undefined || stream === this.stream;
-    const batches = own ? this._unacked : this._leftovers;
+    const batches = (own ? this._unacked : this._leftovers) as Map<number | string, IBatchMessage>;
     const key = own ? seq : `${stream}/${seq}`;
-    const batch = (batches as Map<number | string, IBatchMessage>).get(key);
+    return { batches, key, stream: own ? this.stream : (stream as string), batch: batches.get(key) };
+  }
+
+  private _settle(stream: string | undefined, seq: number, delivered: boolean): void {
+    const { batches, key, batch, stream: named } = this._find(stream, seq);
     if (batch) {
-      batches.delete(key as never);
-      this._store?.remove(own ? this.stream : (stream as string), seq);
+      batches.delete(key);
+      this._notStored.delete(`${named}/${seq}`);
+      this._store?.remove(named, seq);
       this._stats.pending -= batch.readings.length;
       if (delivered) {
         this._stats.delivered += batch.readings.length;
       }
     }
+  }
+
+  /** Send a batch the kernel could not store again after a pause that doubles while it keeps failing. */
+  private _resendLater(stream: string | undefined, seq: number, reason: string): void {
+    const found = this._find(stream, seq);
+    if (!found.batch) {
+      return;
+    }
+    this._notStored.set(`${found.stream}/${seq}`, { stream, seq });
+    this._notStoredReason = reason;
+    if (this._resendTimer !== null) {
+      return;
+    }
+    this._resendAt = Date.now() + this._resendMs;
+    this._resendTimer = setTimeout(() => {
+      this._resendTimer = null;
+      const again = [...this._notStored.values()];
+      this._cancelResend();
+      for (const { stream: which, seq: number } of again) {
+        const batch = this._find(which, number).batch;
+        if (batch && this.channel.isOpen) {
+          this.channel.send(batch);
+        }
+      }
+      this._changed.emit(this.stats);
+    }, this._resendMs);
+    this._resendMs = Math.min(this._resendMs * 2, RESEND_MAX_MS);
+  }
+
+  private _cancelResend(): void {
+    if (this._resendTimer !== null) {
+      clearTimeout(this._resendTimer);
+      this._resendTimer = null;
+    }
+    this._notStored.clear();
+    this._resendAt = null;
   }
 
   /** Keep the readings not yet in a batch, as the batch they will become. */
@@ -221,6 +284,12 @@ export class Forwarder {
   private _heldLength = 0;
   private _disposed = false;
   private _releaseStream: (() => void) | undefined;
+  /** Batches the kernel could not store, by `stream/seq`, waiting for the resend timer. */
+  private _notStored = new Map<string, { stream: string | undefined; seq: number }>();
+  private _notStoredReason = '';
+  private _resendTimer: ReturnType<typeof setTimeout> | null = null;
+  private _resendAt: number | null = null;
+  private _resendMs = RESEND_MIN_MS;
   private _stats: IForwarderStats = {
     pending: 0,
     delivered: 0,

@@ -40,7 +40,9 @@ export type BrowserMessage = IBatchMessage | IDeviceResultMessage;
 export type KernelMessage =
   | { type: 'hello'; logger: string }
   | { type: 'ack'; seq: number; stream?: string }
-  | { type: 'refused'; seq: number | null; reason: string; stream?: string };
+  | { type: 'refused'; seq: number | null; reason: string; stream?: string }
+  /** The batch is fine but the kernel could not store it (a locked or full disk): send it again later. */
+  | { type: 'not_stored'; seq: number; reason: string; stream?: string };
 
 /**
  * Kernel → browser on the Logger widget's comm: `logger.send(line)` and
@@ -111,6 +113,10 @@ export function parseKernelMessage(data: unknown): KernelMessage | null {
     case 'refused':
       return (msg.seq === null || isSeq(msg.seq)) && typeof msg.reason === 'string' && optionalText(msg.stream)
         ? { type: 'refused', seq: msg.seq, reason: msg.reason, ...streamOf(msg) }
+        : null;
+    case 'not_stored':
+      return isSeq(msg.seq) && typeof msg.reason === 'string' && optionalText(msg.stream)
+        ? { type: 'not_stored', seq: msg.seq, reason: msg.reason, ...streamOf(msg) }
         : null;
     default:
       return null;

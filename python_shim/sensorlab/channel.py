@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -144,12 +145,26 @@ class ReadingsChannel:
                 self.concurrent = bool((msg.get("header") or {}).get("subshell_id"))
                 if self._closed:
                     return
-                if self._file.add_batch(message.stream or stream, message.seq, message.readings, received):
-                    self._on_readings(message.readings, received)
+                try:
+                    stored = self._file.add_batch(message.stream or stream, message.seq, message.readings, received)
+                except sqlite3.Error as error:  # a locked or full disk: the browser sends the batch again
+                    failure = error
+                else:
+                    failure = None
+                    if stored:
+                        self._on_readings(message.readings, received)
+            if failure is not None:
+                self._not_stored(comm, message, failure)
+                return
             comm.send(protocol.ack(message.seq, message.stream))
         except Exception as error:  # never let a bad message break the kernel's comm handling
             log.exception("sensorlab could not handle readings")
             self._on_error(f"Readings could not be stored: {error!r}")
+
+    def _not_stored(self, comm, message: protocol.Batch, error: sqlite3.Error) -> None:
+        log.warning("sensorlab could not store batch %s: %s", message.seq, error)
+        self._on_error(f"The notebook could not store readings ({error}); the browser sends them again.")
+        comm.send(protocol.not_stored(message.seq, str(error), message.stream))
 
     def _refuse(self, comm, stream: str, data, error: protocol.ProtocolError) -> None:
         self._on_error(f"A message from the browser was refused: {error}")

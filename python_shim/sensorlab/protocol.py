@@ -13,6 +13,9 @@ Readings comm (target ``sensorlab.readings``, opened by the browser)
                                                                           send every unacked batch
                      {"type": "ack", "seq": n, "stream": id}              batch n is stored
                      {"type": "refused", "seq": n or null, "reason": text, "stream": id} batch n is unusable
+                     {"type": "not_stored", "seq": n, "reason": text, "stream": id}
+                                                     batch n is fine but could not be stored (a locked or
+                                                     full disk): send it again after a pause
                      (stream only when the batch named one)
     A comm whose logger is unknown is closed with {"reason": text}.
     A reading's time lies between 2000-01-01 and a day after the kernel's clock, or its batch is refused.
@@ -48,6 +51,7 @@ __all__ = [
     "hello",
     "ack",
     "refused",
+    "not_stored",
     "device_request",
 ]
 
@@ -220,3 +224,7 @@ def ack(seq: int, stream: str | None = None) -> dict:
 
 def refused(seq, reason: str, stream: str | None = None) -> dict:
     return {"type": "refused", "seq": seq, "reason": reason, **({"stream": stream} if stream else {})}
+
+
+def not_stored(seq: int, reason: str, stream: str | None = None) -> dict:
+    return {"type": "not_stored", "seq": seq, "reason": reason, **({"stream": stream} if stream else {})}

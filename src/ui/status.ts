@@ -1,5 +1,5 @@
 // The status line's words and the countdown to the next post, shared by the notebook widget and the sidebar.
-import type { IForwarderStats } from '../forwarder';
+import type { IForwarderStats, IForwarderTrouble } from '../forwarder';
 
 /** The status the kernel's Logger shares (see `Logger.status` in Python). */
 export interface IKernelStatus {
@@ -29,11 +29,17 @@ function clock(iso: string | null | undefined): string {
 }
 
 /** The parts of the status line, each a short sentence a student can read. */
-export function statusParts(kernel: IKernelStatus, forwarder: IForwarderStats, channelProblem: string): string[] {
+export function statusParts(
+  kernel: IKernelStatus,
+  forwarder: IForwarderStats,
+  channelProblem: string,
+  notices: string[] = []
+): string[] {
   const parts: string[] = [];
   if (channelProblem) {
     parts.push(channelProblem);
   }
+  parts.push(...notices);
   if (kernel.sheet_notice) {
     parts.push(kernel.sheet_notice);
   }
@@ -60,6 +66,18 @@ export function statusParts(kernel: IKernelStatus, forwarder: IForwarderStats, c
     parts.push(`${errors} ${errors === 1 ? 'error' : 'errors'}${last ? `, last: ${last}` : ''}`);
   }
   return parts;
+}
+
+/** What keeps the browser's readings from the notebook now, in words. */
+export function troubleNotices(trouble: IForwarderTrouble, now: number): string[] {
+  const notices: string[] = [];
+  if (trouble.resendAt !== null) {
+    const when = countdown(new Date(trouble.resendAt).toISOString(), now);
+    notices.push(
+      `The notebook could not store the last readings (${trouble.notStored}); trying again ${when === 'due now' ? 'now' : when}`
+    );
+  }
+  return notices;
 }
 
 /** "in 3 min 5 s", "in 1 h 2 min", or "due now", from an ISO time. */

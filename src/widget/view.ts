@@ -6,7 +6,7 @@ import type { ILoggerModel } from './model';
 import type { IDeviceHub } from '../tokens';
 import { ChannelChart } from '../ui/chart';
 import { element, problemCounts, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
-import { IKernelStatus, statusParts } from '../ui/status';
+import { IKernelStatus, statusParts, troubleNotices } from '../ui/status';
 
 /** What the browser read back from the sheet, in a few words. */
 function sheetSummary(sheet: ILoggerModel['sheet']): string {
@@ -236,7 +236,10 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
         lastRefusal: ''
       };
       const problem = model.problem || (model.link && !model.link.channel.isOpen ? model.link.channel.problem : '');
-      this._status.textContent = statusParts(model.get('_status') as IKernelStatus, stats, problem).join(' · ');
+      const notices = model.link ? troubleNotices(model.link.forwarder.trouble, Date.now()) : [];
+      this._status.textContent = statusParts(model.get('_status') as IKernelStatus, stats, problem, notices).join(
+        ' · '
+      );
     }
 
     private _device!: HTMLSpanElement;

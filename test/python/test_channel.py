@@ -1,6 +1,7 @@
 """The readings channel alone: comms from the browser, each batch stored once and acked, no widget."""
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,22 @@ def test_many_streams_at_once_lose_nothing(opened):
     comms = deliver_from_threads("chan", 4, 100)
     assert len(receiver.readings) == 4 * 100 * 3
     assert all(len(c.sent) == 101 for c in comms)
+
+
+def test_a_batch_that_cannot_be_stored_is_answered_not_stored_and_stored_when_sent_again(tmp_path):
+    channel, receiver, file = make_channel(tmp_path)
+    comm = open_comm("chan")
+    # Another process holds the data file (a locked disk): storing waits for sqlite's timeout, then fails.
+    holder = sqlite3.connect(file.path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        comm.deliver(batch(5))
+        holder.rollback()
+        assert comm.sent[-1] == json.loads((FIXTURES / "not_stored.json").read_text())
+        assert receiver.readings == [] and "could not store" in receiver.errors[-1]
+        comm.deliver(batch(5))  # the browser's resend, once the disk is free
+        assert comm.sent[-1] == {"type": "ack", "seq": 5} and len(receiver.readings) == 3
+    finally:
+        holder.close()
+        channel.close()
+        file.close()

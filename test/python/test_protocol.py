@@ -54,6 +54,13 @@ def test_kernel_messages_match_the_shared_examples():
     assert protocol.hello("class-7b") == fixture("hello.json")
     assert protocol.ack(3) == fixture("ack.json")
     assert protocol.refused(4, "readings must be a list") == fixture("refused.json")
+    assert protocol.not_stored(5, "database is locked") == fixture("not_stored.json")
+    assert protocol.not_stored(5, "disk I/O error", "s-1") == {
+        "type": "not_stored",
+        "seq": 5,
+        "reason": "disk I/O error",
+        "stream": "s-1",
+    }
 
 
 def test_refusal_reason_of_the_shared_example_is_what_the_kernel_says():

@@ -28,7 +28,7 @@ describe('protocol (browser side) against test/fixtures/protocol', () => {
     expect(JSON.parse(JSON.stringify(message))).toStrictEqual(expected);
   });
 
-  test.each(['hello.json', 'ack.json', 'refused.json'])('parseKernelMessage reads %s', name => {
+  test.each(['hello.json', 'ack.json', 'refused.json', 'not_stored.json'])('parseKernelMessage reads %s', name => {
     const data = protocolFixture(name);
     expect(parseKernelMessage(data)).toStrictEqual(data);
   });

@@ -1,4 +1,5 @@
 // The browser's durable store of batches not yet acked by the kernel (IndexedDB), so a reload loses nothing.
+import { ISignal, Signal } from '@lumino/signaling';
 import type { IReading } from './sources/types';
 
 /** A batch the browser holds until the kernel acks it, with the stream it belongs to. */
@@ -6,6 +7,11 @@ export interface IHeldBatch {
   stream: string;
   seq: number;
   readings: IReading[];
+}
+
+/** The key of a logger's held batches: its notebook and its name, so a new kernel of the notebook finds them. */
+export function heldKey(notebook: string, logger: string): string {
+  return JSON.stringify([notebook, logger]);
 }
 
 /**
@@ -18,7 +24,13 @@ export interface IBatchStore {
   /** Keep (or replace) a batch. */
   put(batch: IHeldBatch): void;
   remove(stream: string, seq: number): void;
+  /** What keeps the store from working, in words ('' once it works again). */
+  readonly problemChanged?: ISignal<IBatchStore, string>;
 }
+
+const PROBLEM =
+  'The browser cannot keep the readings on their way across a reload (its storage is full or switched off): ' +
+  'keep this page open until they reach the notebook.';
 
 const DB_NAME = 'sensorlab';
 const STORE = 'held-batches';
@@ -45,21 +57,26 @@ function done(request: IDBRequest): Promise<any> {
   });
 }
 
-/** The browser's IndexedDB, one key per logger of one kernel. */
+/** The browser's IndexedDB, one key per logger of one notebook (see `heldKey`). */
 export class IndexedDBBatchStore implements IBatchStore {
   constructor(readonly key: string) {}
+
+  get problemChanged(): ISignal<this, string> {
+    return this._problemChanged;
+  }
 
   async load(): Promise<IHeldBatch[]> {
     try {
       const db = await database();
       const found = await done(db.transaction(STORE).objectStore(STORE).index('key').getAll(this.key));
+      this._report(null);
       return (found as (IHeldBatch & { key: string })[]).map(({ stream, seq, readings }) => ({
         stream,
         seq,
         readings
       }));
     } catch (error) {
-      console.warn('sensorlab: the browser cannot keep readings across a reload', error);
+      this._report(error);
       return [];
     }
   }
@@ -76,8 +93,24 @@ export class IndexedDBBatchStore implements IBatchStore {
     try {
       const db = await database();
       await done(change(db.transaction(STORE, 'readwrite').objectStore(STORE)));
+      this._report(null);
     } catch (error) {
-      console.warn('sensorlab: the browser cannot keep readings across a reload', error);
+      this._report(error);
     }
   }
+
+  /** Tell the page (and the console, with the details) when the store fails, and when it works again. */
+  private _report(error: unknown): void {
+    if (error !== null) {
+      console.warn('sensorlab: the browser cannot keep readings across a reload', error);
+    }
+    const problem = error === null ? '' : PROBLEM;
+    if (problem !== this._problem) {
+      this._problem = problem;
+      this._problemChanged.emit(problem);
+    }
+  }
+
+  private _problem = '';
+  private _problemChanged = new Signal<this, string>(this);
 }

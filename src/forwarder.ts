@@ -23,7 +23,12 @@ export interface IForwarderOptions {
   stream?: string;
   /** Keeps unacked readings across a page reload; batches an earlier page left are sent too. */
   store?: IBatchStore;
+  /** The most readings held for the kernel (sealed in batches); the oldest beyond are dropped. */
+  maxHeld?: number;
 }
+
+/** About 10 MB of readings: a day of one reading a second, or a lesson of a fast board. */
+const MAX_HELD_READINGS = 100_000;
 
 function lockName(stream: string): string {
   return `sensorlab-stream-${stream}`;
@@ -42,6 +47,12 @@ export interface IForwarderTrouble {
   resendAt: number | null;
   /** Why the kernel could not store them (its words). */
   notStored: string;
+  /** Readings dropped, oldest first, because more than `maxHeld` waited for the kernel. */
+  dropped: number;
+  /** The most readings held. */
+  maxHeld: number;
+  /** What keeps the store from keeping readings across a reload, in words, or ''. */
+  storeProblem: string;
 }
 
 /** What the forwarder has done, for the status line. */
@@ -69,12 +80,17 @@ export class Forwarder {
     options: IForwarderOptions
   ) {
     this._maxBatch = options.maxBatch ?? 5000;
+    this._maxHeld = options.maxHeld ?? MAX_HELD_READINGS;
     this.stream = options.stream ?? '';
     this._store = options.store ?? null;
     this.forwardEveryMs = options.forwardEveryMs;
     channel.opened.connect(this._onOpened, this);
     channel.messageReceived.connect(this._onMessage, this);
     if (this._store) {
+      this._store.problemChanged?.connect((_, problem) => {
+        this._storeProblem = problem;
+        this._changed.emit(this.stats);
+      }, this);
       this._holdTimer = setInterval(() => this._holdBuffer(), HOLD_EVERY_MS);
       this._claimStream();
       void this._adoptLeftovers(this._store);
@@ -100,7 +116,13 @@ export class Forwarder {
   }
 
   get trouble(): IForwarderTrouble {
-    return { resendAt: this._resendAt, notStored: this._notStoredReason };
+    return {
+      resendAt: this._resendAt,
+      notStored: this._notStoredReason,
+      dropped: this._dropped,
+      maxHeld: this._maxHeld,
+      storeProblem: this._storeProblem
+    };
   }
 
   /** Emitted whenever the stats (or the trouble) change. */
@@ -129,6 +151,7 @@ export class Forwarder {
     if (this.channel.isOpen) {
       this.channel.send(batch);
     }
+    this._dropOldest();
     this._changed.emit(this.stats);
   }
 
@@ -193,6 +216,21 @@ export class Forwarder {
       this._stats.pending -= batch.readings.length;
       if (delivered) {
         this._stats.delivered += batch.readings.length;
+      }
+    }
+  }
+
+  /** Drop the oldest batches (an earlier page's first) while more than `maxHeld` readings wait. */
+  private _dropOldest(): void {
+    for (const batches of [this._leftovers, this._unacked] as Map<number | string, IBatchMessage>[]) {
+      for (const [key, batch] of batches) {
+        if (this._stats.pending - this._buffer.length <= this._maxHeld) {
+          return;
+        }
+        batches.delete(key);
+        this._store?.remove(batch.stream ?? this.stream, batch.seq);
+        this._stats.pending -= batch.readings.length;
+        this._dropped += batch.readings.length;
       }
     }
   }
@@ -264,6 +302,7 @@ export class Forwarder {
         this._stats.pending += readings.length;
       }
     }
+    this._dropOldest();
     if (held.length > 0 && this.channel.isOpen) {
       for (const batch of this._leftovers.values()) {
         this.channel.send(batch);
@@ -290,6 +329,9 @@ export class Forwarder {
   private _resendTimer: ReturnType<typeof setTimeout> | null = null;
   private _resendAt: number | null = null;
   private _resendMs = RESEND_MIN_MS;
+  private _maxHeld: number;
+  private _dropped = 0;
+  private _storeProblem = '';
   private _stats: IForwarderStats = {
     pending: 0,
     delivered: 0,

@@ -2,7 +2,7 @@
 import type { Kernel } from '@jupyterlab/services';
 import { UUID } from '@lumino/coreutils';
 import { Signal } from '@lumino/signaling';
-import { IndexedDBBatchStore } from './batchstore';
+import { heldKey, IndexedDBBatchStore } from './batchstore';
 import { ReadingsChannel } from './comm';
 import { ChannelHistory } from './history';
 import { Forwarder } from './forwarder';
@@ -104,7 +104,7 @@ export class DeviceHub implements IDeviceHub {
     return units;
   }
 
-  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number | null): ILoggerLink {
+  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number | null, notebook: string): ILoggerLink {
     const key = `${kernel.id}/${logger}`;
     let link = this._links.get(key);
     if (link && link.kernel !== kernel) {
@@ -115,14 +115,15 @@ export class DeviceHub implements IDeviceHub {
     if (!link) {
       const stream = UUID.uuid4();
       const channel = new ReadingsChannel(kernel, logger, stream);
-      // Unacked readings outlive a page reload in IndexedDB (absent in some test set-ups).
-      const store = typeof indexedDB === 'undefined' ? undefined : new IndexedDBBatchStore(key);
+      // Unacked readings outlive a page reload, and a new kernel of the notebook, in IndexedDB
+      // (absent in some test set-ups).
+      const store = typeof indexedDB === 'undefined' ? undefined : new IndexedDBBatchStore(heldKey(notebook, logger));
       const forwarder = new Forwarder(channel, {
         forwardEveryMs: forwardEveryMs ?? this._forwardEveryMs,
         stream,
         store
       });
-      link = { kernel, logger, channel, forwarder, sourceId: null, forwardEveryMs };
+      link = { kernel, logger, notebook, channel, forwarder, sourceId: null, forwardEveryMs };
       this._links.set(key, link);
       kernel.disposed.connect(() => this._unlink(key), this);
     } else {

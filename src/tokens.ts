@@ -29,6 +29,8 @@ export namespace CommandIDs {
 export interface ILoggerLink {
   readonly kernel: Kernel.IKernelConnection;
   readonly logger: string;
+  /** The notebook's path: what the browser holds for this logger is kept under it and the logger's name. */
+  readonly notebook: string;
   readonly channel: ReadingsChannel;
   readonly forwarder: Forwarder;
   /** The source whose readings go to this logger. */
@@ -81,7 +83,7 @@ export interface IDeviceHub {
   /** The tab's source for a transport, created on first use. */
   sourceFor(transport: Transport): ISource;
   /** The link to the logger `logger` of `kernel`, created on first use. */
-  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number | null): ILoggerLink;
+  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number | null, notebook: string): ILoggerLink;
   /** `logger.send` and `logger.set_period` in Python: ask the logger's device, answer on its readings comm. */
   deviceRequest(link: ILoggerLink, request: DeviceRequest): Promise<void>;
 }

@@ -77,6 +77,15 @@ export function troubleNotices(trouble: IForwarderTrouble, now: number): string[
       `The notebook could not store the last readings (${trouble.notStored}); trying again ${when === 'due now' ? 'now' : when}`
     );
   }
+  if (trouble.dropped > 0) {
+    notices.push(
+      `The browser dropped the ${trouble.dropped} oldest readings on their way: no Logger in the notebook ` +
+        `took them, and it keeps at most ${trouble.maxHeld}. Run the cell that creates the Logger.`
+    );
+  }
+  if (trouble.storeProblem) {
+    notices.push(trouble.storeProblem);
+  }
   return notices;
 }
 

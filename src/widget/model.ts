@@ -12,6 +12,8 @@ import { BluetoothSource } from '../sources/bluetooth';
 /** The widget managers of JupyterLab and Notebook 7 both expose their kernel. */
 interface IKernelOwner {
   kernel?: Kernel.IKernelConnection | null;
+  /** The notebook's document (JupyterLab's notebook widget manager has one; an output area's has not). */
+  context?: { path?: string };
 }
 
 /** Hand a file to the browser's downloads. */
@@ -82,7 +84,8 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         }
       });
       void this._readSheet();
-      const kernel = (this.widget_manager as unknown as IKernelOwner).kernel;
+      const owner = this.widget_manager as unknown as IKernelOwner;
+      const kernel = owner.kernel;
       if (!kernel) {
         this.problem = 'This notebook has no running kernel: run the cell again.';
         return;
@@ -93,7 +96,8 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         this.problem = String((error as Error).message ?? error);
         return;
       }
-      this.link = hub.link(kernel, this.get('name'), this._forwardEveryMs());
+      const notebook = owner.context?.path || `kernel ${kernel.id}`;
+      this.link = hub.link(kernel, this.get('name'), this._forwardEveryMs(), notebook);
       this.link.sourceId = this.source.id;
       this._configureSource();
       this.on('msg:custom', (content: unknown, buffers: (ArrayBuffer | ArrayBufferView)[] | undefined) => {
@@ -113,7 +117,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this.source.healthChanged.connect(this._shareDevice, this);
       this.on('change:forward_every', () => {
         if (this.link) {
-          hub.link(this.link.kernel, this.link.logger, this._forwardEveryMs());
+          hub.link(this.link.kernel, this.link.logger, this._forwardEveryMs(), this.link.notebook);
         }
       });
       hub.loggers.add(this);

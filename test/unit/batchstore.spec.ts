@@ -70,10 +70,20 @@ describe('IndexedDBBatchStore', () => {
     warn.mockRestore();
   });
 
-  test('an empty store loads []', async () => {
+  test('an empty store loads [] and has no problem to tell', async () => {
     const store = new mod.IndexedDBBatchStore('k1/logger');
+    const problems: string[] = [];
+    store.problemChanged.connect((_, problem) => problems.push(problem));
     await expect(store.load()).resolves.toEqual([]);
+    store.put(held('a', 0, 1));
+    await expect(store.load()).resolves.toHaveLength(1);
     expect(warn).not.toHaveBeenCalled();
+    expect(problems).toEqual([]);
+  });
+
+  test('heldKey keeps notebook and logger apart, whatever their names hold', () => {
+    expect(mod.heldKey('a/b', 'c')).not.toBe(mod.heldKey('a', 'b/c'));
+    expect(mod.heldKey('lab/7b.ipynb', 'class-7b')).toBe(mod.heldKey('lab/7b.ipynb', 'class-7b'));
   });
 
   test('put then load gives the batch back, as it was and without the key', async () => {
@@ -167,7 +177,11 @@ describe('IndexedDBBatchStore', () => {
 
   describe('when IndexedDB fails', () => {
     async function expectHarmless(store: InstanceType<BatchStoreModule['IndexedDBBatchStore']>) {
+      // The page hears of it once, in words (the console has the details).
+      const problems: string[] = [];
+      store.problemChanged.connect((_, problem) => problems.push(problem));
       await expect(store.load()).resolves.toEqual([]);
+      expect(problems).toEqual([expect.stringMatching(/^The browser cannot keep the readings .* keep this page open/)]);
       expect(warn).toHaveBeenCalledTimes(1);
       expect(warn.mock.calls[0][0]).toBe(WARNING);
 
@@ -176,6 +190,7 @@ describe('IndexedDBBatchStore', () => {
       expect(() => store.remove('a', 0)).not.toThrow();
       await until(() => warn.mock.calls.length === 3, 'the remove to warn');
       expect(warn.mock.calls.every(call => call[0] === WARNING)).toBe(true);
+      expect(problems).toHaveLength(1);
     }
 
     test('indexedDB.open throws (storage disabled)', async () => {

@@ -33,7 +33,7 @@ describe('Forwarder: a batch the kernel could not store', () => {
     send(0, 1);
     const notStored = protocolFixture<{ type: 'not_stored'; seq: number; reason: string }>('not_stored.json');
     channel.receive({ ...notStored, seq: 0 });
-    expect(forwarder.trouble).toEqual({ resendAt: Date.now() + 1000, notStored: 'database is locked' });
+    expect(forwarder.trouble).toMatchObject({ resendAt: Date.now() + 1000, notStored: 'database is locked' });
     jest.advanceTimersByTime(999);
     expect(channel.sentSeqs).toEqual([0]);
     jest.advanceTimersByTime(1);
@@ -110,6 +110,6 @@ describe('Forwarder: a batch the kernel could not store', () => {
     expect(words).toEqual(['The notebook could not store the last readings (database is locked); trying again in 4 s']);
     const quiet = { pending: 0, delivered: 0, refused: 0, lastRefusal: '' };
     expect(statusParts({}, quiet, '', words)[0]).toBe(words[0]);
-    expect(troubleNotices({ resendAt: null, notStored: '' }, Date.now())).toEqual([]);
+    expect(troubleNotices({ ...forwarder.trouble, resendAt: null }, Date.now())).toEqual([]);
   });
 });

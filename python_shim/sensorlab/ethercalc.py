@@ -12,14 +12,13 @@ one step, and says where: its own append is used there.
 
 from __future__ import annotations
 
-import json
+import random
 import re
 import time as _time
 import uuid
 from urllib.parse import urlsplit
 
-import requests
-
+from .sheetserver import SheetConnection, SheetError, SheetFull, SheetTooLarge, SlowDown
 from .socialcalc import cell_value, clipboard, column_index, column_name, columns_in_order, escape, posts_under
 
 __all__ = ["ROW_ID", "Sheet", "SheetError", "SheetFull", "SheetTooLarge", "SlowDown"]
@@ -30,30 +29,12 @@ _VALID_FORMS = (
     "a sheet address looks like https://ethercalc.net/room-7b, "
     "http://127.0.0.1:8000/room-7b or http://127.0.0.1:8000/_/room-7b"
 )
-# Both servers refuse requests over 1 MiB (the 2026 one answers 413, the 2020 one may hang up);
-# posts stay well below, with room for the commands.
-SERVER_BODY_LIMIT = 1 << 20
+# Posts stay well below the servers' 1 MiB, with room for the commands.
 MAX_BODY_BYTES = 900_000
-
-
-class SheetError(RuntimeError):
-    """The sheet could not be read or written; the message says why and what to do."""
-
-
-class SlowDown(SheetError):
-    """The server asked for fewer requests (HTTP 429); ``retry_after`` says how many seconds to wait."""
-
-    def __init__(self, message: str, retry_after: float):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class SheetFull(SheetError):
-    """The server refuses to make this sheet any bigger: rows must go to another sheet."""
-
-
-class SheetTooLarge(SheetError):
-    """The server refused one request as too big: send fewer rows at a time."""
+# Seconds between checks that people did not clear the header or the rows this sheet wrote.
+RECHECK_EVERY = 60.0
+# Least seconds before new column headings are checked again (see Sheet._kept_headings).
+HEADINGS_SETTLE = 1.5
 
 
 class Sheet:
@@ -75,13 +56,11 @@ class Sheet:
         self.server, self.name = self._parse(url)
         self.timeout = timeout
         self.confirm_within = confirm_within
-        self._http = requests.Session()
+        self._conn = SheetConnection(self.server, self.api, self.url, timeout)
         # What the last read or write showed: the header row and the last row in use.
         self._header: list[str] | None = None
         self._end = 0
-        # Whether the server's own append finds the end and pastes in one step (the 2020
-        # server does; the 2026 server does it in two, so two appends can meet on one row).
-        self._appends_in_one_step = False
+        self._checked_at = _time.monotonic()  # when the header and the end were last seen as they are
 
     @classmethod
     def of(cls, value) -> Sheet | None:
@@ -124,77 +103,18 @@ class Sheet:
 
     # -- talking to the server ------------------------------------------------------
 
-    def _request(self, method, path="", **kwargs):
-        try:
-            try:
-                response = self._http.request(method, self.api + path, timeout=self.timeout, **kwargs)
-            except requests.ConnectionError:
-                if method != "GET":
-                    raise
-                # The server may have closed a kept-alive connection (the 2026 server does after
-                # refusing a request): a read is safe to send again once, on a new connection.
-                response = self._http.request(method, self.api + path, timeout=self.timeout, **kwargs)
-        except requests.Timeout:
-            raise SheetError(
-                f"The sheet server {self.server} did not answer within {self.timeout:g} s. "
-                "Rows wait and are sent again later."
-            ) from None
-        except requests.ConnectionError:
-            raise SheetError(
-                f"Cannot reach the sheet server {self.server}. Check the address and the "
-                "network; rows wait and are sent again later."
-            ) from None
-        if response.status_code == 429:
-            wait = _retry_after(response.headers.get("Retry-After"))
-            raise SlowDown(f"The sheet server asks us to slow down. Rows wait and are sent again in {wait:g} s.", wait)
-        return response
-
-    def _json(self, path: str):
-        response = self._request("GET", path)
-        if response.status_code == 404:  # the 2020 server's answer for a sheet nobody wrote yet
-            return None
-        if response.status_code != 200:
-            raise SheetError(f"The sheet server answered {response.status_code} when reading {self.url}.")
-        if not response.content.strip():
-            # Only the 2020 server answers an empty cell with nothing (the 2026 one says null):
-            # it is the server that applies a write after answering it, and appends without races.
-            self._appends_in_one_step = True
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            raise SheetError(f"The sheet server sent something that is not a sheet for {self.url}.") from None
-
     def _value_at(self, column: int, row: int):
         """One cell's value: a single small request on both servers, however big the sheet."""
-        return cell_value(self._json(f"/cells/{column_name(column)}{row}"))
+        return cell_value(self._conn.json(f"/cells/{column_name(column)}{row}"))
 
-    def _command(self, commands: list[str]) -> None:
-        """Run SocialCalc commands as one list, which both servers apply as a whole."""
-        self._post(json.dumps({"command": commands}).encode("utf-8"), "application/json")
-
-    def _post(self, body: bytes, content_type: str) -> requests.Response:
-        try:
-            response = self._request("POST", data=body, headers={"Content-Type": content_type})
-        except SheetError:
-            if len(body) > SERVER_BODY_LIMIT:  # hung up on before the body was read: nothing was written
-                self._http.close()
-                raise SheetTooLarge(f"The sheet server hung up on {len(body)} bytes at once.") from None
-            raise
-        if response.status_code == 413:
-            self._http.close()  # the server hangs up after a refusal: the next request needs a new connection
-            if "limit" in response.text:  # "command exceeds sheet limits": the sheet is as big as it may get
-                raise SheetFull(f"The sheet {self.url} is full: the server takes no more rows in it.")
-            raise SheetTooLarge(f"The sheet server found {len(body)} bytes too many at once.")
-        if response.status_code >= 300:
-            raise SheetError(f"The sheet server answered {response.status_code} when writing to {self.url}.")
-        return response
+    def _command(self, commands: list[str]):
+        return self._conn.command(commands)
 
     # -- reading -------------------------------------------------------------------
 
     def grid(self) -> list[list]:
         """Every row of the sheet, header included, as lists of numbers and text (None where empty)."""
-        cells = self._json("/cells") or {}
+        cells = self._conn.json("/cells") or {}
         grid: dict[int, dict[int, object]] = {}
         for coord, cell in cells.items():
             match = re.fullmatch(r"([A-Z]+)(\d+)", coord)
@@ -202,7 +122,7 @@ class Sheet:
             if match and value is not None:
                 grid.setdefault(int(match.group(2)), {})[column_index(match.group(1))] = value
         if not grid:
-            self._header, self._end = [], 0
+            self._header, self._end, self._checked_at = [], 0, _time.monotonic()
             return []
         width = max(max(row) for row in grid.values()) + 1
         rows = [[grid.get(r, {}).get(c) for c in range(width)] for r in range(1, max(grid) + 1)]
@@ -210,6 +130,7 @@ class Sheet:
         while self._header and not self._header[-1]:
             self._header.pop()
         self._end = len(rows)
+        self._checked_at = _time.monotonic()
         return rows
 
     def header(self) -> list[str]:
@@ -282,23 +203,38 @@ class Sheet:
             self._append_split(rows[half:])
 
     def _append_part(self, rows: list[dict]) -> None:
+        # Loggers naming new columns at the same moment may meet: try again with the sheet's new
+        # header, after a pause of random length so that they stop meeting.
+        for attempt in range(10):
+            if self._append_once(rows):
+                return
+            _time.sleep(random.uniform(0, 0.2 * (attempt + 1)))
+        raise SheetError("Loggers kept adding columns to the sheet at the same moment; rows are sent again.")
+
+    def _append_once(self, rows: list[dict]) -> bool:
+        """Append ``rows``; False when another logger named a new column at the same moment (nothing stays written)."""
         columns = columns_in_order(rows, first="time", last=ROW_ID)
-        if self._header is None or any(c not in self._header for c in columns):
-            self.grid()  # first write, or new columns: read what the sheet has now
+        if self._header is None or any(c not in self._header for c in columns) or self._emptied():
+            self.grid()  # first write, new columns, or rows cleared by a person: read what the sheet has now
         header = list(self._header or [])
-        commands = []
+        commands, headings = [], {}
         for name in (c for c in columns if c not in header):
             # A new name takes the first column whose heading is empty (a teacher may have
             # written something further right), or a new column at the end.
             place = header.index("") if "" in header else len(header)
             header[place : place + 1] = [name]
+            headings[place] = name
             commands.append(f"set {column_name(place)}1 text t {escape(name)}")
+        if any(self._value_at(place, 1) is not None for place in headings):
+            self.grid()  # another logger named a column just now
+            return False
         paste = f"loadclipboard {escape(clipboard(rows, header))}"
-        if self._appends_in_one_step:
+        started = _time.monotonic()
+        if self._conn.appends_in_one_step:
             # The server's own append: no read to find the end, the rows are expected right after it.
             if commands:
                 self._command(commands)
-            answer = self._post(paste.encode("utf-8"), "text/plain; charset=utf-8")
+            answer = self._conn.post(paste.encode("utf-8"), "text/plain; charset=utf-8")
             # It answers with the commands it ran, the paste's row among them.
             pasted = re.search(r'"paste A(\d+) all"', answer.text)
             first = int(pasted.group(1)) if pasted else self._end + 1
@@ -306,7 +242,41 @@ class Sheet:
             first = self._find_end() + 1
             self._command(commands + [paste] + [f"insertrow A{first}"] * len(rows) + [f"paste A{first} all"])
         self._header = header
-        self._confirm([row[ROW_ID] for row in rows], header.index(ROW_ID), first)
+        ids = [row[ROW_ID] for row in rows]
+        self._confirm(ids, header.index(ROW_ID), first)
+        return self._kept_headings(headings, ids, _time.monotonic() - started)
+
+    def _emptied(self) -> bool:
+        """Whether a person cleared the header or the last rows since this sheet looked (checked at
+        most once a minute: on the 2020 server every cell read costs a tenth of a second)."""
+        if self._header is None or _time.monotonic() < self._checked_at + RECHECK_EVERY:
+            return False
+        self._checked_at = _time.monotonic()
+        if ROW_ID in self._header and self._value_at(self._header.index(ROW_ID), 1) != ROW_ID:
+            return True
+        return self._end > 1 and self._value_at(0, self._end) is None
+
+    def _kept_headings(self, headings: dict[int, str], ids: list[str], written_in: float) -> bool:
+        """New column headings can meet another logger's, written at the same moment: if one of
+        ours was overwritten, our rows stand under the wrong heading and are taken out again.
+        Looked at after a pause well longer than a write takes to show (``written_in``, ours), so
+        that another logger's write which began before ours ended is seen."""
+        if not headings:
+            return True
+        _time.sleep(max(HEADINGS_SETTLE, 4 * written_in))
+        if all(self._value_at(place, 1) == name for place, name in headings.items()):
+            return True
+        self._delete(self._held(ids))
+        self.grid()
+        return False
+
+    def _delete(self, rows: list[tuple[str, int]]) -> None:
+        """Delete these (id, row number) rows, each only if it still holds its id (rows may have moved)."""
+        column = self._header.index(ROW_ID)
+        doomed = [number for ident, number in rows if self._value_at(column, number) == ident]
+        if doomed:
+            self._command([f"deleterow A{number}" for number in sorted(doomed, reverse=True)])
+            self._end -= len(doomed)
 
     def _find_end(self) -> int:
         """The last row in use (1 for a sheet with only a header), found by probing column A.
@@ -350,8 +320,7 @@ class Sheet:
             if at_first is not None or at_last is not None or waited > 1.0:
                 held = dict(self._held(ids))
                 if len(held) == len(set(ids)):
-                    self._end = max(self._end, max(held.values()))
-                    return
+                    return  # the full read set the end
             if waited > self.confirm_within:
                 raise SheetError(
                     f"The sheet server took the rows but they did not show up in {self.url} "
@@ -364,17 +333,16 @@ class Sheet:
         """(id, row number) of the first copy of each of ``ids`` in the sheet; later copies are removed."""
         wanted = set(ids)
         first_copy: dict[str, int] = {}
-        extra: list[int] = []
+        extra: list[tuple[str, int]] = []
         for number, ident in self._ids():
             if ident in wanted:
                 if ident in first_copy:
-                    extra.append(number)
+                    extra.append((ident, number))
                 else:
                     first_copy[ident] = number
         if extra:
             # A write that arrived late, after it was sent again: keep the first copy only.
-            self._command([f"deleterow A{number}" for number in sorted(extra, reverse=True)])
-            self._end -= len(extra)
+            self._delete(extra)
         return list(first_copy.items())
 
     def missing(self, rows) -> list[dict]:
@@ -390,11 +358,3 @@ class Sheet:
     def remove_copies(self, ids) -> None:
         """Remove second copies of the rows with ``ids`` (left by writes that arrived late)."""
         self._held(list(ids))
-
-
-def _retry_after(value: str | None) -> float:
-    """Seconds from a Retry-After header (a number of seconds; a date or nothing counts as 5 s)."""
-    try:
-        return max(1.0, min(float(value), 3600.0))
-    except (TypeError, ValueError):
-        return 5.0

@@ -34,8 +34,10 @@ def _posting_lock(store) -> threading.Lock:
 RETRY_MIN = 1.0
 RETRY_MAX = 60.0
 MAX_ROWS_PER_POST = 500
-# How long a write whose answer was lost may still arrive late and leave a second copy.
+# How long a write whose answer was lost may still arrive late and leave a second copy, and how
+# often the sheet is checked for such copies meanwhile when no other rows are posted.
 LATE_WRITE_WINDOW = 300.0
+LATE_CHECK_EVERY = 30.0
 
 
 def next_sheet_name(base: str, part: int) -> str:
@@ -61,6 +63,7 @@ class Poster:
         self.notice = ""
         self._retry_at: float | None = None  # monotonic: a clock step must not delay a retry
         self._retry_delay = RETRY_MIN
+        self._slowdowns = 0  # 429 answers in a row
         # As after a failure: a kernel that stopped during a post may have left rows in the sheet.
         self._check_sheet_first = True
         self._late_writes: dict[str, float] = {}  # row id -> until when a late copy may appear
@@ -72,15 +75,21 @@ class Poster:
         if not self._key:
             self._key = secrets.token_hex(4)
             store.set("row_key", self._key)
+        self._base_url = sheet.url  # the sheet the logger was given; full ones continue in <name>-2, -3…
         self.sheet = self._resume(sheet)
 
     def _resume(self, sheet: Sheet) -> Sheet:
         """The sheet rows go to now: a full sheet's successor, if an earlier kernel moved on to one."""
-        moved = self._store.get("sheet")
-        if isinstance(moved, dict) and moved.get("base") == sheet.url and moved.get("part", 1) > 1:
-            self.notice = self._full_notice(sheet.name, moved["part"])
-            return sheet.sibling(next_sheet_name(sheet.name, moved["part"]))
+        part = self._part()
+        if part > 1:
+            self.notice = self._full_notice(sheet.name, part)
+            return sheet.sibling(next_sheet_name(sheet.name, part))
         return sheet
+
+    def _part(self) -> int:
+        """Which sheet of the given one's series rows go to: 1 for the sheet itself, 2 for <name>-2…"""
+        moved = self._store.get("sheet")
+        return moved.get("part", 1) if isinstance(moved, dict) and moved.get("base") == self._base_url else 1
 
     @staticmethod
     def _full_notice(base: str, part: int) -> str:
@@ -102,7 +111,13 @@ class Poster:
         return datetime.now().astimezone() + timedelta(seconds=max(0.0, self._retry_at - time.monotonic()))
 
     def row_id(self, ident: int) -> str:
+        """The id of a row queued without one (by an older sensorlab): the logger's key and its place."""
         return f"{self._key}-{ident}"
+
+    def new_row_id(self) -> str:
+        """A row's id: the logger's key (rows of one logger belong together), then random letters,
+        so that two copies of one data file (a lesson folder copied to a class) never share ids."""
+        return f"{self._key}-{secrets.token_hex(5)}"
 
     def post_once(self) -> float | None:
         """Post the oldest waiting rows once.
@@ -112,10 +127,13 @@ class Poster:
         """
         if self._retry_at is not None and time.monotonic() < self._retry_at:
             return self._retry_at - time.monotonic()
+        batch: list[dict] = []
         try:
             waiting = self._store.pending_rows(MAX_ROWS_PER_POST)
             if not waiting:
-                return None
+                # A write that seemed lost may still arrive while nothing else is posted.
+                self._remove_late_copies()
+                return LATE_CHECK_EVERY if self._late_writes else None
             batch = self._with_ids(waiting)
             unsent = self.sheet.missing(batch) if self._check_sheet_first else batch
             if unsent:
@@ -129,7 +147,12 @@ class Poster:
             self._move_to_next_sheet()
             return 0.0
         except SlowDown as error:
-            return self._failed(str(error), error.retry_after)
+            # A post takes several requests: when one wait was not enough, wait longer each time.
+            self._slowdowns += 1
+            wait = min(error.retry_after * 2 ** (self._slowdowns - 1), RETRY_MAX)
+            return self._failed(
+                f"The sheet server asks us to slow down. Rows wait and are sent again in {wait:g} s.", wait
+            )
         except SheetError as error:
             return self._failed(str(error), late_ids=[row[ROW_ID] for row in batch])
         except Exception as error:  # the store, a bug: never stop posting, report it and retry
@@ -138,6 +161,7 @@ class Poster:
             log.exception("sensorlab could not post rows")
             return self._failed(f"Something went wrong while posting ({error!r}); sensorlab tries again.")
         self.posted += len(waiting)
+        self._slowdowns = 0
         self._retry_at = None
         self._retry_delay = RETRY_MIN
         self._check_sheet_first = False
@@ -153,27 +177,27 @@ class Poster:
     def _move_to_next_sheet(self) -> None:
         """The sheet is full: rows that reached it stay there; the others go to its successor."""
         full = self.sheet
-        moved = self._store.get("sheet") or {}
-        base_url, part = moved.get("base", full.url), moved.get("part", 1) + 1
         try:
+            part = self._part() + 1
             waiting = self._store.pending_rows(MAX_ROWS_PER_POST)
             unsent = {row[ROW_ID] for row in full.missing(self._with_ids(waiting))}
-            landed = [ident for ident, _ in waiting if self.row_id(ident) not in unsent]
+            landed = [ident for (ident, _), row in zip(waiting, self._with_ids(waiting)) if row[ROW_ID] not in unsent]
             self._store.remove_rows(landed)
             self.posted += len(landed)
+            self._store.set("sheet", {"base": self._base_url, "part": part})
         except Exception as error:
-            self._failed(f"The sheet {full.name} is full, and checking what reached it failed: {error}")
+            if not self.stopped:
+                self._failed(f"The sheet {full.name} is full, and checking what reached it failed: {error}")
             return
-        base = Sheet(base_url).name
+        base = Sheet(self._base_url).name
         self.sheet = full.sibling(next_sheet_name(base, part))
-        self._store.set("sheet", {"base": base_url, "part": part})
         self.notice = self._full_notice(base, part)
         self._check_sheet_first = True
         log.warning("sensorlab: %s", self.notice)
         self._on_change()
 
     def _with_ids(self, waiting: list[tuple[int, dict]]) -> list[dict]:
-        return [dict(row, **{ROW_ID: self.row_id(ident)}) for ident, row in waiting]
+        return [dict(row, **{ROW_ID: row.get(ROW_ID) or self.row_id(ident)}) for ident, row in waiting]
 
     def _failed(self, message: str, wait: float | None = None, late_ids=()) -> float:
         log.warning("sensorlab: %s", message)
@@ -222,6 +246,7 @@ class Outbox:
     next_retry = property(lambda self: self._poster.next_retry)
 
     def put(self, row: dict) -> None:
+        row = dict(row, **{ROW_ID: self._poster.new_row_id()})
         with self._cond:
             self._store.put_row(row)
             self._cond.notify_all()

@@ -247,3 +247,41 @@ def test_an_unreachable_server_gives_a_clear_error():
     sheet = Sheet(f"http://127.0.0.1:{port}/nowhere", timeout=2)
     with pytest.raises(SheetError, match="Cannot reach the sheet server"):
         sheet.append([{"time": "x", "v": 1}])
+
+
+def test_a_sheet_cleared_by_a_person_gets_its_header_back(sheet_url, monkeypatch):
+    from sensorlab import ethercalc as impl
+
+    monkeypatch.setattr(impl, "RECHECK_EVERY", 0.0)
+    sheet = Sheet(sheet_url)
+    sheet.append([{"time": "t1", "v": 1}, {"time": "t2", "v": 2}])
+    sheet._command(["erase A1:Z50 all"])  # a teacher selects everything and deletes it
+    sheet.append([{"time": "t3", "v": 3}])
+    again = Sheet(sheet_url)
+    assert again.header() == ["time", "v", ROW_ID]
+    assert again.rows() == [{"time": "t3", "v": 3.0}]
+
+
+def test_a_new_heading_overwritten_by_another_logger_is_found_and_the_rows_sent_again(sheet_url, monkeypatch):
+    # Two loggers name a new column in the same empty heading cell at the same moment: the one
+    # whose heading was overwritten takes its rows out and posts them again under its own.
+    from sensorlab import ethercalc as impl
+
+    monkeypatch.setattr(impl, "HEADINGS_SETTLE", 0.0)
+    Sheet(sheet_url).append([{"time": "start", "v": 0}])
+    ours = Sheet(sheet_url)
+    ours.grid()
+    confirm = impl.Sheet._confirm
+    other = {"done": False}
+
+    def confirm_then_the_other_logger_writes(self, ids, column, first):
+        confirm(self, ids, column, first)
+        if not other["done"]:  # once: the other logger's heading lands in the same cell
+            other["done"] = True
+            Sheet(sheet_url)._command(["set D1 text t co2"])
+
+    monkeypatch.setattr(impl.Sheet, "_confirm", confirm_then_the_other_logger_writes)
+    ours.append([{"time": "t1", "v": 1, "note": "window opened"}])
+    again = Sheet(sheet_url)
+    assert again.header() == ["time", "v", ROW_ID, "co2", "note"]
+    assert again.rows() == [{"time": "start", "v": 0.0}, {"time": "t1", "v": 1.0, "note": "window opened"}]

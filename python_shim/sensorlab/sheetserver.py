@@ -1,0 +1,124 @@
+"""Talking to an EtherCalc server about one sheet: requests, and answers turned into errors people can read."""
+
+from __future__ import annotations
+
+import json
+
+import requests
+
+__all__ = ["SERVER_BODY_LIMIT", "SheetConnection", "SheetError", "SheetFull", "SheetTooLarge", "SlowDown"]
+
+# Both servers refuse requests over 1 MiB (the 2026 one answers 413, the 2020 one may hang up).
+SERVER_BODY_LIMIT = 1 << 20
+ROWS_WAIT = "Rows wait and are sent again later."
+
+
+class SheetError(RuntimeError):
+    """The sheet could not be read or written; the message says why and what to do."""
+
+
+class SlowDown(SheetError):
+    """The server asked for fewer requests (HTTP 429); ``retry_after`` says how many seconds to wait."""
+
+    def __init__(self, message: str, retry_after: float):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SheetFull(SheetError):
+    """The server refuses to make this sheet any bigger: rows must go to another sheet."""
+
+
+class SheetTooLarge(SheetError):
+    """The server refused one request as too big: send fewer rows at a time."""
+
+
+class SheetConnection:
+    """The HTTP side of one sheet (its API address ``api``), shared by reading and writing."""
+
+    def __init__(self, server: str, api: str, url: str, timeout: float):
+        self.server, self.api, self.url, self.timeout = server, api, url, timeout
+        self._http = requests.Session()
+        # Only the 2020 server answers an empty cell with nothing (the 2026 one says null): it is
+        # the server that applies a write after answering it, and whose own append has no race.
+        self.appends_in_one_step = False
+
+    def request(self, method: str, path: str = "", **kwargs) -> requests.Response:
+        try:
+            try:
+                response = self._send(method, path, **kwargs)
+            except requests.ConnectionError:
+                if method != "GET":
+                    raise
+                # The server may have closed a kept-alive connection (the 2026 server does after
+                # refusing a request): a read is safe to send again once, on a new connection.
+                response = self._send(method, path, **kwargs)
+        except requests.Timeout:
+            raise SheetError(
+                f"The sheet server {self.server} did not answer within {self.timeout:g} s. {ROWS_WAIT}"
+            ) from None
+        except requests.RequestException:  # refused, dropped mid-answer, garbled by a proxy…
+            raise SheetError(
+                f"Cannot reach the sheet server {self.server}. Check the address and the network; "
+                "rows wait and are sent again later."
+            ) from None
+        if response.status_code == 429:
+            wait = _retry_after(response.headers.get("Retry-After"))
+            raise SlowDown(f"The sheet server asks us to slow down. Rows wait and are sent again in {wait:g} s.", wait)
+        if response.is_redirect:  # a write sent on as a read would look done and write nothing
+            raise SheetError(
+                f"The sheet server sends {self.url} on to {response.headers.get('Location')}: "
+                "use that address for the sheet (https:// rather than http://, say)."
+            )
+        return response
+
+    def _send(self, method: str, path: str, **kwargs) -> requests.Response:
+        return self._http.request(method, self.api + path, timeout=self.timeout, allow_redirects=False, **kwargs)
+
+    def json(self, path: str):
+        """The JSON answer of a read, or None for a sheet or cell that holds nothing."""
+        response = self.request("GET", path)
+        if response.status_code == 404:  # the 2020 server's answer for a sheet nobody wrote yet
+            return None
+        if response.status_code != 200:
+            raise SheetError(f"The sheet server answered {response.status_code} when reading {self.url}. {ROWS_WAIT}")
+        if not response.content.strip():
+            self.appends_in_one_step = True
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise SheetError(f"The sheet server sent something that is not a sheet for {self.url}.") from None
+
+    def command(self, commands: list[str]) -> requests.Response:
+        """Run SocialCalc commands as one list, which both servers apply as a whole."""
+        return self.post(json.dumps({"command": commands}).encode("utf-8"), "application/json")
+
+    def post(self, body: bytes, content_type: str) -> requests.Response:
+        try:
+            response = self.request("POST", data=body, headers={"Content-Type": content_type})
+        except SlowDown:
+            raise
+        except SheetError:
+            if len(body) > SERVER_BODY_LIMIT:  # hung up on before the body was read: nothing was written
+                self._http.close()
+                raise SheetTooLarge(f"The sheet server hung up on {len(body)} bytes at once.") from None
+            raise
+        if response.status_code == 413:
+            self._http.close()  # the server hangs up after a refusal: the next request needs a new connection
+            if "limit" in response.text:  # "command exceeds sheet limits": the sheet is as big as it may get
+                raise SheetFull(f"The sheet {self.url} is full: the server takes no more rows in it.")
+            raise SheetTooLarge(f"The sheet server found {len(body)} bytes too many at once.")
+        if response.status_code >= 300:
+            raise SheetError(
+                f"The sheet server answered {response.status_code} when writing to {self.url}. {ROWS_WAIT}"
+            )
+        return response
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds from a Retry-After header (a number of seconds; a date or nothing counts as 5 s)."""
+    try:
+        return max(1.0, min(float(value), 3600.0))
+    except (TypeError, ValueError):
+        return 5.0

@@ -1,10 +1,9 @@
 /** A board that prints a new channel name on each line: 64 channels per device, the rest counted as bad values. */
-import { Model } from 'backbone';
 import { DeviceHub } from '../../src/hub';
 import { MonitorPanel } from '../../src/monitor/panel';
 import { MAX_CHANNELS, SourceBase } from '../../src/sources/base';
 import type { IReading } from '../../src/sources/types';
-import { createLoggerView } from '../../src/widget/view';
+import { loggerView } from './views';
 
 // jsdom has no canvas to draw on: the charts are counted, not drawn.
 jest.mock('uplot', () => jest.fn().mockImplementation(() => ({ setData: jest.fn(), destroy: jest.fn() })));
@@ -80,15 +79,7 @@ describe('channels per device', () => {
   test('the notebook widget shows at most 64 values and one chart of a line with 100 names', () => {
     const wide = hub.add(new NoisyBoard('wide', 'Wide board')) as NoisyBoard;
     wide.line(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`v${i}`, i])), T0);
-    const model = Object.assign(new Model({ name: 'wide', sheet_url: '', _status: {} }), {
-      source: wide,
-      link: null,
-      problem: '',
-      sheet: null
-    });
-    const View = createLoggerView(hub);
-    const view = new View({ model: model as never });
-    view.render();
+    const view = loggerView(hub, 'wide', '', wide);
     expect(view.el.querySelectorAll('.jp-sensorlab-Logger-value')).toHaveLength(64);
     expect(view.el.querySelectorAll('.jp-sensorlab-Chart')).toHaveLength(1);
     expect(wide.health.badValues).toBe(36);

@@ -93,7 +93,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         this.problem = String((error as Error).message ?? error);
         return;
       }
-      this.link = hub.link(kernel, this.get('name'), this._forwardEveryMs());
+      this.link = hub.link(kernel, this.get('name'), this._forwardEveryMs(), this);
       this.link.sourceId = this.source.id;
       this._configureSource();
       this.on('msg:custom', (content: unknown, buffers: (ArrayBuffer | ArrayBufferView)[] | undefined) => {
@@ -113,15 +113,19 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this.source.healthChanged.connect(this._shareDevice, this);
       this.on('change:forward_every', () => {
         if (this.link) {
-          hub.link(this.link.kernel, this.link.logger, this._forwardEveryMs());
+          hub.link(this.link.kernel, this.link.logger, this._forwardEveryMs(), this);
         }
       });
       hub.loggers.add(this);
       hub.loggerChanged();
       this.on('change:_status sheet', () => hub.loggerChanged());
+      // The kernel closed its Logger (closed, or replaced by a new one of its name or device).
       this.once('destroy', () => {
         hub.loggers.delete(this);
         hub.loggerChanged();
+        if (this.link) {
+          hub.release(this.link, this);
+        }
         this.source?.stateChanged.disconnect(this._shareDevice, this);
         this.source?.healthChanged.disconnect(this._shareDevice, this);
       });

@@ -104,7 +104,13 @@ export class DeviceHub implements IDeviceHub {
     return units;
   }
 
-  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number | null, notebook: string): ILoggerLink {
+  link(
+    kernel: Kernel.IKernelConnection,
+    logger: string,
+    forwardEveryMs: number | null,
+    notebook: string,
+    user: object
+  ): ILoggerLink {
     const key = `${kernel.id}/${logger}`;
     let link = this._links.get(key);
     if (link && link.kernel !== kernel) {
@@ -130,7 +136,17 @@ export class DeviceHub implements IDeviceHub {
       link.forwardEveryMs = forwardEveryMs;
       link.forwarder.forwardEveryMs = forwardEveryMs ?? this._forwardEveryMs;
     }
+    this._users.set(key, (this._users.get(key) ?? new Set()).add(user));
     return link;
+  }
+
+  release(link: ILoggerLink, user: object): void {
+    const key = `${link.kernel.id}/${link.logger}`;
+    const users = this._users.get(key);
+    users?.delete(user);
+    if (this._links.get(key) === link && !users?.size) {
+      this._unlink(key);
+    }
   }
 
   dispose(): void {
@@ -148,6 +164,7 @@ export class DeviceHub implements IDeviceHub {
     const link = this._links.get(key);
     if (link) {
       this._links.delete(key);
+      this._users.delete(key);
       link.forwarder.dispose();
       link.channel.dispose();
     }
@@ -203,6 +220,8 @@ export class DeviceHub implements IDeviceHub {
   private _forwardEveryMs = 5000;
   private _units: Record<string, string> = {};
   private _links = new Map<string, ILoggerLink>();
+  /** The models of this page that use each link: the last one to go closes it. */
+  private _users = new Map<string, Set<object>>();
   private _sourcesChanged = new Signal<this, void>(this);
   private _readingReceived = new Signal<this, IReading>(this);
   private _loggersChanged = new Signal<this, void>(this);

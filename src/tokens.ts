@@ -82,8 +82,22 @@ export interface IDeviceHub {
   unitsOf(source: ISource): Readonly<Record<string, string>>;
   /** The tab's source for a transport, created on first use. */
   sourceFor(transport: Transport): ISource;
-  /** The link to the logger `logger` of `kernel`, created on first use. */
-  link(kernel: Kernel.IKernelConnection, logger: string, forwardEveryMs: number | null, notebook: string): ILoggerLink;
+  /**
+   * The link to the logger `logger` of `kernel` in `notebook` (its path), created on first use,
+   * for `user` (a Logger's model).
+   */
+  link(
+    kernel: Kernel.IKernelConnection,
+    logger: string,
+    forwardEveryMs: number | null,
+    notebook: string,
+    user: object
+  ): ILoggerLink;
+  /**
+   * `user` no longer uses `link` (its Logger was closed or replaced in the kernel): when no
+   * model of the page uses it any more, the link closes and stops holding readings for it.
+   */
+  release(link: ILoggerLink, user: object): void;
   /** `logger.send` and `logger.set_period` in Python: ask the logger's device, answer on its readings comm. */
   deviceRequest(link: ILoggerLink, request: DeviceRequest): Promise<void>;
 }

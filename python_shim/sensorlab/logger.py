@@ -48,7 +48,7 @@ class Logger(DOMWidget):
     source : {"simulated", "serial", "bluetooth"}
         Which kind of sensor the widget connects to.
     name : str, optional
-        Names this logger; a new Logger with the same name replaces the old one.
+        Names this logger; a new Logger with the same name or ``source`` replaces (closes) the old one.
         Defaults to the sheet's name, or "sensorlab" without a sheet.
     forward_every : seconds or text like "5s", optional
         How often the browser sends what it has read to the kernel; by default the
@@ -162,7 +162,7 @@ class Logger(DOMWidget):
             on_error=self._record_error,
             on_replaced=self.close,
         )
-        self._channel.open()
+        self._channel.open(source)  # a Logger of this name or device before is closed
         self._publish_status()
 
     @validate("source", "format")
@@ -228,9 +228,9 @@ class Logger(DOMWidget):
                 **posting_status(outbox),
                 "errors": self._errors + (outbox.errors if outbox else 0),
                 "last_error": (outbox.last_error if outbox and outbox.last_error else self._last_error),
-                "device_problem": self.device.get("problem", ""),
+                "device_problem": self.device.get("problem", "") or self._readings.over_cap_problem,
                 "bad_lines": self.device.get("bad_lines", 0),
-                "bad_values": self.device.get("bad_values", 0),
+                "bad_values": self.device.get("bad_values", 0) + self._readings.values_over_cap,
                 "last_bad_line": self.device.get("last_bad_line"),
                 "note": self._note,
             }
@@ -340,8 +340,8 @@ class Logger(DOMWidget):
         """A new batch's readings: keep them, and queue a row if the schedule says one is due."""
         with self._lock:
             for reading in readings:
-                self._readings.add(reading, received)
-                self._row_values.add(reading.time, reading.values)
+                values = self._readings.add(reading, received)  # a device's channels past the cap left out
+                self._row_values.add(reading.time, values)
             now = datetime.now().astimezone()
             due = self.schedule.is_due(self._last_post.seen_from(now), now)
             if self.sheet and self._row_values.time is not None and due:  # a row holds fresh values

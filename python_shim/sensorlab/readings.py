@@ -24,7 +24,13 @@ def channel_values(values: dict) -> dict:
 
 
 class Readings:
-    """Every reading, column by column (an array of floats per channel, NaN where absent)."""
+    """Every reading, column by column (an array of floats per channel, NaN where absent).
+
+    Each device (a reading's ``source``) has at most ``protocol.MAX_CHANNELS`` channels, as one
+    reading has: a noisy board printing a new name every line would otherwise make a column per
+    name (4,000 names held 133 MB). Values of further names are left out and counted in
+    ``values_over_cap``; ``over_cap_problem`` says so in words.
+    """
 
     def __init__(self):
         self.time = array("d")
@@ -35,13 +41,17 @@ class Readings:
         # One string object per source name: each reading's name arrives as a new string,
         # and keeping those would cost about as much memory as all the values together.
         self._names: dict[str, str] = {}
+        self._device_channels: dict[str, set[str]] = {}
+        self.values_over_cap = 0
+        self.over_cap_problem = ""
 
     def __len__(self):
         return len(self.time)
 
-    def add(self, reading: protocol.Reading, received: float) -> None:
+    def add(self, reading: protocol.Reading, received: float) -> dict:
+        """Keep a reading; returns its values as kept (a device's names past the cap left out)."""
         count = len(self.time)
-        values = channel_values(reading.values)
+        values = self._within_cap(reading.source, channel_values(reading.values))
         for name in values:
             if name not in self.channels:
                 self.channels[name] = array("d", [math.nan]) * count
@@ -51,6 +61,27 @@ class Readings:
         for name, column in self.channels.items():
             column.append(float(values.get(name, math.nan)))
         self.latest_time = reading.time
+        return values
+
+    def _within_cap(self, source: str, values: dict) -> dict:
+        names = self._device_channels.get(source)
+        if names is None:
+            names = self._device_channels[source] = set()
+        if names.issuperset(values):  # the usual case, checked in C
+            return values
+        kept = {}
+        for name, value in values.items():
+            if name in names or len(names) < protocol.MAX_CHANNELS:
+                names.add(name)
+                kept[name] = value
+            else:
+                self.values_over_cap += 1
+                self.over_cap_problem = (
+                    f'The device "{source}" sends more than {protocol.MAX_CHANNELS} channel names '
+                    f'(the latest: "{name}"): values of further names are not kept. Check the names the '
+                    "board prints (a number or the time inside a name makes a new one each line)."
+                )
+        return kept
 
     def frame(self, tz) -> pd.DataFrame:
         """time, source, one column per channel, received; times in the zone ``tz``."""

@@ -2,11 +2,12 @@
 
 One SQLite file per logger in the data folder (``.sensorlab/`` beside the notebook by
 default), so a restarted kernel finds its readings and its pending rows again, and a
-batch the browser sends twice is stored once.
+batch the browser sends twice is stored once. One process at a time has a logger's file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -16,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import protocol
+from .filelock import ProcessLock
 
 __all__ = ["LoggerFile", "default_data_dir"]
 
@@ -37,8 +39,33 @@ def default_data_dir() -> Path:
     return Path.cwd() / ".sensorlab"
 
 
-def _file_name(logger: str) -> str:
+def _old_file_name(logger: str) -> str:
+    """The name older sensorlab versions gave files: "class 7b", "class/7b" and "class_7b" shared one."""
     return re.sub(r"[^A-Za-z0-9_.-]", "_", logger) + ".sqlite3"
+
+
+def _file_name(logger: str) -> str:
+    """A file name no other logger name maps to, even where the disk ignores case."""
+    if re.fullmatch(r"[a-z0-9_.-]+", logger):  # the name itself, as before
+        return logger + ".sqlite3"
+    # "~" is in no name kept as it is, and the digest tells apart names the slug merges.
+    digest = hashlib.sha256(logger.encode("utf-8")).hexdigest()[:10]
+    return f"{_old_file_name(logger)[: -len('.sqlite3')]}~{digest}.sqlite3"
+
+
+def _adopt_old_file(data_dir: Path, logger: str, path: Path) -> None:
+    """Rename the file an older sensorlab kept for this logger, if it can only have been this logger's.
+
+    A name of letters, digits and ``_.-`` was its file's name; with any other character
+    ("class 7b") the old file may be another logger's ("class_7b"), so it stays where it is.
+    """
+    old = data_dir / _old_file_name(logger)
+    if old == path or path.exists() or not old.exists() or not re.fullmatch(r"[A-Za-z0-9_.-]+", logger):
+        return
+    for suffix in ("-wal", "-shm", ""):  # the file itself last: until then the old name still finds it
+        part = old.with_name(old.name + suffix)
+        if part.exists():
+            part.rename(path.with_name(path.name + suffix))
 
 
 class LoggerFile:
@@ -50,13 +77,22 @@ class LoggerFile:
         self._lock = threading.Lock()
         # What went wrong with the file, in words for the status, or "".
         self.problem = ""
+        self._hold = ProcessLock(self.path, logger)  # raises FileInUse, naming the process that has it
         try:
-            self._db = self._open()
+            _adopt_old_file(data_dir, logger, self.path)
+            self._db = self._open_or_keep_aside()
+        except BaseException:
+            self._hold.release()
+            raise
+
+    def _open_or_keep_aside(self) -> sqlite3.Connection:
+        try:
+            return self._open()
         except sqlite3.DatabaseError as error:
             if error.sqlite_errorcode not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
                 raise  # a locked or full disk: the file is fine, keep it
             self._keep_aside(error)
-            self._db = self._open()
+            return self._open()
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -85,6 +121,7 @@ class LoggerFile:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._hold.release()
 
     # -- readings ----------------------------------------------------------------
 

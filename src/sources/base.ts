@@ -16,6 +16,13 @@ export function insecurePageProblem(what: string): string {
 /** Problems are reported to views at most this often, so a chattering device cannot flood the page. */
 const HEALTH_EVERY_MS = 250;
 
+/**
+ * Channels a device may have, as the kernel keeps: a noisy board printing a new name on each
+ * line would otherwise get a chart, and a column in the kernel, per name. Values of further
+ * names are counted as bad values and never shown, charted or sent.
+ */
+export const MAX_CHANNELS = 64;
+
 /** What every source shares: state, problem, signals and health counts. */
 export abstract class SourceBase implements ISource {
   abstract readonly transport: Transport;
@@ -89,10 +96,13 @@ export abstract class SourceBase implements ISource {
     }
   }
 
+  /** A reading of `values`, sent to the views and Loggers unless every name in it is past MAX_CHANNELS. */
   protected emitReading(values: Record<string, number>, time = Date.now()): IReading {
-    const reading: IReading = { time, values, source: this.id };
-    this._health.readings++;
-    this._readingReceived.emit(reading);
+    const reading: IReading = { time, values: this._withinChannelCap(values), source: this.id };
+    if (Object.keys(reading.values).length > 0 || Object.keys(values).length === 0) {
+      this._health.readings++;
+      this._readingReceived.emit(reading);
+    }
     return reading;
   }
 
@@ -107,6 +117,27 @@ export abstract class SourceBase implements ISource {
     } else {
       this._health.badValues += problems.length;
     }
+    this._keepProblems(problems);
+  }
+
+  /** `values` without the names past this device's first MAX_CHANNELS, which count as bad values. */
+  private _withinChannelCap(values: Record<string, number>): Record<string, number> {
+    const past = Object.keys(values).filter(name => {
+      if (!this._channels.has(name) && this._channels.size < MAX_CHANNELS) {
+        this._channels.add(name);
+      }
+      return !this._channels.has(name);
+    });
+    if (past.length === 0) {
+      return values;
+    }
+    this._health.badValues += past.length;
+    this._keepProblems(past.map(text => ({ reason: `more than ${MAX_CHANNELS} channel names`, text })));
+    return Object.fromEntries(Object.entries(values).filter(([name]) => this._channels.has(name)));
+  }
+
+  /** The last few problems, for the views. */
+  private _keepProblems(problems: { reason: string; text: string }[]): void {
     const now = Date.now();
     const recent = this._health.recent;
     for (const problem of problems) {
@@ -128,6 +159,8 @@ export abstract class SourceBase implements ISource {
   private _label: string;
   private _state: SourceState = 'stopped';
   private _problem = '';
+  /** The channel names this device has had, at most MAX_CHANNELS. */
+  private _channels = new Set<string>();
   private _health: ISourceHealth = { lines: 0, readings: 0, badLines: 0, badValues: 0, recent: [] };
   private _healthTimer: ReturnType<typeof setTimeout> | null = null;
   private _stateChanged = new Signal<this, SourceState>(this);

@@ -97,7 +97,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         return;
       }
       const notebook = owner.context?.path || `kernel ${kernel.id}`;
-      this.link = hub.link(kernel, this.get('name'), this._forwardEveryMs(), notebook);
+      this.link = hub.link(kernel, this.get('name'), this._forwardEveryMs(), notebook, this);
       this.link.sourceId = this.source.id;
       this._configureSource();
       this.on('msg:custom', (content: unknown, buffers: (ArrayBuffer | ArrayBufferView)[] | undefined) => {
@@ -117,15 +117,19 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this.source.healthChanged.connect(this._shareDevice, this);
       this.on('change:forward_every', () => {
         if (this.link) {
-          hub.link(this.link.kernel, this.link.logger, this._forwardEveryMs(), this.link.notebook);
+          hub.link(this.link.kernel, this.link.logger, this._forwardEveryMs(), this.link.notebook, this);
         }
       });
       hub.loggers.add(this);
       hub.loggerChanged();
       this.on('change:_status sheet', () => hub.loggerChanged());
+      // The kernel closed its Logger (closed, or replaced by a new one of its name or device).
       this.once('destroy', () => {
         hub.loggers.delete(this);
         hub.loggerChanged();
+        if (this.link) {
+          hub.release(this.link, this);
+        }
         this.source?.stateChanged.disconnect(this._shareDevice, this);
         this.source?.healthChanged.disconnect(this._shareDevice, this);
       });

@@ -132,3 +132,34 @@ def test_csv_export_and_download_write_formulas_as_plain_text(logger, monkeypatc
     monkeypatch.setattr(DOMWidget, "send", lambda self, content, buffers=None: sent.append((content, buffers)))
     logger._on_widget_msg(None, {"type": "export"}, [])
     assert sent == [({"type": "export", "filename": "unit.csv"}, [text.encode("utf-8")])]
+
+
+def test_a_device_printing_ever_new_names_keeps_64_channels_and_counts_the_rest(notebook_folder):
+    """A noisy board prints a new name on each line (the time inside the name): no column per name."""
+    logger = sensorlab.Logger(sheet="http://127.0.0.1:9/noisy", name="noisy")  # unreachable: rows stay waiting
+    try:
+        comm = open_comm("noisy")
+        readings = [
+            {"time": 1795255200000 + i, "values": {"temperature": 20.0, f"t{i}": 1.0}, "source": "usb-board"}
+            for i in range(200)
+        ]
+        readings.append({"time": 1795255200200, "values": {"light": 5.0}, "source": "simulated"})
+        comm.deliver({"type": "batch", "seq": 0, "readings": readings})
+        assert comm.sent[-1] == {"type": "ack", "seq": 0}
+        board = ["temperature"] + [f"t{i}" for i in range(63)]
+        assert list(logger.data.columns) == ["time", "source", *board, "light", "received"]
+        status = logger.status
+        assert status["bad_values"] == 200 - 63 and status["readings"] == 201
+        assert (
+            'The device "usb-board" sends more than 64 channel names (the latest: "t199")' in status["device_problem"]
+        )
+        [(_, row)] = logger._file.pending_rows(10)  # the first row was due at once
+        assert sorted(row) == sorted(["time", *board, "light"])
+    finally:
+        logger.close()
+    again = sensorlab.Logger(name="noisy")  # a restart reads the readings back: the same channels
+    try:
+        assert list(again.data.columns) == ["time", "source", *board, "light", "received"]
+        assert again.status["bad_values"] == 200 - 63
+    finally:
+        again.close()

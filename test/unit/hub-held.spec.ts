@@ -67,7 +67,7 @@ describe('held batches belong to the notebook and the logger, not to the kernel'
 
   test('readings the first kernel never acked are sent to the next kernel of the same notebook', async () => {
     const first = new FakeKernel('kernel-1');
-    const link = hub.link(first as unknown as Kernel.IKernelConnection, 'class-7b', 60_000, 'lab/7b.ipynb');
+    const link = hub.link(first as unknown as Kernel.IKernelConnection, 'class-7b', 60_000, 'lab/7b.ipynb', {});
     link.forwarder.push(reading(0));
     link.forwarder.push(reading(1));
     link.forwarder.flush(); // no hello: the kernel never takes them
@@ -77,9 +77,9 @@ describe('held batches belong to the notebook and the logger, not to the kernel'
 
     // Another notebook's logger of the same name does not get them.
     const other = new FakeKernel('kernel-3');
-    const elsewhere = hub.link(other as unknown as Kernel.IKernelConnection, 'class-7b', 60_000, 'lab/8a.ipynb');
+    const elsewhere = hub.link(other as unknown as Kernel.IKernelConnection, 'class-7b', 60_000, 'lab/8a.ipynb', {});
     const next = new FakeKernel('kernel-2');
-    const relinked = hub.link(next as unknown as Kernel.IKernelConnection, 'class-7b', 60_000, 'lab/7b.ipynb');
+    const relinked = hub.link(next as unknown as Kernel.IKernelConnection, 'class-7b', 60_000, 'lab/7b.ipynb', {});
     await until(() => relinked.forwarder.stats.pending === 2, 'the held readings to load');
     expect(elsewhere.forwarder.stats.pending).toBe(0);
     next.hello('class-7b');

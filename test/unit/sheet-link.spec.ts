@@ -1,8 +1,7 @@
 /** The sheet's address in the notebook widget and the sidebar: a link only when it is an http(s) address. */
-import { Model } from 'backbone';
 import { DeviceHub } from '../../src/hub';
 import { MonitorPanel } from '../../src/monitor/panel';
-import { createLoggerView } from '../../src/widget/view';
+import { loggerView } from './views';
 
 /** Addresses a kernel could send that must never become a link: they would run code or open local files. */
 const NOT_WEB = [
@@ -28,15 +27,7 @@ describe("the sheet's address", () => {
 
   /** What the notebook widget shows for a Logger whose kernel gave this sheet address. */
   function widgetSheet(sheetUrl: string): HTMLElement {
-    const model = Object.assign(new Model({ name: 'class-7b', sheet_url: sheetUrl, _status: {} }), {
-      source: null,
-      link: null,
-      problem: '',
-      sheet: null
-    });
-    const View = createLoggerView(hub);
-    const view = new View({ model: model as never });
-    view.render();
+    const view = loggerView(hub, 'class-7b', sheetUrl, null);
     const sheet = view.el.querySelector<HTMLElement>('.jp-sensorlab-Logger-sheet')!;
     view.remove();
     return sheet;

@@ -1,0 +1,19 @@
+// The notebook widget's view for unit specs: a Logger's model without a kernel, rendered.
+import { Model } from 'backbone';
+import type { DeviceHub } from '../../src/hub';
+import type { ISource } from '../../src/sources/types';
+import { createLoggerView } from '../../src/widget/view';
+
+/** The rendered view of a Logger called `name` with this sheet address and device; call `remove()` after. */
+export function loggerView(hub: DeviceHub, name: string, sheetUrl: string, source: ISource | null) {
+  const model = Object.assign(new Model({ name, sheet_url: sheetUrl, _status: {} }), {
+    source,
+    link: null,
+    problem: '',
+    sheet: null
+  });
+  const View = createLoggerView(hub);
+  const view = new View({ model: model as never });
+  view.render();
+  return view;
+}

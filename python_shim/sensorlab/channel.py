@@ -19,10 +19,6 @@ log = logging.getLogger("sensorlab")
 
 # Channels of this kernel by logger name: a comm the browser opens finds its channel here.
 _channels: dict[str, ReadingsChannel] = {}
-# And by the browser's device they take readings from ("simulated", "serial", "bluetooth"):
-# a notebook page has one device of each kind, so a new Logger of that device replaces the old
-# one, even under a new name (a cell run again after fixing a typo in the sheet's name).
-_devices: dict[str, ReadingsChannel] = {}
 _channels_lock = threading.Lock()
 
 
@@ -68,8 +64,7 @@ class ReadingsChannel:
     on_error : callable(message)
         Hears of messages refused or not stored, in words for the status.
     on_replaced : callable()
-        Called when a new channel opens under the same name or for the same device (a new Logger
-        replaces this one).
+        Called when a new channel opens under the same name (a new Logger replaces this one).
     """
 
     def __init__(
@@ -93,24 +88,13 @@ class ReadingsChannel:
         # Served on a kernel subshell: answers can arrive while a cell runs.
         self.concurrent = False
 
-    def open(self, device: str | None = None) -> None:
-        """Take this channel's name, and ``device`` if given, in the kernel; the channels that had them are replaced."""
+    def open(self) -> None:
+        """Take this channel's name in the kernel; the channel that had it is replaced."""
         with _channels_lock:
-            replaced = [_channels.get(self.name)]
+            previous = _channels.get(self.name)
             _channels[self.name] = self
-            if device is not None:
-                replaced.append(_devices.get(device))
-                _devices[device] = self
-        for previous in dict.fromkeys(replaced):  # each once, in order
-            if previous is not None and previous is not self:
-                if previous.name != self.name:
-                    log.warning(
-                        'sensorlab: the logger "%s" was closed: the new logger "%s" takes readings from the %s device',
-                        previous.name,
-                        self.name,
-                        device,
-                    )
-                previous._on_replaced()
+        if previous is not None and previous is not self:
+            previous._on_replaced()
 
     @property
     def attached(self) -> bool:
@@ -133,8 +117,6 @@ class ReadingsChannel:
         with _channels_lock:
             if _channels.get(self.name) is self:
                 del _channels[self.name]
-            for device in [device for device, channel in _devices.items() if channel is self]:
-                del _devices[device]
         with self._lock:
             self._closed = True
             comms, self._comms = self._comms, []

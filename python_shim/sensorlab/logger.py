@@ -48,7 +48,7 @@ class Logger(DOMWidget):
     source : {"simulated", "serial", "bluetooth"}
         Which kind of sensor the widget connects to.
     name : str, optional
-        Names this logger; a new Logger with the same name or ``source`` replaces (closes) the old one.
+        Names this logger; a new Logger with the same name replaces the old one.
         Defaults to the sheet's name, or "sensorlab" without a sheet.
     forward_every : seconds or text like "5s", optional
         How often the browser sends what it has read to the kernel; by default the
@@ -162,7 +162,7 @@ class Logger(DOMWidget):
             on_error=self._record_error,
             on_replaced=self.close,
         )
-        self._channel.open(source)  # a Logger of this name or device before is closed
+        self._channel.open()
         self._publish_status()
 
     @validate("source", "format")

@@ -81,29 +81,6 @@ def test_a_new_logger_with_the_same_name_replaces_the_old_one(logger):
         replacement.close()
 
 
-def test_a_cell_run_again_with_a_new_sheet_name_closes_the_logger_it_made_before():
-    """The sheet's name had a typo: the Logger made with it stops posting, whatever its name."""
-    typo = sensorlab.Logger(sheet="http://127.0.0.1:9/clas-7b")  # unreachable: rows stay waiting
-    usb = sensorlab.Logger(name="usb", source="serial")  # another device of the page: it stays
-    typo_comm, usb_comm = open_comm("clas-7b"), open_comm("usb")
-    typo_comm.deliver(batch(0))
-    assert typo.status["pending"] == 1
-    fixed = sensorlab.Logger(sheet="http://127.0.0.1:9/class-7b")
-    try:
-        assert "closed or replaced" in typo_comm.closed_with["reason"]
-        assert typo._outbox._worker.join(5) is None and not typo._outbox._worker.is_alive(), "still posting"
-        with pytest.raises(RuntimeError, match='The logger "clas-7b" was closed'):
-            typo.post_now()
-        assert 'no logger called "clas-7b"' in open_comm("clas-7b").closed_with["reason"]
-        comm = open_comm("class-7b")
-        comm.deliver(batch(0))
-        assert comm.sent[-1] == {"type": "ack", "seq": 0} and fixed.status["pending"] == 1
-        assert usb_comm.closed_with is None and not usb._closed
-    finally:
-        for logger in (typo, usb, fixed):
-            logger.close()
-
-
 def test_arguments_are_checked():
     with pytest.raises(ValueError, match="source must be one of simulated, serial, bluetooth"):
         sensorlab.Logger(source="usb")

@@ -18,7 +18,7 @@ import time as _time
 import uuid
 from urllib.parse import urlsplit
 
-from .sheetserver import SheetConnection, SheetError, SheetFull, SheetTooLarge, SlowDown
+from .sheetserver import ROWS_WAIT, SheetConnection, SheetError, SheetFull, SheetTooLarge, SlowDown
 from .socialcalc import cell_value, clipboard, column_index, column_name, columns_in_order, escape, posts_under
 
 __all__ = ["ROW_ID", "Sheet", "SheetError", "SheetFull", "SheetTooLarge", "SlowDown"]
@@ -266,6 +266,12 @@ class Sheet:
         _time.sleep(max(HEADINGS_SETTLE, 4 * written_in))
         if all(self._value_at(place, 1) == name for place, name in headings.items()):
             return True
+        if self._conn.appends_in_one_step:
+            # The 2020 server applies writes after answering, in its own time: rows taken out there
+            # while others write can take out the wrong ones, so these stay (README); later rows
+            # go under a heading of their own.
+            self.grid()
+            return True
         self._delete(self._held(ids))
         self.grid()
         return False
@@ -273,10 +279,19 @@ class Sheet:
     def _delete(self, rows: list[tuple[str, int]]) -> None:
         """Delete these (id, row number) rows, each only if it still holds its id (rows may have moved)."""
         column = self._header.index(ROW_ID)
-        doomed = [number for ident, number in rows if self._value_at(column, number) == ident]
-        if doomed:
-            self._command([f"deleterow A{number}" for number in sorted(doomed, reverse=True)])
-            self._end -= len(doomed)
+        doomed = [(ident, number) for ident, number in rows if self._value_at(column, number) == ident]
+        if not doomed:
+            return
+        self._command([f"deleterow A{number}" for _, number in sorted(doomed, key=lambda row: -row[1])])
+        self._end -= len(doomed)
+        # The 2020 server deletes after answering: wait until it has, so nothing is sent again too soon.
+        deadline = _time.monotonic() + self.confirm_within
+        while any(self._value_at(column, number) == ident for ident, number in doomed):
+            if _time.monotonic() > deadline:
+                raise SheetError(
+                    f"Rows taken out of {self.url} did not go within {self.confirm_within:g} s. {ROWS_WAIT}"
+                )
+            _time.sleep(0.1)
 
     def _find_end(self) -> int:
         """The last row in use (1 for a sheet with only a header), found by probing column A.

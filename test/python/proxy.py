@@ -28,6 +28,8 @@ class Proxy:
         # Hold the next write (POST) until late_write.set(): it reaches the server late, after a retry.
         self.hold_next_write = False
         self.late_write = threading.Event()
+        self.late_write_done = threading.Event()  # set once the held write has reached the server
+        self.late_write_status = 0
         self._lock = threading.Lock()
         proxy = self
 
@@ -66,6 +68,9 @@ class Proxy:
                         status, payload, ctype = response.status, response.read(), response.headers.get("Content-Type")
                 except urllib.error.HTTPError as error:
                     status, payload, ctype = error.code, error.read(), error.headers.get("Content-Type")
+                if late:
+                    proxy.late_write_status = status
+                    proxy.late_write_done.set()
                 if proxy.drop_answers or (proxy.drop_write_answers and self.command == "POST"):
                     self.close_connection = True
                     self.connection.shutdown(2)

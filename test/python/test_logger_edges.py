@@ -8,6 +8,7 @@ import sensorlab
 import sensorlab.logger
 from comms import batch, open_comm
 from sensorlab import protocol
+from sensorlab.ethercalc import ROW_ID
 from sensorlab.store import LoggerFile
 
 
@@ -154,7 +155,7 @@ def test_a_device_printing_ever_new_names_keeps_64_channels_and_counts_the_rest(
             'The device "usb-board" sends more than 64 channel names (the latest: "t199")' in status["device_problem"]
         )
         [(_, row)] = logger._file.pending_rows(10)  # the first row was due at once
-        assert sorted(row) == sorted(["time", *board, "light"])
+        assert sorted(row) == sorted(["time", *board, "light", ROW_ID])
     finally:
         logger.close()
     again = sensorlab.Logger(name="noisy")  # a restart reads the readings back: the same channels

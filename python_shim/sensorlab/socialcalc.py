@@ -120,7 +120,7 @@ def columns_in_order(rows: list[dict], first: str, last: str) -> list[str]:
 
 
 def posts_under(rows: list[dict], limit: int, most_rows: int | None = None) -> list[list[dict]]:
-    """Rows cut into posts whose clipboard and commands stay under ``limit`` bytes (and of at most ``most_rows`` rows)."""
+    """Rows cut into posts whose clipboard and commands stay under ``limit`` bytes, of at most ``most_rows`` rows."""
     parts, part, size = [], [], 0
     for row in rows:
         # Escaped cell text, coordinates and one insertrow: twice the text is a safe bound.

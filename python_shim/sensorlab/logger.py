@@ -15,6 +15,7 @@ from traitlets import Dict, Float, Int, List, Unicode, validate
 
 from . import protocol
 from ._version import MODULE_VERSION
+from .cells import replace_earlier_run
 from .channel import ReadingsChannel
 from .device import DeviceRequests
 from .ethercalc import Sheet
@@ -97,9 +98,7 @@ class Logger(DOMWidget):
     usb_vendor_id = Int(None, allow_none=True, help="Only offer boards with this USB vendor id.").tag(sync=True)
     usb_product_id = Int(None, allow_none=True, help="Only offer boards with this USB product id.").tag(sync=True)
     name_prefix = Unicode("", help="Only offer Bluetooth sensors whose name starts with this.").tag(sync=True)
-    poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(
-        sync=True
-    )
+    poll_every = Float(None, allow_none=True, help="Seconds between Bluetooth reads, or None.").tag(sync=True)
 
     def __init__(
         self,
@@ -143,6 +142,7 @@ class Logger(DOMWidget):
             sheet_url=sheet.url if sheet else "",
             **kwargs,
         )
+        replace_earlier_run(self)  # before taking the file: the Logger it replaces may hold it
         # What an earlier kernel left: its readings, its last post, the rows it did not post.
         self._file = LoggerFile(Path(data_dir) if data_dir is not None else default_data_dir(), name)
         self._errors, self._last_error = (1, self._file.problem) if self._file.problem else (0, "")

@@ -26,9 +26,15 @@ _comm.cb({{"content": {{"data": {{"type": "batch", "seq": 0, "readings": [
 """
 
 
-def run(kc, code, timeout=30):
-    """Execute code, return its stdout; fail if it errors or does not finish in time."""
-    msg_id = kc.execute(code)
+def run(kc, code, timeout=30, cell=None):
+    """Execute code (as the notebook cell ``cell``, when given), return its stdout; fail if it errors or does not finish in time."""
+    if cell is None:
+        msg_id = kc.execute(code)
+    else:  # as JupyterLab and Notebook 7 send it
+        request = kc.session.msg("execute_request", {"code": code, "silent": False, "store_history": True})
+        request["metadata"]["cellId"] = cell
+        kc.shell_channel.send(request)
+        msg_id = request["header"]["msg_id"]
     out = []
     deadline = time.monotonic() + timeout
     while True:
@@ -163,3 +169,18 @@ def test_a_comm_for_an_unknown_logger_is_closed_with_the_reason(kernel):
         if msg["msg_type"] == "comm_close" and msg["content"]["comm_id"] == comm_id:
             assert "run the cell that creates it" in msg["content"]["data"]["reason"]
             return
+
+
+def test_running_a_cell_again_replaces_the_logger_it_made(kernel):
+    # A typo in the sheet's name, fixed, and the cell run again: only the new Logger goes on.
+    make = "import sensorlab\nlogger = sensorlab.Logger(sheet='http://127.0.0.1:9/{}', name='{}')\n"
+    run(kernel, make.format("clas-7b", "typo") + "first = logger", cell="cell-a")
+    run(kernel, "other = sensorlab.Logger(name='bench')", cell="cell-b")
+    # Two Loggers made in one run of a cell are two Loggers.
+    run(kernel, make.format("class-7b", "fixed") + "second = logger\nthird = sensorlab.Logger(name='more')", cell="cell-a")
+    out = run(kernel, "print([l._closed for l in (first, other, second, third)])")
+    assert out.strip() == "[True, False, False, False]"
+    # Outside a notebook (no cell id) nothing is replaced.
+    run(kernel, "a = sensorlab.Logger(name='plain-1')\nb = sensorlab.Logger(name='plain-2')")
+    run(kernel, "c = sensorlab.Logger(name='plain-3')")
+    assert run(kernel, "print([l._closed for l in (a, b, c)])").strip() == "[False, False, False]"

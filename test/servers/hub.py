@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -94,6 +96,18 @@ c.Spawner.http_timeout = 180
 c.JupyterHub.services = [{{"name": settings["service"], "api_token": settings["token"]}}]
 c.JupyterHub.load_roles = [{{"name": settings["service"], "scopes": settings["scopes"], "services": [settings["service"]]}}]
 """
+
+
+def wait_for_route(url: str, log: Path, timeout: float = 60) -> None:
+    """The proxy answers before the hub has given it the route to the hub: wait for the hub's own answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(urllib.error.URLError, OSError):
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        time.sleep(0.2)
+    raise RuntimeError(f"JupyterHub did not answer at {url} within {timeout:.0f} s; its log:\n{log.read_text()[-3000:]}")
 
 
 def check_user_env() -> None:
@@ -174,7 +188,7 @@ def hub(
     (workdir / "jupyterhub_config.py").write_text(hub_config(workdir, hub_port, students, password, token, environment))
     log = workdir / "jupyterhub.log"
     proc = start(
-        [str(BIN / "jupyterhub"), "-f", str(workdir / "jupyterhub_config.py"), "--allow-root"],
+        [str(BIN / "jupyterhub"), "-f", str(workdir / "jupyterhub_config.py")],
         workdir,
         log,
         # The proxy's token: in the environment, where no other local user can read it.
@@ -183,6 +197,7 @@ def hub(
     try:
         url = f"http://127.0.0.1:{hub_port}"
         wait_until_answers(f"{url}/hub/api", proc, "JupyterHub", log, timeout=120)
+        wait_for_route(f"{url}/hub/api", log)
         yield {
             "SENSORLAB_HUB": url,
             "SENSORLAB_HUB_STUDENTS": ",".join(students),

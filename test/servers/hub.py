@@ -49,6 +49,9 @@ def students_named(count: int) -> list[str]:
     return [f"student{n}" for n in range(1, count + 1)]
 
 
+CLASS = students_named(3)  # the browser test's class
+
+
 def hub_config(workdir: Path, port: int, students: list[str], password: str, token: str, environment: dict) -> str:
     """The hub's configuration file: everything on 127.0.0.1, every file inside ``workdir``."""
     singleuser = USER_ENV / "bin" / "jupyterhub-singleuser"
@@ -62,9 +65,8 @@ def hub_config(workdir: Path, port: int, students: list[str], password: str, tok
         "cookie_secret": str(workdir / "jupyterhub_cookie_secret"),
         "students": students,
         "password": password,
-        "token": token,
-        "service": SERVICE,
-        "scopes": SERVICE_SCOPES,
+        "services": [{"name": SERVICE, "api_token": token}],
+        "roles": [{"name": SERVICE, "scopes": SERVICE_SCOPES, "services": [SERVICE]}],
         "cmd": [str(singleuser)],
         "home": str(workdir / "home" / "{username}"),
         # The user environment's programs first; the test's venv (and its Node.js tools) is not on it.
@@ -93,8 +95,8 @@ c.Spawner.environment = settings["environment"]
 # Two cores shared by a whole class: give a server time to start.
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
-c.JupyterHub.services = [{{"name": settings["service"], "api_token": settings["token"]}}]
-c.JupyterHub.load_roles = [{{"name": settings["service"], "scopes": settings["scopes"], "services": [settings["service"]]}}]
+c.JupyterHub.services = settings["services"]
+c.JupyterHub.load_roles = settings["roles"]
 """
 
 
@@ -107,7 +109,9 @@ def wait_for_route(url: str, log: Path, timeout: float = 60) -> None:
                 if answer.status == 200:
                     return
         time.sleep(0.2)
-    raise RuntimeError(f"JupyterHub did not answer at {url} within {timeout:.0f} s; its log:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(
+        f"JupyterHub did not answer at {url} within {timeout:.0f} s; its log:\n{log.read_text()[-3000:]}"
+    )
 
 
 def check_user_env() -> None:
@@ -164,7 +168,7 @@ def stop_all(hub: subprocess.Popen, workdir: Path) -> None:
 def hub(
     workdir: Path,
     sheet_server: str,
-    students: list[str],
+    students: list[str] = CLASS,
     port: int | None = None,
     sheet: str | None = None,
     password: str | None = None,
@@ -185,7 +189,10 @@ def hub(
     password = password or secrets.token_urlsafe(9)
     token = secrets.token_hex(24)
     environment = {"SENSORLAB_SHEET": sheet_url, "SENSORLAB_DEMO": "1"}
-    (workdir / "jupyterhub_config.py").write_text(hub_config(workdir, hub_port, students, password, token, environment))
+    # It holds the password and the hub's token: for this user's eyes only.
+    config = os.open(workdir / "jupyterhub_config.py", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(config, "w") as file:
+        file.write(hub_config(workdir, hub_port, students, password, token, environment))
     log = workdir / "jupyterhub.log"
     proc = start(
         [str(BIN / "jupyterhub"), "-f", str(workdir / "jupyterhub_config.py")],
@@ -217,7 +224,7 @@ def run(cmd: list[str]) -> int:
     if not sheet_server:
         sys.exit("hub.py run needs SENSORLAB_ETHERCALC: run it under `test/servers/servers.py run -- ...`.")
     with tempfile.TemporaryDirectory(prefix="sensorlab-hub-") as tmp:
-        with hub(Path(tmp), sheet_server, students_named(3)) as env:
+        with hub(Path(tmp), sheet_server) as env:
             return subprocess.call(cmd, env=dict(os.environ, **env))
 
 

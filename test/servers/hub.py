@@ -3,7 +3,7 @@
     hub.py run -- CMD...   start a hub whose students' kernels post to the EtherCalc named by
                            SENSORLAB_ETHERCALC, run CMD with SENSORLAB_HUB_* in the environment,
                            stop the hub and everything it started when CMD ends
-    hub.py demo [--students N] [--port N] [--workdir DIR]
+    hub.py demo [--students N] [--port N] [--ethercalc-port N] [--workdir DIR]
                            start a local EtherCalc and a hub for a class trial until Ctrl+C
 
 The hub is jupyterhub from PyPI with configurable-http-proxy from npm (test/servers/hub/), the
@@ -228,13 +228,13 @@ def run(cmd: list[str]) -> int:
             return subprocess.call(cmd, env=dict(os.environ, **env))
 
 
-def demo(students: int, port: int, workdir: Path) -> int:
+def demo(students: int, port: int, ethercalc_port: int, workdir: Path) -> int:
     """A hub and a local EtherCalc for a class trial on this computer, until Ctrl+C (or SIGTERM)."""
     _stop_on_signals()
     workdir.mkdir(parents=True, exist_ok=True)
     ethercalcs = []
     try:
-        ethercalcs = start_ethercalcs(workdir, 8000, kinds=("2020",))
+        ethercalcs = start_ethercalcs(workdir, ethercalc_port, kinds=("2020",))
         with hub(workdir / "hub", ethercalcs[0].url, students_named(students), port, sheet="hub-class") as env:
             print(
                 f"""
@@ -263,6 +263,7 @@ def demo_arguments(args: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="hub.py demo", description="Start a local JupyterHub for a class trial.")
     parser.add_argument("--students", type=int, default=5, help="how many students (student1, student2, …)")
     parser.add_argument("--port", type=int, default=8100, help="tried first for the hub")
+    parser.add_argument("--ethercalc-port", type=int, default=8000, help="tried first for EtherCalc")
     parser.add_argument("--workdir", type=Path, default=ROOT / ".hub-demo", help="where the servers keep their files")
     return parser.parse_args(args)
 

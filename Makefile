@@ -71,7 +71,7 @@ test/servers/hub/node_modules/.installed: test/servers/hub/package.json test/ser
 # The prebuilt extension, packed into a wheel and installed the way users install it; and the
 # hub students' environment, made as a hub's user image is: the wheel installed with pip, with
 # jupyterhub and jupyterlab at .venv's versions, no Node.js.
-HUB_USER := .venv-hub-user
+HUB_USER := $(VENV)/hub-user
 build: install
 	npm run build:prod
 	rm -rf dist && $(PY) -m pip wheel -q --no-deps --no-build-isolation -w dist .
@@ -97,5 +97,4 @@ browser-test: build
 		npx playwright test --config test/browser/playwright.config.ts
 
 clean:
-	rm -rf lib dist tsconfig.tsbuildinfo python_shim/sensorlab/labextension $(VENV) $(HUB_USER) node_modules \
-		test/boards/.build
+	rm -rf lib dist tsconfig.tsbuildinfo python_shim/sensorlab/labextension $(VENV) node_modules test/boards/.build

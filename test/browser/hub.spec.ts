@@ -99,7 +99,7 @@ test('a class of three on JupyterHub logs into one sheet: nothing lost, every ro
   for (const student of students) {
     student.pids = await kernelPids(student.page);
     expect(commandLine(student.pids.server)).toContain('jupyterhub-singleuser');
-    expect(commandLine(student.pids.server)).toContain('.venv-hub-user');
+    expect(commandLine(student.pids.server)).toContain('.venv/hub-user');
   }
   expect(new Set(students.map(s => s.pids.server)).size).toBe(3);
 

@@ -8,8 +8,8 @@
 
 The hub is jupyterhub from PyPI with configurable-http-proxy from npm (test/servers/hub/), the
 shared-password authenticator and the simple local spawner. Each student's server runs from
-.venv-hub-user, a Python environment made the way a hub's user image is made: `pip install` of
-the built wheel (dist/sensorlab-*.whl), no Node.js (`make hub-user-env`).
+.venv/hub-user, a Python environment made the way a hub's user image is made: `pip install` of
+the built wheel (dist/sensorlab-*.whl), no Node.js (`make build` makes it).
 
 Everything is stopped through process ids: the hub, then every process it started (the proxy,
 the students' servers, their kernels) that is still there, found as the hub's descendants and
@@ -36,7 +36,7 @@ from pathlib import Path
 import psutil
 from servers import ROOT, _stop_on_signals, free_port, start, start_ethercalcs, wait_until_answers
 
-USER_ENV = ROOT / ".venv-hub-user"
+USER_ENV = ROOT / ".venv" / "hub-user"
 PROXY = ROOT / "test/servers/hub/node_modules/.bin/configurable-http-proxy"
 BIN = Path(sys.executable).parent
 # The hub's own API, for the test: start, look at and stop the students' servers.

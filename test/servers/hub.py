@@ -259,19 +259,23 @@ Press Ctrl+C to stop.""",
             server.stop()
 
 
-def demo_arguments(args: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="hub.py demo", description="Start a local JupyterHub for a class trial.")
-    parser.add_argument("--students", type=int, default=5, help="how many students (student1, student2, …)")
-    parser.add_argument("--port", type=int, default=8100, help="tried first for the hub")
-    parser.add_argument("--ethercalc-port", type=int, default=8000, help="tried first for EtherCalc")
-    parser.add_argument("--workdir", type=Path, default=ROOT / ".hub-demo", help="where the servers keep their files")
-    return parser.parse_args(args)
+def main(args: list[str]) -> int:
+    cmd = args[args.index("--") + 1 :] if "--" in args else []
+    parser = argparse.ArgumentParser(prog="hub.py", description="A local JupyterHub for a class.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run a command (after --) while a class hub runs")
+    trial = commands.add_parser("demo", help="start a class hub and a local EtherCalc until Ctrl+C")
+    trial.add_argument("--students", type=int, default=5, help="how many students (student1, student2, …)")
+    trial.add_argument("--port", type=int, default=8100, help="tried first for the hub")
+    trial.add_argument("--ethercalc-port", type=int, default=8000, help="tried first for EtherCalc")
+    trial.add_argument("--workdir", type=Path, default=ROOT / ".hub-demo", help="where the servers keep their files")
+    options = vars(parser.parse_args(args[: len(args) - len(cmd) - 1] if cmd else args))
+    if options.pop("command") == "demo":
+        return demo(**options)
+    if not cmd:
+        parser.error("run needs the command to run after --")
+    return run(cmd)
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    if args[:1] == ["run"] and "--" in args:
-        sys.exit(run(args[args.index("--") + 1 :]))
-    if args[:1] == ["demo"]:
-        sys.exit(demo(**vars(demo_arguments(args[1:]))))
-    sys.exit(__doc__)
+    sys.exit(main(sys.argv[1:]))

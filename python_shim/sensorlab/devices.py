@@ -103,11 +103,11 @@ class DeviceRows:
         """The next rows, and the values since them start afresh.
 
         ``per_device``: one row per device that sent values, in the order of their names, with the
-        device's name (``name_of(source, name it sent)``); none when no device sent values.
-        Otherwise the one device's row (its time ``now`` when it sent nothing).
+        device's name (``name_of(source, name it sent)``). Otherwise the one device's row. When no
+        device sent values, one row of only the time ``now``.
         """
         by_source, self._by_source = self._by_source, {}
-        if not per_device and len(by_source) <= 1:
+        if len(by_source) == 0 or not per_device and len(by_source) == 1:
             return [next(iter(by_source.values()), RowValues(self.kind)).take(now, tz)]
         rows = []
         for source, values in by_source.items():

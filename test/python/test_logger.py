@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import sensorlab
-from ipywidgets import DOMWidget
 from comms import batch, deliver_from_threads, open_comm
+from ipywidgets import DOMWidget
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
 

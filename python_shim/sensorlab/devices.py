@@ -9,10 +9,20 @@ from datetime import datetime
 from . import protocol
 from .rows import RowValues
 
-__all__ = ["DEVICE_COLUMN", "DeviceNames", "DeviceRows", "device_sheet_name"]
+__all__ = ["DEVICE_COLUMN", "DeviceNames", "DeviceRows", "device_sheet_name", "given_name"]
 
 DEVICE_COLUMN = "device"
 MICROBIT = "microbit-"  # a micro:bit heard through a radio gateway: microbit-<serial number>
+
+
+def given_name(name, why: str) -> str | None:
+    """A device name someone gave in Python (None stays None), as both sides keep it; else ValueError(``why``)."""
+    if name is None:
+        return None
+    made = protocol.device_name(name)
+    if made is None:
+        raise ValueError(f"{why}, not {name!r:.80}")
+    return made
 
 
 class DeviceNames:
@@ -32,7 +42,10 @@ class DeviceNames:
             raise ValueError(
                 'name_devices takes a dict of device → name, e.g. {1923449: "group 1", "serial-1": "bench A"}'
             )
-        given = {self._key(key): self._name(key, name) for key, name in names.items()}
+        given = {
+            self._key(key): given_name(name, f"the name of {key!r:.40} must be some text (at most 64 characters)")
+            for key, name in names.items()
+        }
         for key, name in given.items():
             if name is None:
                 self._names.pop(key, None)  # None forgets a name
@@ -50,15 +63,6 @@ class DeviceNames:
             f"a device is named by its serial number (like 1923449) or its id in logger.data's source "
             f'column (like "serial-1"), not {key!r:.80}'
         )
-
-    @staticmethod
-    def _name(key, name) -> str | None:
-        if name is None:
-            return None
-        made = protocol.device_name(name)
-        if made is None:
-            raise ValueError(f"the name of {key!r:.40} must be some text (at most 64 characters), not {name!r:.80}")
-        return made
 
     def name_of(self, source: str, device: str | None = None) -> str:
         """What a device is called: the name given here, else ``device`` (the name it sent), else ``source``."""

@@ -9,7 +9,7 @@ import time as clock
 import pandas as pd
 
 from . import protocol
-from .devices import DEVICE_COLUMN
+from .devices import DEVICE_COLUMN, given_name
 
 __all__ = ["PYTHON_SOURCE", "from_frame", "from_values"]
 
@@ -22,12 +22,7 @@ def source_of(device: str | None) -> str:
 
 
 def _device(name) -> str | None:
-    if name is None:
-        return None
-    made = protocol.device_name(name)
-    if made is None:
-        raise ValueError(f'device is the name of what measured the values (e.g. device="pi"), not {name!r:.80}')
-    return made
+    return given_name(name, 'device is the name of what measured the values (e.g. device="pi")')
 
 
 def _epoch_ms(when, tz) -> float:

@@ -60,24 +60,16 @@ class LoggerState(DOMWidget):
             )
         return proposal["value"]
 
-    @validate("channels")
-    def _valid_channels(self, proposal):
-        for name in proposal["value"]:
-            if not name or len(name) > protocol.MAX_NAME_LENGTH:
-                raise ValueError(
-                    f"channel names must be text of 1 to {protocol.MAX_NAME_LENGTH} characters, not {name!r}"
-                )
-        return proposal["value"]
-
-    @validate("devices")
-    def _valid_devices(self, proposal):
-        for device in proposal["value"]:
-            if protocol.device_name(device) != device:
-                raise ValueError(
-                    f'devices are names or ids of 1 to {protocol.MAX_DEVICE_NAME_LENGTH} characters such as "group 1" '
-                    f'or "serial-1", not {device!r:.80}'
-                )
-        return proposal["value"]
+    @validate("channels", "devices")
+    def _valid_names(self, proposal):
+        # A channel name may have spaces around it (a board prints it so); a device name as both sides keep it not.
+        trait, names = proposal["trait"].name, proposal["value"]
+        limit = protocol.MAX_NAME_LENGTH
+        bad = [n for n in names if (protocol.device_name(n) != n if trait == "devices" else not 0 < len(n) <= limit)]
+        if bad:
+            kind = 'devices are names or ids such as "group 1" or "serial-1"' if trait == "devices" else "channel names"
+            raise ValueError(f"{kind} must be text of 1 to {limit} characters, not {bad[0]!r:.80}")
+        return names
 
     @validate("name")
     def _valid_name(self, proposal):

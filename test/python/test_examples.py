@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import sensorlab
+from comms import open_readings_comm
 from nbclient import NotebookClient
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -90,17 +91,7 @@ CLASS_SERIALS = [-52381702] + [1_000_003 + 7919 * n for n in range(29)]  # a ser
 def send_class_readings(kc, logger: str) -> None:
     """What the page sends for a class of 30 micro:bits heard through a gateway: two minutes of
     readings, a batch a minute, each micro:bit a device microbit-<serial number>."""
-    comm_id = uuid.uuid4().hex
-    kc.shell_channel.send(
-        kc.session.msg(
-            "comm_open",
-            {
-                "comm_id": comm_id,
-                "target_name": "sensorlab.readings",
-                "data": {"protocol": 1, "logger": logger, "stream": "page"},
-            },
-        )
-    )
+    comm_id = open_readings_comm(kc, logger, stream="page")
     start = time.time() * 1000 - 120_000
     for minute in range(2):
         readings = [

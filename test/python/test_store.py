@@ -98,7 +98,8 @@ def test_a_logger_replaced_in_the_same_kernel_hands_its_file_over(tmp_path):
 def test_a_file_from_before_device_names_keeps_its_readings_and_rows_and_takes_names(tmp_path):
     db = sqlite3.connect(tmp_path / "bench.sqlite3")
     db.executescript(
-        'CREATE TABLE readings (time REAL NOT NULL, received REAL NOT NULL, source TEXT NOT NULL, "values" TEXT NOT NULL);'
+        "CREATE TABLE readings"
+        '    (time REAL NOT NULL, received REAL NOT NULL, source TEXT NOT NULL, "values" TEXT NOT NULL);'
         "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);"
     )
     db.execute("""INSERT INTO readings VALUES (1795255200000, 1795255200.5, 'serial', '{"t": 20.5}')""")

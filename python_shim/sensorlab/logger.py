@@ -115,7 +115,8 @@ class Logger(LoggerState):
         self.schedule = DaylightSchedule.of(schedule)
         self._row_values = DeviceRows(row)
         self._sheet_per_device = bool(sheet_per_device)
-        kwargs["devices"] = [str(device) for device in devices or []]
+        one = isinstance(devices, (str, int))  # devices="serial-1" means the one device, not its letters
+        kwargs["devices"] = [str(device) for device in ([devices] if one else devices or [])]
         forward_seconds = (
             None if forward_every is None else parse_interval(forward_every, "forward_every").total_seconds()
         )

@@ -107,6 +107,11 @@ def test_source_and_devices_are_checked_and_synced_as_text():
         assert state["source"] == "all" and state["devices"] == ["1923449", "group 2"]
     finally:
         logger.close()
+    one = sensorlab.Logger(name="one", devices="serial-1")  # one device without a list
+    try:
+        assert one.devices == ["serial-1"]
+    finally:
+        one.close()
     with pytest.raises(ValueError, match="simulated, serial, bluetooth, simulated-class, all"):
         sensorlab.Logger(name="bad", source="class")
     with pytest.raises(ValueError, match="devices are names or ids"):

@@ -42,15 +42,12 @@ describe('protocol (browser side) against test/fixtures/protocol', () => {
 
   const names = protocolFixture<{ why: string; typed: unknown; name: string | null }[]>('device-names.json');
 
-  test.each(names.map(({ why, typed, name }) => [why, typed, name] as const))(
-    'deviceName: %s',
-    (_why, typed, name) => {
-      const made = deviceName(typed);
-      expect(made).toBe(name);
-      // At most 64 characters as the kernel counts them (code points, not UTF-16 units).
-      expect(Array.from(made ?? '').length).toBeLessThanOrEqual(MAX_DEVICE_NAME_LENGTH);
-    }
-  );
+  test.each(names.map(({ why, typed, name }) => [why, typed, name] as const))('deviceName: %s', (_why, typed, name) => {
+    const made = deviceName(typed);
+    expect(made).toBe(name);
+    // At most 64 characters as the kernel counts them (code points, not UTF-16 units).
+    expect(Array.from(made ?? '').length).toBeLessThanOrEqual(MAX_DEVICE_NAME_LENGTH);
+  });
 
   test('parseRecorded reads recorded.json, the readings a notebook made in Python', () => {
     const data = protocolFixture<IRecordedMessage>('recorded.json');

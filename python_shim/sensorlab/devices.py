@@ -75,10 +75,6 @@ class DeviceNames:
                 return found
         return device or source
 
-    def named(self, sources) -> dict[str, str]:
-        """Each of ``sources`` (device ids) with its name given here, where it has one."""
-        return {source: self.name_of(source) for source in sources if self.name_of(source) != source}
-
 
 class DeviceRows:
     """The values since the previous row, kept per device; the next rows are one per device with a

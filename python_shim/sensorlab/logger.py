@@ -172,7 +172,8 @@ class Logger(LoggerState):
     def status(self) -> dict:
         """What the logger does: connected, device, readings, last_post, next_post, pending, posted, errors,
         last_error, next_retry, sheet (where rows go now), sheet_notice (a full sheet goes on in a new one),
-        and the device's device_problem, bad_lines, bad_values and last_bad_line (lines it could not read)."""
+        the device's device_problem, bad_lines, bad_values and last_bad_line (lines it could not read), and
+        devices (the id of each device heard → its name)."""
         with self._lock:
             now = datetime.now().astimezone()
             outbox = self._outbox

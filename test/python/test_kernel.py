@@ -4,6 +4,7 @@ import time
 import uuid
 
 import pytest
+from comms import open_readings_comm
 from jupyter_client.manager import start_new_kernel
 from proxy import Proxy
 
@@ -112,22 +113,6 @@ def comm_replies(kc, comm_id, count, timeout=30):
         if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == comm_id:
             replies.append(msg["content"]["data"])
     return replies
-
-
-def open_readings_comm(kc, logger, stream="attacker"):
-    """Open a readings comm the way a page does, but straight from a client: its id."""
-    comm_id = uuid.uuid4().hex
-    kc.shell_channel.send(
-        kc.session.msg(
-            "comm_open",
-            {
-                "comm_id": comm_id,
-                "target_name": "sensorlab.readings",
-                "data": {"protocol": 1, "logger": logger, "stream": stream},
-            },
-        )
-    )
-    return comm_id
 
 
 def test_hostile_messages_sent_straight_to_the_kernel_are_refused(kernel):

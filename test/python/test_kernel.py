@@ -28,7 +28,7 @@ _comm.cb({{"content": {{"data": {{"type": "batch", "seq": 0, "readings": [
 
 
 def run(kc, code, timeout=30, cell=None):
-    """Execute code (as the notebook cell ``cell``, when given), return its stdout; fail if it errors or does not finish in time."""
+    """Execute code (as the notebook cell ``cell``, if given), return its stdout; fail on an error or a time-out."""
     if cell is None:
         msg_id = kc.execute(code)
     else:  # as JupyterLab and Notebook 7 send it
@@ -162,7 +162,8 @@ def test_running_a_cell_again_replaces_the_logger_it_made(kernel):
     run(kernel, make.format("clas-7b", "typo") + "first = logger", cell="cell-a")
     run(kernel, "other = sensorlab.Logger(name='bench')", cell="cell-b")
     # Two Loggers made in one run of a cell are two Loggers.
-    run(kernel, make.format("class-7b", "fixed") + "second = logger\nthird = sensorlab.Logger(name='more')", cell="cell-a")
+    again = make.format("class-7b", "fixed") + "second = logger\nthird = sensorlab.Logger(name='more')"
+    run(kernel, again, cell="cell-a")
     out = run(kernel, "print([l._closed for l in (first, other, second, third)])")
     assert out.strip() == "[True, False, False, False]"
     # Outside a notebook (no cell id) nothing is replaced.

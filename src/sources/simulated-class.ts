@@ -91,11 +91,11 @@ export class SimulatedClassSource extends SimulationSource {
       const light = 255 * Math.min(1, 0.04 + sky * microbit.window) + this._noise() * 6;
       const t = now - this._started;
       const s = microbit.serial;
-      lines.push(JSON.stringify({ t, s, n: 'temp', v: Math.round(microbit.temperature) }));
-      lines.push(JSON.stringify({ t, s, n: 'light', v: Math.round(Math.min(255, Math.max(0, light))) }));
       if (microbit.sends++ % NAME_EVERY === 0) {
         lines.push(JSON.stringify({ t, s, n: microbit.name }));
       }
+      lines.push(JSON.stringify({ t, s, n: 'temp', v: Math.round(microbit.temperature) }));
+      lines.push(JSON.stringify({ t, s, n: 'light', v: Math.round(Math.min(255, Math.max(0, light))) }));
     }
     for (const line of lines) {
       this.readLine(this._gateway, line, now);

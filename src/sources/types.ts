@@ -7,11 +7,13 @@ export interface IReading {
   time: number;
   /** Channel name → value, e.g. `{temperature: 21.5}`. */
   values: Record<string, number>;
-  /** The id of the source that produced it. */
+  /** The id of the device that produced it: a source's id, or `microbit-<serial number>` for a micro:bit heard through a radio gateway. */
   source: string;
+  /** The device's name for people, when it sent one (at most 64 characters). */
+  device?: string;
 }
 
-export type Transport = 'simulated' | 'serial' | 'bluetooth';
+export type Transport = 'simulated' | 'serial' | 'bluetooth' | 'simulated-class';
 
 /**
  * - `stopped`: not reading, nothing to do until the user starts it;

@@ -88,7 +88,8 @@ export class JsonFormat implements ILineFormat {
  * MakeCode "write received packet to serial": `n` names the value `v` (a packet
  * without `n` gets the first positional name, `value 1` unless the user named it),
  * `t` is the receiver's clock and is left out, `s` is the sending micro:bit and is
- * given as the result's `sender`, not as a channel.
+ * given as the result's `sender`, not as a channel. A text packet (`n` without `v`,
+ * MakeCode's `radio send string "group 1"`) is the sender's name: the result's `device`.
  */
 export class RadioFormat implements ILineFormat {
   constructor(names: ChannelNames) {
@@ -106,9 +107,12 @@ export class RadioFormat implements ILineFormat {
     }
     const sender = data.s as number;
     const { n: name, v: value } = data;
+    const text = typeof name === 'string' ? name.trim() : '';
+    if (value === undefined && text !== '' && data.b === undefined) {
+      return { values: null, bad: [], sender, device: cut(text, MAX_NAME) };
+    }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      const what = typeof name === 'string' && value === undefined ? 'a text message' : 'a packet';
-      return { values: null, bad: [lineProblem(`${what} from a micro:bit, not a number`, line)], sender };
+      return { values: null, bad: [lineProblem('a packet from a micro:bit, not a number', line)], sender };
     }
     const reading = new Reading(line);
     reading.take();

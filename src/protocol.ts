@@ -18,11 +18,6 @@ export interface IOpenData {
 /** The longest device name, in characters as Python counts them (code points). */
 export const MAX_DEVICE_NAME_LENGTH = 64;
 
-/** A reading as a batch carries it: `device` is the device's name for people, when it has one. */
-export interface IBatchReading extends IReading {
-  device?: string;
-}
-
 /**
  * A device's name from what someone typed or a program sent: without spaces around it, cut to
  * MAX_DEVICE_NAME_LENGTH characters (never in the middle of an emoji); null when nothing is left.
@@ -39,7 +34,7 @@ export function deviceName(typed: unknown): string | null {
 export interface IBatchMessage {
   type: 'batch';
   seq: number;
-  readings: IBatchReading[];
+  readings: IReading[];
   /** The stream the batch belongs to when not the comm's own (a batch an earlier page left). */
   stream?: string;
 }
@@ -76,7 +71,7 @@ export type DeviceRequest =
 /** Kernel → browser on the Logger widget's comm: readings made in Python (`logger.record`), for the chart. */
 export interface IRecordedMessage {
   type: 'recorded';
-  readings: IBatchReading[];
+  readings: IReading[];
 }
 
 /** Browser → kernel on the Logger widget's own comm. */
@@ -101,7 +96,7 @@ export function openData(logger: string, stream: string): IOpenData {
   return { protocol: PROTOCOL_VERSION, logger, stream };
 }
 
-export function batchMessage(seq: number, readings: IBatchReading[]): IBatchMessage {
+export function batchMessage(seq: number, readings: IReading[]): IBatchMessage {
   return { type: 'batch', seq, readings };
 }
 
@@ -122,7 +117,7 @@ export function parseRecorded(data: unknown): IRecordedMessage | null {
   return { type: 'recorded', readings: msg.readings.map(asReading).filter(r => r !== null) };
 }
 
-function asReading(item: unknown): IBatchReading | null {
+function asReading(item: unknown): IReading | null {
   const r = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
   const values = (typeof r.values === 'object' && r.values !== null ? r.values : null) as Record<
     string,

@@ -1,4 +1,5 @@
 /** One JSON object per line, and the packets MakeCode's radio gateway writes (`{"t":3021,"s":1923449,"n":"temp","v":21}`). */
+import { deviceName } from '../../protocol';
 import { ChannelNames } from './names';
 import { cut, ILineFormat, IParseResult, lineProblem, MAX_NAME, Reading } from './values';
 
@@ -107,9 +108,9 @@ export class RadioFormat implements ILineFormat {
     }
     const sender = data.s as number;
     const { n: name, v: value } = data;
-    const text = typeof name === 'string' ? name.trim() : '';
-    if (value === undefined && text !== '' && data.b === undefined) {
-      return { values: null, bad: [], sender, device: cut(text, MAX_NAME) };
+    const device = deviceName(name);
+    if (value === undefined && device !== null && data.b === undefined) {
+      return { values: null, bad: [], sender, device };
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       return { values: null, bad: [lineProblem('a packet from a micro:bit, not a number', line)], sender };

@@ -10,6 +10,7 @@ import { DeviceRequest, deviceResultMessage } from './protocol';
 import { BluetoothSource } from './sources/bluetooth';
 import { SerialSource } from './sources/serial';
 import { SimulatedSource } from './sources/simulated';
+import { SimulatedClassSource } from './sources/simulated-class';
 import type { IReading, ISource, Transport } from './sources/types';
 import type { IDeviceHub, ILoggerHandle, ILoggerLink } from './tokens';
 
@@ -59,6 +60,8 @@ export class DeviceHub implements IDeviceHub {
     switch (transport) {
       case 'simulated':
         return this.add(new SimulatedSource('simulated'));
+      case 'simulated-class':
+        return this.add(new SimulatedClassSource('simulated-class'));
       case 'serial':
         return this.add(new SerialSource('serial'));
       case 'bluetooth':

@@ -3,7 +3,10 @@
  * The kernel side's table is `python_shim/sensorlab/protocol.py`; both are tested
  * against the shared examples in `test/fixtures/protocol`.
  */
+import { deviceName, MAX_DEVICE_NAME_LENGTH } from './sources/formats/values';
 import type { IReading } from './sources/types';
+
+export { deviceName, MAX_DEVICE_NAME_LENGTH };
 
 export const PROTOCOL_VERSION = 1;
 export const READINGS_TARGET = 'sensorlab.readings';
@@ -13,21 +16,6 @@ export interface IOpenData {
   protocol: number;
   logger: string;
   stream: string;
-}
-
-/** The longest device name, in characters as Python counts them (code points). */
-export const MAX_DEVICE_NAME_LENGTH = 64;
-
-/**
- * A device's name from what someone typed or a program sent: without spaces around it, cut to
- * MAX_DEVICE_NAME_LENGTH characters (never in the middle of an emoji); null when nothing is left.
- */
-export function deviceName(typed: unknown): string | null {
-  if (typeof typed !== 'string') {
-    return null;
-  }
-  const name = Array.from(typed.trim()).slice(0, MAX_DEVICE_NAME_LENGTH).join('').trimEnd();
-  return name === '' ? null : name;
 }
 
 /** Browser → kernel on the readings comm. */

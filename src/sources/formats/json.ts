@@ -1,7 +1,6 @@
 /** One JSON object per line, and the packets MakeCode's radio gateway writes (`{"t":3021,"s":1923449,"n":"temp","v":21}`). */
-import { deviceName } from '../../protocol';
 import { ChannelNames } from './names';
-import { cut, ILineFormat, IParseResult, lineProblem, MAX_NAME, Reading } from './values';
+import { cut, deviceName, ILineFormat, IParseResult, lineProblem, MAX_NAME, Reading } from './values';
 
 /** Deepest JSON nesting flattened; deeper objects are reported, not walked. */
 const MAX_DEPTH = 32;

@@ -34,6 +34,21 @@ export const MAX_TEXT = 200;
 export const MAX_NAME = 64;
 /** Most values read from one line: more is a runaway print loop, not a sensor. */
 export const MAX_VALUES = 64;
+/** The longest device name, in characters as Python counts them (code points). */
+export const MAX_DEVICE_NAME_LENGTH = 64;
+
+/**
+ * A device's name from what someone typed or a program sent: without spaces around it, cut to
+ * MAX_DEVICE_NAME_LENGTH characters (never in the middle of an emoji); null when nothing is left.
+ */
+export function deviceName(typed: unknown): string | null {
+  if (typeof typed !== 'string') {
+    return null;
+  }
+  const name = Array.from(typed.trim()).slice(0, MAX_DEVICE_NAME_LENGTH).join('').trimEnd();
+  return name === '' ? null : name;
+}
+
 /** Longest value quoted inside a reason, so the reason stays short. */
 const MAX_QUOTED = 20;
 

@@ -7,8 +7,10 @@ export interface IReading {
   time: number;
   /** Channel name → value, e.g. `{temperature: 21.5}`. */
   values: Record<string, number>;
-  /** The id of the source that produced it. */
+  /** The id of the device it came from: a source's id, or a sender heard through it (`microbit-<s>`). */
   source: string;
+  /** The device's name for people, when it has one (it sent one, or the user gave one), at most 64 characters. */
+  device?: string;
 }
 
 export type Transport = 'simulated' | 'serial' | 'bluetooth';
@@ -46,6 +48,8 @@ export interface ISource {
   readonly transport: Transport;
   /** A name for people, e.g. "Simulated classroom". */
   readonly label: string;
+  /** The name the device itself gave (a Bluetooth sensor's), or '' when it gave none. */
+  readonly deviceName?: string;
   readonly state: SourceState;
   /** What went wrong last, in words a student can act on, or ''. */
   readonly problem: string;

@@ -294,10 +294,13 @@ export class MonitorPanel extends Widget {
       this._renaming = null;
       this._typed = null;
       if (keep) {
-        this.hub.rename(device.id, box.value); // the hub says it changed: the cards are drawn again
-      } else {
-        this._render();
+        this.hub.rename(device.id, box.value);
       }
+      // The keyboard goes back to the card's Rename button.
+      this._render();
+      this._list
+        .querySelector<HTMLElement>(`[data-source="${CSS.escape(device.id)}"] .jp-sensorlab-Monitor-rename`)
+        ?.focus();
     };
     box.addEventListener('keydown', event => {
       if (event.key === 'Enter' || event.key === 'Escape') {
@@ -305,8 +308,6 @@ export class MonitorPanel extends Widget {
         done(event.key === 'Enter');
       }
     });
-    // Leaving the box keeps the name, unless the box left (the cards were drawn again).
-    box.addEventListener('blur', () => box.isConnected && done(true));
     return box;
   }
 

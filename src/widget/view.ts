@@ -53,6 +53,13 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       this._device = element('span', 'jp-sensorlab-Logger-device');
       header.appendChild(this._device);
       this._actions = element('span', 'jp-sensorlab-Logger-actions');
+      this._start = element('button', 'jp-sensorlab-Logger-start jp-mod-styled');
+      this._start.addEventListener('click', () => {
+        const startable = (this.model as ILoggerModel).startable;
+        if (startable) {
+          void this._onStartStop(startable);
+        }
+      });
       header.appendChild(this._actions);
       this.el.appendChild(header);
 
@@ -166,14 +173,16 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       const devices = model.devices();
       this._shown = new Set(devices.map(device => device.id));
       const startable = model.startable;
+      if (startable) {
+        this._device.textContent = `${startable.label}: ${STATE_WORDS[startable.state] ?? startable.state}`;
+        this._showStart(startable);
+      }
       keepingFocus(this.el, () => {
-        this._actions.replaceChildren();
         if (model.problem) {
+          this._actions.replaceChildren();
           this._device.textContent = model.problem;
-        } else if (startable) {
-          this._device.textContent = `${startable.label}: ${STATE_WORDS[startable.state] ?? startable.state}`;
-          this._actions.appendChild(this._startButton(startable));
-        } else {
+        } else if (!startable) {
+          this._actions.replaceChildren();
           this._device.textContent = devicesSummary(devices, kind);
           for (const transport of ['serial', 'bluetooth'] as const) {
             if (kind === transport || kind === 'all') {
@@ -182,22 +191,23 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
           }
         }
         this._list.replaceChildren(...(kind === 'simulated' ? [] : devices.map(device => this._row(device))));
+        this._list.hidden = this._list.childElementCount === 0;
       });
       this._renderValues();
       this._renderProblems();
     }
 
-    private _startButton(source: ISource): HTMLButtonElement {
+    /** Start or Stop: one button that changes its words, so the keyboard stays on it. */
+    private _showStart(source: ISource): void {
+      if (this._actions.firstChild !== this._start) {
+        this._actions.replaceChildren(this._start);
+      }
       const running = source.state !== 'stopped';
       const word = running ? 'Stop' : 'Start';
-      const button = element(
-        'button',
-        `jp-sensorlab-Logger-start jp-mod-styled ${running ? 'jp-mod-warn' : 'jp-mod-accept'}`,
-        word
-      );
-      button.setAttribute('aria-label', `${word} ${source.label}`);
-      button.addEventListener('click', () => void this._onStartStop(source));
-      return button;
+      this._start.textContent = word;
+      this._start.setAttribute('aria-label', `${word} ${source.label}`);
+      this._start.classList.toggle('jp-mod-accept', !running);
+      this._start.classList.toggle('jp-mod-warn', running);
     }
 
     /** "Connect" (or "Connect another"): each click adds one more device. */
@@ -336,6 +346,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
 
     private _device!: HTMLSpanElement;
     private _actions!: HTMLSpanElement;
+    private _start!: HTMLButtonElement;
     private _list!: HTMLUListElement;
     /** The ids of the devices shown: their readings redraw the values. */
     private _shown = new Set<string>();

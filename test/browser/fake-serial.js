@@ -4,6 +4,7 @@
 // function it puts in window.fakeSerial.onWrite), and unplugs and replugs it. More boards:
 // fakeSerial.addBoard() gives the next one's number, fakeSerial.choose(n) makes the chooser
 // pick board n next, and fakeSerial.board(n) has print, unplug, replug, written and opens.
+// fakeSerial.gateway(n, {...}) makes board n a class's radio gateway (see there).
 (() => {
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
@@ -92,6 +93,30 @@
     };
   }
 
+  /**
+   * Board `n` prints MakeCode radio packets as a gateway micro:bit writes them, `{"t":ms,"s":serial,
+   * "n":"temp","v":round}`, from `senders` senders (serial numbers firstSerial, firstSerial + 7919, ...)
+   * at `hz` each, interleaved one line at a time, for `seconds`. Each sender's value is the round's
+   * number (1, 2, ...), so every reading can be found later. Resolves when all are printed.
+   */
+  async function gateway(n, { senders, hz, seconds, firstSerial = 1923449 }) {
+    const board = control(n);
+    const total = senders * hz * seconds;
+    const begin = performance.now();
+    let printed = 0;
+    board.print('\n'); // the first line after the port opens may be cut: an empty one
+    while (printed < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - begin) / 1000) * senders * hz) + 1);
+      for (; printed < due; printed++) {
+        const round = Math.floor(printed / senders) + 1;
+        const serial = firstSerial + (printed % senders) * 7919;
+        board.print(`{"t":${round * Math.round(1000 / hz)},"s":${serial},"n":"temp","v":${round}}\n`);
+      }
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    return { printed, seconds: (performance.now() - begin) / 1000 };
+  }
+
   addBoard();
 
   const serial = {
@@ -119,6 +144,7 @@
     onWrite: null,
     addBoard,
     board: control,
+    gateway,
     choose(n) {
       chosen = n;
     },

@@ -31,6 +31,7 @@ ETHERCALC_SPECS = [
     "class-sheet",
     "examples",
     "full-sheet",
+    "gateway",
     "notes",
     "pipeline",
     "reliability",

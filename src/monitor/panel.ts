@@ -5,7 +5,7 @@ import type { IBadInput, ISource, Transport } from '../sources/types';
 import { ChannelChart } from '../ui/chart';
 import { countdown, IKernelStatus } from '../ui/status';
 import type { IDeviceHub } from '../tokens';
-import { element, keepingFocus, problemCounts, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
+import { element, keepingFocus, problemCounts, refreshTiles, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
 import { Redraw } from '../ui/redraw';
 
 /**
@@ -102,9 +102,9 @@ export class MonitorPanel extends Widget {
     this._scheduleUpdate();
   }
 
-  /** New readings: refresh values and charts, at most once a frame (less often for many devices). */
+  /** New readings: refresh values and charts, a few times a second at most. */
   private _scheduleUpdate(): void {
-    this._redraw.request(this.hub.devices.length > 1);
+    this._redraw.request();
   }
 
   private _draw(): void {
@@ -127,7 +127,7 @@ export class MonitorPanel extends Widget {
       if (!card || !tiles) {
         return false;
       }
-      tiles.replaceWith(valueTiles(latest.values, this.hub.unitsOf(device.source)));
+      refreshTiles(tiles, latest.values, this.hub.unitsOf(device.source));
       const counts = card.querySelector('.jp-sensorlab-Monitor-counts');
       if (counts) {
         counts.textContent = healthCounts(device);

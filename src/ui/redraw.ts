@@ -1,18 +1,18 @@
-// Drawing readings at most once a frame, and less often when many devices send: a class of senders must not keep the page busy.
+// Drawing readings a few times a second at most: a class of senders must not keep the page busy.
 
-/** With many devices, values and charts are drawn at most this often. */
-export const SLOW_REDRAW_MS = 250;
+/** Values and charts are drawn at most this often: a person reads no faster. */
+export const REDRAW_MS = 250;
 
-/** Calls `draw` at most once per animation frame, and at most every SLOW_REDRAW_MS when asked to go slow. */
+/** Calls `draw` in an animation frame, at most every REDRAW_MS. */
 export class Redraw {
   constructor(private readonly _draw: () => void) {}
 
-  /** Draw soon: in the next frame, or after SLOW_REDRAW_MS since the last drawing when `slow`. */
-  request(slow: boolean): void {
+  /** Draw soon: in the next frame, or once REDRAW_MS have passed since the last drawing. */
+  request(): void {
     if (this._frame !== null || this._timer !== undefined) {
       return;
     }
-    const wait = slow ? this._drawnAt + SLOW_REDRAW_MS - Date.now() : 0;
+    const wait = this._drawnAt + REDRAW_MS - Date.now();
     if (wait > 0) {
       this._timer = setTimeout(() => {
         this._timer = undefined;

@@ -6,7 +6,7 @@ import type { IReading, ISource } from '../sources/types';
 import type { ILoggerModel } from './model';
 import type { IDeviceHub } from '../tokens';
 import { ChannelChart } from '../ui/chart';
-import { element, keepingFocus, problemCounts, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
+import { element, keepingFocus, problemCounts, refreshTiles, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
 import { Redraw } from '../ui/redraw';
 import { IKernelStatus, statusParts, troubleNotices } from '../ui/status';
 
@@ -88,7 +88,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       this.el.appendChild(this._status);
 
       this.listenTo(model, 'change:_status change:sheet_url sheet', () => this._renderStatus());
-      this.listenTo(model, 'change:device', () => this._renderDevice());
+      this.listenTo(model, 'change:device', () => this._renderProblems());
       hub.sourcesChanged.connect(this._renderDevice, this);
       model.link?.forwarder.changed.connect(this._renderStatus, this);
       hub.readingReceived.connect(this._onReading, this);
@@ -162,7 +162,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
 
     private _onReading(_: IDeviceHub, reading: IReading): void {
       if (this._shown.has(reading.source)) {
-        this._redraw.request(this._shown.size > 1);
+        this._redraw.request();
       }
     }
 
@@ -256,7 +256,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
             `[data-source="${CSS.escape(device.id)}"] .jp-sensorlab-Logger-values`
           );
           if (reading && tiles) {
-            tiles.replaceWith(valueTiles(reading.values, hub.unitsOf(device.source)));
+            refreshTiles(tiles, reading.values, hub.unitsOf(device.source));
           }
         }
         this._values.replaceChildren();
@@ -270,7 +270,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       const reading = hub.latest(first.id)!;
       const units = hub.unitsOf(first.source);
       if (model.filter.kind === 'simulated') {
-        this._values.replaceChildren(...valueTiles(reading.values, units).childNodes);
+        refreshTiles(this._values, reading.values, units);
       }
       this._renderChart(first.id, reading.time, units);
     }

@@ -20,6 +20,7 @@ import {
   runAllCells,
   writeNotebook
 } from '../test/browser/jupyter';
+import { loggerCell } from './kernel-code';
 
 const OUT = process.env.SENSORLAB_BENCH_DEVICES_OUT as string;
 // Seconds between batches: a class's Logger need not hear each reading within 0.1 s (item 2's

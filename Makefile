@@ -6,10 +6,14 @@ PY := $(BIN)/python
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test bench install system-packages build lint jest pytest browser-test clean
+.PHONY: demo hub-demo test bench install system-packages build lint jest pytest browser-test clean
 
 demo: build
 	$(PY) test/servers/servers.py demo
+
+# A local JupyterHub for a class trial: student1..student5, one shared password, one class sheet.
+hub-demo: build
+	$(PY) test/servers/hub.py demo
 
 test: build
 	$(PY) test/run_all.py
@@ -18,7 +22,8 @@ test: build
 bench: build
 	$(PY) test/servers/servers.py run -- $(PY) bench/run.py
 
-install: system-packages $(VENV)/.installed node_modules/.installed test/servers/ethercalc/node_modules/.installed
+install: system-packages $(VENV)/.installed node_modules/.installed test/servers/ethercalc/node_modules/.installed \
+	test/servers/hub/node_modules/.installed
 
 # Debian's packages, only those missing: Node.js and npm for the build, venv for Python,
 # and Debian's Chromium for the browser tests (never a browser download); the AVR
@@ -58,11 +63,24 @@ test/servers/ethercalc/node_modules/.installed: test/servers/ethercalc/package.j
 	cd test/servers/ethercalc && npm ci --omit=optional --install-strategy=nested --no-audit --no-fund
 	touch $@
 
-# The prebuilt extension, packed into a wheel and installed the way users install it.
+# configurable-http-proxy for the local JupyterHub (test/servers/hub.py), in its own folder too.
+test/servers/hub/node_modules/.installed: test/servers/hub/package.json test/servers/hub/package-lock.json
+	cd test/servers/hub && npm ci --no-audit --no-fund
+	touch $@
+
+# The prebuilt extension, packed into a wheel and installed the way users install it; and the
+# hub students' environment, made as a hub's user image is: the wheel installed with pip, with
+# jupyterhub and jupyterlab at .venv's versions, no Node.js.
+HUB_USER := $(VENV)/hub-user
 build: install
 	npm run build:prod
 	rm -rf dist && $(PY) -m pip wheel -q --no-deps --no-build-isolation -w dist .
 	$(PY) -m pip install -q --force-reinstall --no-deps dist/sensorlab-*.whl
+	[ -x $(HUB_USER)/bin/python ] || python3 -m venv $(HUB_USER)
+	$(PY) -m pip freeze --exclude sensorlab > $(HUB_USER)/constraints.txt
+	$(HUB_USER)/bin/python -m pip install -q -c $(HUB_USER)/constraints.txt jupyterhub jupyterlab \
+		"$$(ls dist/sensorlab-*.whl)[examples]"
+	$(HUB_USER)/bin/python -m pip install -q --force-reinstall --no-deps dist/sensorlab-*.whl
 
 # eslint, prettier and stylelint for the frontend, ruff (lint and format) for Python; fails on a finding.
 lint: install
@@ -75,7 +93,8 @@ pytest: build
 	$(PY) test/servers/servers.py run -- $(PY) -m pytest
 
 browser-test: build
-	$(PY) test/servers/servers.py run -- npx playwright test --config test/browser/playwright.config.ts
+	$(PY) test/servers/servers.py run -- $(PY) test/servers/hub.py run -- \
+		npx playwright test --config test/browser/playwright.config.ts
 
 clean:
 	rm -rf lib dist tsconfig.tsbuildinfo python_shim/sensorlab/labextension $(VENV) node_modules test/boards/.build

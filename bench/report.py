@@ -362,7 +362,17 @@ def missed_notes(r: dict) -> list[str]:
         )
     for kind, c in sorted(r["catch_up"].items()):
         if c["seconds"] >= 30:
-            notes.append(f"- **Catch-up ({kind})**: {c['seconds']:.1f} s, {c['seconds'] - 30:.1f} s over.")
+            notes.append(
+                f"- **Catch-up ({kind})**: {c['seconds']:.1f} s, {c['seconds'] - 30:.1f} s over."
+                + (
+                    " This server has no append of its own that is safe beside other loggers, so each row is"
+                    " inserted (`insertrow`, then one paste for the post), and each insert walks every cell of"
+                    " the sheet: the 10,000th row costs 200 times the 50th. Its own append (the naive baseline)"
+                    " inserts a row per post as well, and is no faster per row."
+                    if kind == "2026"
+                    else ""
+                )
+            )
     notes += sheets.missed_notes(r["sheets"])
     m = b["memory"]
     if m["kernel_growth_mb"] >= 50:

@@ -68,7 +68,9 @@ export class IndexedDBBatchStore implements IBatchStore {
   async load(): Promise<IHeldBatch[]> {
     try {
       const db = await database();
-      const found = await done(db.transaction(STORE).objectStore(STORE).index('key').getAll(this.key));
+      const store = db.transaction(STORE, 'readwrite').objectStore(STORE);
+      await this._adoptKernelKeyed(store);
+      const found = await done(store.index('key').getAll(this.key));
       this._report(null);
       return (found as (IHeldBatch & { key: string })[]).map(({ stream, seq, readings }) => ({
         stream,
@@ -78,6 +80,40 @@ export class IndexedDBBatchStore implements IBatchStore {
     } catch (error) {
       this._report(error);
       return [];
+    }
+  }
+
+  /**
+   * Earlier versions kept batches under `<kernel id>/<logger>`, which no later page asks for:
+   * the first page with a logger of that name takes them over (same name, so the same sheet
+   * as a rule), so they are sent and deleted rather than kept for ever.
+   */
+  private async _adoptKernelKeyed(store: IDBObjectStore): Promise<void> {
+    if (!this.key.startsWith('[')) {
+      return; // not a key of heldKey's
+    }
+    const [, logger] = JSON.parse(this.key) as [string, string];
+    const keys: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const cursor = store.index('key').openKeyCursor(null, 'nextunique');
+      cursor.onsuccess = () => {
+        const at = cursor.result;
+        if (!at) {
+          return resolve();
+        }
+        const key = at.key as string;
+        if (!key.startsWith('[') && key.endsWith(`/${logger}`)) {
+          keys.push(key);
+        }
+        at.continue();
+      };
+      cursor.onerror = () => reject(cursor.error);
+    });
+    for (const key of keys) {
+      for (const record of (await done(store.index('key').getAll(key))) as (IHeldBatch & { key: string })[]) {
+        await done(store.delete([key, record.stream, record.seq]));
+        await done(store.put({ ...record, key: this.key }));
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import { DeviceRequest, deviceResultMessage } from './protocol';
 import { BluetoothSource, IBluetoothOptions, requestBluetoothDevice } from './sources/bluetooth';
 import { ISerialOptions, requestSerialPort, SerialSource } from './sources/serial';
 import { SimulatedSource } from './sources/simulated';
+import { SimulatedClassSource } from './sources/simulated-class';
 import type { IReading, ISource } from './sources/types';
 import type { DeviceOptions, IDeviceHub, ILoggerHandle, ILoggerLink } from './tokens';
 
@@ -65,8 +66,9 @@ export class DeviceHub implements IDeviceHub {
     this._sourcesChanged.emit();
   }
 
-  simulated(): ISource {
-    return this._sources.find(s => s.id === 'simulated') ?? this.add(new SimulatedSource('simulated'));
+  simulated(kind: 'simulated' | 'simulated-class' = 'simulated'): ISource {
+    const make = () => (kind === 'simulated' ? new SimulatedSource(kind) : new SimulatedClassSource(kind));
+    return this._sources.find(s => s.id === kind) ?? this.add(make());
   }
 
   async connect(transport: 'serial' | 'bluetooth', options?: DeviceOptions): Promise<ISource> {

@@ -15,6 +15,21 @@ export interface IOpenData {
   stream: string;
 }
 
+/** The longest device name, in characters as Python counts them (code points). */
+export const MAX_DEVICE_NAME_LENGTH = 64;
+
+/**
+ * A device's name from what someone typed or a program sent: without spaces around it, cut to
+ * MAX_DEVICE_NAME_LENGTH characters (never in the middle of an emoji); null when nothing is left.
+ */
+export function deviceName(typed: unknown): string | null {
+  if (typeof typed !== 'string') {
+    return null;
+  }
+  const name = Array.from(typed.trim()).slice(0, MAX_DEVICE_NAME_LENGTH).join('').trimEnd();
+  return name === '' ? null : name;
+}
+
 /** Browser → kernel on the readings comm. */
 export interface IBatchMessage {
   type: 'batch';
@@ -53,6 +68,12 @@ export type DeviceRequest =
   | { type: 'device_request'; id: number; action: 'send_line'; line: string }
   | { type: 'device_request'; id: number; action: 'set_period'; ms: number };
 
+/** Kernel → browser on the Logger widget's comm: readings made in Python (`logger.record`), for the chart. */
+export interface IRecordedMessage {
+  type: 'recorded';
+  readings: IReading[];
+}
+
 /** Browser → kernel on the Logger widget's own comm. */
 export type WidgetMessage = { type: 'post_now' } | { type: 'note'; text: string } | { type: 'export' };
 
@@ -85,6 +106,33 @@ export function deviceResultMessage(
   value: number | null = null
 ): IDeviceResultMessage {
   return { type: 'device_result', id, error, value };
+}
+
+/** A kernel's readings made in Python, or null when `data` is not such a message; unusable readings are left out. */
+export function parseRecorded(data: unknown): IRecordedMessage | null {
+  const msg = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  if (msg.type !== 'recorded' || !Array.isArray(msg.readings)) {
+    return null;
+  }
+  return { type: 'recorded', readings: msg.readings.map(asReading).filter(r => r !== null) };
+}
+
+function asReading(item: unknown): IReading | null {
+  const r = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+  const values = (typeof r.values === 'object' && r.values !== null ? r.values : null) as Record<
+    string,
+    unknown
+  > | null;
+  if (
+    typeof r.time !== 'number' ||
+    typeof r.source !== 'string' ||
+    values === null ||
+    !Object.values(values).every(v => typeof v === 'number' && Number.isFinite(v))
+  ) {
+    return null;
+  }
+  const device = deviceName(r.device);
+  return { time: r.time, values: values as Record<string, number>, source: r.source, ...(device ? { device } : {}) };
 }
 
 function isSeq(value: unknown): value is number {

@@ -93,8 +93,8 @@ export interface IDeviceHub {
   units: Readonly<Record<string, string>>;
   /** A source's units, completed by the units setting. */
   unitsOf(source: ISource): Readonly<Record<string, string>>;
-  /** The tab's one simulated sensor, created on first use. */
-  simulated(): ISource;
+  /** The tab's one simulated sensor, or its simulated class of micro:bits, created on first use. */
+  simulated(kind?: 'simulated' | 'simulated-class'): ISource;
   /**
    * One more device: the browser's chooser, then the board or sensor picked is read as a new
    * device (`serial-2`), unless it is one the tab reads already. Call straight from a click.

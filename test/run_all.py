@@ -4,7 +4,8 @@ A suite fails when its runner fails, when any of its tests failed or was skipped
 when it ran no test at all. The real EtherCalc servers (2020, and 2026 where it is here)
 and Jupyter servers are started and stopped by test/servers/servers.py. pytest talks to
 every EtherCalc; the browser tests run in full with Jupyter posting to the 2020 server,
-and those that talk to EtherCalc run again with a Jupyter server posting to the 2026 one.
+and those that talk to EtherCalc run again with a Jupyter server posting to the 2026 one. Each
+browser run has a class JupyterHub (test/servers/hub.py) posting to the same EtherCalc.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "servers"))
+from hub import hub  # noqa: E402
 from servers import jupyter, servers  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "test"))
@@ -32,6 +34,7 @@ ETHERCALC_SPECS = [
     "examples",
     "full-sheet",
     "gateway",
+    "hub",
     "notes",
     "pipeline",
     "reliability",
@@ -99,17 +102,22 @@ def main() -> int:
             )
             browser = ["npx", "playwright", "test", "--config", "test/browser/playwright.config.ts"]
             report = reports / "browser-2020.json"
-            results.append(
-                run_suite(
-                    "browser, EtherCalc 2020",
-                    browser,
-                    report,
-                    playwright_counts,
-                    dict(env, SENSORLAB_PW_JSON=str(report)),
+            # A class JupyterHub (hub.spec.ts) whose students post to the same EtherCalc.
+            with hub(reports / "hub-2020", ethercalcs["2020"]) as env_hub:
+                results.append(
+                    run_suite(
+                        "browser, EtherCalc 2020",
+                        browser,
+                        report,
+                        playwright_counts,
+                        dict(env, **env_hub, SENSORLAB_PW_JSON=str(report)),
+                    )
                 )
-            )
             if "2026" in ethercalcs:
-                with jupyter(reports / "servers" / "jupyter-2026", ethercalcs["2026"]) as env_2026:
+                with (
+                    jupyter(reports / "servers" / "jupyter-2026", ethercalcs["2026"]) as env_2026,
+                    hub(reports / "hub-2026", ethercalcs["2026"]) as env_hub,
+                ):
                     report = reports / "browser-2026.json"
                     results.append(
                         run_suite(
@@ -117,7 +125,7 @@ def main() -> int:
                             browser + [f"test/browser/{spec}.spec.ts" for spec in ETHERCALC_SPECS],
                             report,
                             playwright_counts,
-                            dict(env, **env_2026, SENSORLAB_PW_JSON=str(report)),
+                            dict(env, **env_2026, **env_hub, SENSORLAB_PW_JSON=str(report)),
                         )
                     )
 

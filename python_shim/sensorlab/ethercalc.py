@@ -31,6 +31,10 @@ _VALID_FORMS = (
 )
 # Posts stay well below the servers' 1 MiB, with room for the commands.
 MAX_BODY_BYTES = 900_000
+# Rows a post inserts on a server without its own append: each inserted row costs that server a
+# pass over every cell of the sheet (0.1 s at 20,000 rows), and a post must answer well within
+# the request's timeout.
+MAX_INSERTS = 50
 # Seconds between checks that people did not clear the header or the rows this sheet wrote.
 RECHECK_EVERY = 60.0
 # Least seconds before new column headings are checked again (see Sheet._kept_headings).
@@ -182,7 +186,8 @@ class Sheet:
         rows = [dict(row) for row in rows]
         for row in rows:
             row.setdefault(ROW_ID, uuid.uuid4().hex[:16])  # unique across loggers and sheets
-        for part in posts_under(rows, MAX_BODY_BYTES):
+        most_rows = None if self._conn.appends_in_one_step else MAX_INSERTS
+        for part in posts_under(rows, MAX_BODY_BYTES, most_rows):
             self._append_split(part)
         return len(rows)
 

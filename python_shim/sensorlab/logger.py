@@ -11,30 +11,31 @@ from pathlib import Path
 
 import pandas as pd
 from ipywidgets import DOMWidget
-from traitlets import Dict, Float, Int, List, Unicode, validate
 
 from . import protocol
-from ._version import MODULE_VERSION
+from .cells import replace_earlier_run
 from .channel import ReadingsChannel
 from .device import DeviceRequests
+from .devices import DeviceNames, DeviceRows
+from .devicesheets import DeviceSheets
 from .ethercalc import Sheet
 from .outbox import Outbox, posting_status
 from .readings import Readings, notes_frame, readings_csv
-from .rows import RowValues
+from .record import from_frame, from_values
 from .schedule import DaylightSchedule, LastPost, parse_interval
 from .status import STATUS_EVERY, Throttle, iso, iso_ms
 from .store import LoggerFile, default_data_dir
+from .widgetstate import SEVERAL, LoggerState
 
 __all__ = ["Logger"]
 
 log = logging.getLogger("sensorlab")
 
-SOURCES = ("simulated", "serial", "bluetooth")
-FORMATS = ("auto", "plotter", "labels", "tuple", "radio", "semicolon", "keyvalue", "csv", "json")
 REQUEST_TIMEOUT = 10.0  # seconds logger.send and set_period wait for the browser
+CHARTED = 1000  # readings made in Python sent to the widget's chart at most at once
 
 
-class Logger(DOMWidget):
+class Logger(LoggerState):
     """Logs a sensor read by the browser, and posts rows to a sheet on a schedule.
 
     Parameters
@@ -45,8 +46,15 @@ class Logger(DOMWidget):
     schedule : DaylightSchedule, optional
         When rows are due; by default every 15 min from 08:00 to 20:00 and every 60 min
         otherwise.
-    source : {"simulated", "serial", "bluetooth"}
-        Which kind of sensor the widget connects to.
+    source : {"simulated", "serial", "bluetooth", "simulated-class", "all"}
+        Which kind of sensor the widget connects to: "simulated-class" is a class of 30 simulated
+        micro:bits sending through a radio gateway, "all" every device of the browser tab.
+    devices : list of str, optional
+        Log only these devices (names or ids such as "serial-1" or "microbit-1923449"); all of
+        that kind by default. With several devices, each interval gives a row per device.
+    sheet_per_device : bool
+        Post each device's rows to a sheet of its own named after ``sheet`` (class-7b-group-1)
+        rather than all of them to ``sheet`` with a ``device`` column.
     name : str, optional
         Names this logger; a new Logger with the same name replaces the old one.
         Defaults to the sheet's name, or "sensorlab" without a sheet.
@@ -76,31 +84,6 @@ class Logger(DOMWidget):
         empty): each channel's latest value, or its mean with ``<name> min`` and ``<name> max``.
     """
 
-    _model_name = Unicode("LoggerModel").tag(sync=True)
-    _view_name = Unicode("LoggerView").tag(sync=True)
-    _model_module = Unicode("sensorlab").tag(sync=True)
-    _view_module = Unicode("sensorlab").tag(sync=True)
-    _model_module_version = Unicode(MODULE_VERSION).tag(sync=True)
-    _view_module_version = Unicode(MODULE_VERSION).tag(sync=True)
-
-    name = Unicode(help="The logger's name, unique in this kernel.").tag(sync=True)
-    source = Unicode("simulated", help="simulated, serial or bluetooth.").tag(sync=True)
-    forward_every = Float(None, allow_none=True, help="Seconds between two batches, or None for the setting.").tag(
-        sync=True
-    )
-    sheet_url = Unicode("", help="The sheet's address for people, or empty.").tag(sync=True)
-    _status = Dict(help="What logger.status says, for the views.").tag(sync=True)
-    device = Dict(help="The browser's device: id, transport, label, state, problem, counts.").tag(sync=True)
-    baud = Int(115200, help="Serial speed in bits per second.").tag(sync=True)
-    format = Unicode("auto", help="auto or one of the line formats in FORMATS.").tag(sync=True)
-    channels = List(Unicode(), help="Names for unlabelled values.").tag(sync=True)
-    usb_vendor_id = Int(None, allow_none=True, help="Only offer boards with this USB vendor id.").tag(sync=True)
-    usb_product_id = Int(None, allow_none=True, help="Only offer boards with this USB product id.").tag(sync=True)
-    name_prefix = Unicode("", help="Only offer Bluetooth sensors whose name starts with this.").tag(sync=True)
-    poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(
-        sync=True
-    )
-
     def __init__(
         self,
         sheet=None,
@@ -111,6 +94,8 @@ class Logger(DOMWidget):
         poll_every=None,
         data_dir=None,
         row="latest",
+        devices=None,
+        sheet_per_device=False,
         **kwargs,
     ):
         # Set first: close() runs from __del__ even when a check below fails.
@@ -129,7 +114,10 @@ class Logger(DOMWidget):
         self._requests = DeviceRequests(lambda message: DOMWidget.send(self, message))  # send() is ours
         self._sheet = sheet = Sheet.of(sheet)
         self.schedule = DaylightSchedule.of(schedule)
-        self._row_values = RowValues(row)
+        self._row_values = DeviceRows(row)
+        self._sheet_per_device = bool(sheet_per_device)
+        one = isinstance(devices, (str, int))  # devices="serial-1" means the one device, not its letters
+        kwargs["devices"] = [str(device) for device in ([devices] if one else devices or [])]
         forward_seconds = (
             None if forward_every is None else parse_interval(forward_every, "forward_every").total_seconds()
         )
@@ -143,16 +131,19 @@ class Logger(DOMWidget):
             sheet_url=sheet.url if sheet else "",
             **kwargs,
         )
+        replace_earlier_run(self)  # before taking the file: the Logger it replaces may hold it
         # What an earlier kernel left: its readings, its last post, the rows it did not post.
         self._file = LoggerFile(Path(data_dir) if data_dir is not None else default_data_dir(), name)
         self._errors, self._last_error = (1, self._file.problem) if self._file.problem else (0, "")
         for reading, received in self._file.readings():
             self._readings.add(reading, received)
+        self._names = DeviceNames(self._file)
         self._note = self._file.get("note") or ""
         self._notes = self._file.notes()
         last_post = self._file.get("last_post")
         self._last_post = LastPost(datetime.fromisoformat(last_post) if last_post else None)
-        self._outbox = Outbox(sheet, self._file, on_change=self._status_throttle.changed) if sheet else None
+        posting = DeviceSheets if sheet_per_device else Outbox
+        self._outbox = posting(sheet, self._file, on_change=self._status_throttle.changed) if sheet else None
         self.on_msg(self._on_widget_msg)
         self._channel = ReadingsChannel(
             name,
@@ -165,45 +156,14 @@ class Logger(DOMWidget):
         self._channel.open()
         self._publish_status()
 
-    @validate("source", "format")
-    def _valid_choice(self, proposal):
-        trait, value = proposal["trait"].name, proposal["value"]
-        choices = SOURCES if trait == "source" else FORMATS
-        if value not in choices:
-            raise ValueError(f"{trait} must be one of {', '.join(choices)}, not {value!r}")
-        return value
-
-    @validate("baud")
-    def _valid_baud(self, proposal):
-        if not 9600 <= proposal["value"] <= 1_000_000:
-            raise ValueError(
-                f"baud must be a speed from 9600 to 1000000, as set in the board's program, not {proposal['value']!r}"
-            )
-        return proposal["value"]
-
-    @validate("channels")
-    def _valid_channels(self, proposal):
-        for name in proposal["value"]:
-            if not name or len(name) > protocol.MAX_NAME_LENGTH:
-                raise ValueError(
-                    f"channel names must be text of 1 to {protocol.MAX_NAME_LENGTH} characters, not {name!r}"
-                )
-        return proposal["value"]
-
-    @validate("name")
-    def _valid_name(self, proposal):
-        value = proposal["value"]
-        if not value or len(value) > protocol.MAX_NAME_LENGTH:
-            raise ValueError(f"name must be text of 1 to {protocol.MAX_NAME_LENGTH} characters")
-        return value
-
     # -- what users read --------------------------------------------------------
 
     @property
     def data(self) -> pd.DataFrame:
-        """Every reading received so far: time, source, one column per channel, received."""
+        """Every reading received so far: time, source (the device's id), device (its name), one column per
+        channel, received."""
         with self._lock:
-            return self._readings.frame(self._tz())
+            return self._readings.frame(self._tz(), self._names.name_of)
 
     @property
     def sheet(self) -> Sheet | None:
@@ -214,7 +174,8 @@ class Logger(DOMWidget):
     def status(self) -> dict:
         """What the logger does: connected, device, readings, last_post, next_post, pending, posted, errors,
         last_error, next_retry, sheet (where rows go now), sheet_notice (a full sheet goes on in a new one),
-        and the device's device_problem, bad_lines, bad_values and last_bad_line (lines it could not read)."""
+        the device's device_problem, bad_lines, bad_values and last_bad_line (lines it could not read), and
+        devices (the id of each device heard → its name)."""
         with self._lock:
             now = datetime.now().astimezone()
             outbox = self._outbox
@@ -233,10 +194,35 @@ class Logger(DOMWidget):
                 "bad_values": self.device.get("bad_values", 0) + self._readings.values_over_cap,
                 "last_bad_line": self.device.get("last_bad_line"),
                 "note": self._note,
+                "devices": {source: self._names.name_of(source, device) for source, device in self._readings.devices},
             }
             if self._closed:
                 status["pending"] = self._pending_at_close
             return status
+
+    def name_devices(self, names: dict) -> None:
+        """Give devices names for people, e.g. ``logger.name_devices({1923449: "group 1", "serial-1": "bench A"})``.
+
+        A key is a micro:bit's serial number or a device's id (``logger.data``'s source column);
+        the names show in ``logger.data``, the status and the rows from now on (None forgets one).
+        """
+        with self._lock:
+            self._names.update(names)
+        self._status_throttle.changed()
+
+    def record(self, device: str | None = None, time=None, **values) -> None:
+        """Add a reading made in Python, e.g. ``logger.record(temperature=21.5, humidity=40, device="pi")``.
+
+        It is kept, charted and posted like the browser's readings; ``time`` (a datetime) is now by default.
+        """
+        self._add_readings([from_values(values, device, time, self._tz())])
+
+    def record_many(self, frame: pd.DataFrame) -> int:
+        """Add the readings of a DataFrame: a ``time`` column (or times as the index), a column per
+        value, and optionally a ``device`` column. Returns how many readings were added."""
+        readings = from_frame(frame, self._tz())
+        self._add_readings(readings)
+        return len(readings)
 
     def note(self, text: str) -> None:
         """Write ``text`` in the ``note`` column of the next row, e.g. ``logger.note("window opened")``."""
@@ -266,7 +252,8 @@ class Logger(DOMWidget):
         return readings_csv(self.data, self.notes, path)
 
     def post_now(self) -> dict | None:
-        """Queue a row with the values read since the previous row now, whatever the schedule; returns the row."""
+        """Queue a row with the values read since the previous row now, whatever the schedule; returns the row
+        (a list of rows, one per device, when the logger logs several devices)."""
         with self._lock:
             self._refuse_if_closed()
             row = self._queue_row(datetime.now().astimezone())
@@ -336,30 +323,41 @@ class Logger(DOMWidget):
         if not self._requests.answer(result) and result.error:  # nobody waits: say it in the status
             self._record_error(f"The device could not do what was asked: {result.error}")
 
+    def _add_readings(self, readings: list[protocol.Reading]) -> None:
+        """Readings made in Python: stored, then taken like a batch's; the widget charts them."""
+        with self._lock:
+            self._refuse_if_closed()
+            received = time.time()
+            self._file.add_readings(readings, received)
+            self._take_readings(readings, received)
+        DOMWidget.send(self, protocol.recorded(readings[-CHARTED:]))
+
     def _take_readings(self, readings: list[protocol.Reading], received: float) -> None:
         """A new batch's readings: keep them, and queue a row if the schedule says one is due."""
         with self._lock:
             for reading in readings:
                 values = self._readings.add(reading, received)  # a device's channels past the cap left out
-                self._row_values.add(reading.time, values)
+                self._row_values.add(reading, values)
             now = datetime.now().astimezone()
             due = self.schedule.is_due(self._last_post.seen_from(now), now)
-            if self.sheet and self._row_values.time is not None and due:  # a row holds fresh values
+            if self.sheet and self._row_values.fresh and due:  # a row holds fresh values
                 self._queue_row(now)
         self._status_throttle.changed()
 
-    def _queue_row(self, now: datetime) -> dict | None:
+    def _queue_row(self, now: datetime) -> dict | list[dict] | None:
         if self._readings.latest_time is None or self._outbox is None:
             return None
-        row = self._row_values.take(now, self._tz())
-        if self._note:
-            row["note"] = self._note
+        several = self._sheet_per_device or self.source in SEVERAL or len(self.devices) > 1
+        rows = self._row_values.take(now, self._tz(), self._names.name_of, several or len(self._readings.sources) > 1)
+        if rows and self._note:
+            rows[0]["note"] = self._note
             self._note = ""
             self._file.set("note", "")
-        self._outbox.put(row)
+        for row in rows:
+            self._outbox.put(row)
         self._last_post.set(now)
         self._file.set("last_post", now.isoformat())
-        return row
+        return rows[0] if len(rows) == 1 and "device" not in rows[0] else rows
 
     def _on_widget_msg(self, _, content, buffers) -> None:
         kind = content.get("type") if isinstance(content, dict) else None

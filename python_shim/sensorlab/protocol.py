@@ -5,8 +5,10 @@ examples in ``test/fixtures/protocol``.
 
 Readings comm (target ``sensorlab.readings``, opened by the browser)
     open data        {"protocol": 1, "logger": name, "stream": id}
-    browser → kernel {"type": "batch", "seq": n, "readings": [{"time": ms, "source": id, "values": {name: number}}],
-                      "stream": id}   stream only for a batch an earlier page left (else the comm's)
+    browser → kernel {"type": "batch", "seq": n, "readings": [{"time": ms, "source": id, "values": {name: number},
+                      "device": name}], "stream": id}
+                                     stream only for a batch an earlier page left (else the comm's); device
+                                     (optional) is the device's name for people, at most 64 characters
                      {"type": "device_result", "id": n, "error": text or null, "value": number or null}
                                                      how a device_request went (value: e.g. the period chosen)
     kernel → browser {"type": "hello", "logger": name}                    the comm is accepted:
@@ -27,6 +29,8 @@ Logger widget comm (custom messages beside the synced state)
                      {"type": "device_request", "id": n, "action": "set_period", "ms": n}
                      ask the device something (logger.send, logger.set_period); the answer is a
                      device_result on the readings comm, which is served while the asking cell waits
+                     {"type": "recorded", "readings": [reading, ...]}
+                     readings made in Python (logger.record, record_many), for the widget's chart
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ __all__ = [
     "READINGS_TARGET",
     "MAX_BATCH_READINGS",
     "MAX_NAME_LENGTH",
+    "MAX_DEVICE_NAME_LENGTH",
+    "device_name",
     "ProtocolError",
     "Reading",
     "Batch",
@@ -53,12 +59,14 @@ __all__ = [
     "refused",
     "not_stored",
     "device_request",
+    "recorded",
 ]
 
 PROTOCOL_VERSION = 1
 READINGS_TARGET = "sensorlab.readings"
 MAX_BATCH_READINGS = 100_000
 MAX_NAME_LENGTH = 64
+MAX_DEVICE_NAME_LENGTH = MAX_NAME_LENGTH  # a name a sender program sends or a user types
 MAX_CHANNELS = 64
 EARLIEST_TIME = 946_684_800_000.0  # 2000-01-01 UTC in epoch milliseconds: older means a clock never set
 FUTURE_ALLOWED = 86_400_000.0  # a reading may be up to a day ahead of the kernel's clock
@@ -71,8 +79,9 @@ class ProtocolError(ValueError):
 @dataclass(frozen=True)
 class Reading:
     time: float  # epoch milliseconds, stamped by the browser
-    source: str
+    source: str  # the id of one device, e.g. "serial-1" or "microbit-1923449"
     values: dict
+    device: str | None = None  # the device's name for people, when it has one
 
 
 @dataclass(frozen=True)
@@ -166,7 +175,10 @@ def parse_batch(data) -> Batch:
                 _name(key, f"reading {index}'s channel name")
             if not _is_number(value):
                 raise ProtocolError(f"reading {index}'s value {key!r:.40} is not a finite number")
-        parsed.append(Reading(float(stamp), source, dict(values)))
+        device = item.get("device")
+        if device is not None and not _is_name(device):
+            _name(device, f"reading {index}'s device name")
+        parsed.append(Reading(float(stamp), source, dict(values), device))
     stream = data.get("stream")
     if stream is not None:
         _name(stream, "stream")
@@ -212,6 +224,24 @@ def parse_note(data) -> str:
 
 def device_request(ident: int, action: str, **params) -> dict:
     return {"type": "device_request", "id": ident, "action": action, **params}
+
+
+def device_name(typed) -> str | None:
+    """A device's name from what someone typed or a program sent: without spaces around it, cut to
+    MAX_DEVICE_NAME_LENGTH characters; None when nothing is left (or it is not text)."""
+    if not isinstance(typed, str):
+        return None
+    return typed.strip()[:MAX_DEVICE_NAME_LENGTH].rstrip() or None
+
+
+def reading_message(reading: Reading) -> dict:
+    """A reading as the messages carry it (``device`` only when it has one)."""
+    message = {"time": reading.time, "values": reading.values, "source": reading.source}
+    return dict(message, device=reading.device) if reading.device is not None else message
+
+
+def recorded(readings: list[Reading]) -> dict:
+    return {"type": "recorded", "readings": [reading_message(r) for r in readings]}
 
 
 def hello(logger: str) -> dict:

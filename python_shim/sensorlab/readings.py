@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from array import array
 
+import numpy as np
 import pandas as pd
 
 from . import protocol
@@ -12,7 +13,7 @@ from . import protocol
 __all__ = ["RESERVED_COLUMNS", "Readings", "channel_values", "neutralise", "notes_frame", "readings_csv"]
 
 # Columns sensorlab fills itself; a device channel of the same name is renamed "device <name>".
-RESERVED_COLUMNS = ("time", "source", "received", "note")
+RESERVED_COLUMNS = ("time", "source", "device", "received", "note")
 _RESERVED = frozenset(RESERVED_COLUMNS)
 
 
@@ -35,12 +36,13 @@ class Readings:
     def __init__(self):
         self.time = array("d")
         self.received = array("d")
-        self.source: list[str] = []
+        # Each reading's (source, device name it came with), as a place in ``devices``: keeping each
+        # reading's own strings would cost about as much memory as all the values together.
+        self.device = array("i")
+        self.devices: list[tuple[str, str | None]] = []
+        self._device_places: dict[tuple[str, str | None], int] = {}
         self.channels: dict[str, array] = {}
         self.latest_time: float | None = None
-        # One string object per source name: each reading's name arrives as a new string,
-        # and keeping those would cost about as much memory as all the values together.
-        self._names: dict[str, str] = {}
         self._device_channels: dict[str, set[str]] = {}
         self.values_over_cap = 0
         self.over_cap_problem = ""
@@ -57,7 +59,12 @@ class Readings:
                 self.channels[name] = array("d", [math.nan]) * count
         self.time.append(reading.time)
         self.received.append(received)
-        self.source.append(self._names.setdefault(reading.source, reading.source))
+        key = (reading.source, reading.device)
+        place = self._device_places.get(key)
+        if place is None:
+            place = self._device_places[key] = len(self.devices)
+            self.devices.append(key)
+        self.device.append(place)
         for name, column in self.channels.items():
             column.append(float(values.get(name, math.nan)))
         self.latest_time = reading.time
@@ -83,11 +90,21 @@ class Readings:
                 )
         return kept
 
-    def frame(self, tz) -> pd.DataFrame:
-        """time, source, one column per channel, received; times in the zone ``tz``."""
+    @property
+    def sources(self) -> set[str]:
+        """Every device (source id) heard."""
+        return {source for source, _ in self.devices}
+
+    def frame(self, tz, name_of) -> pd.DataFrame:
+        """time, source, device (``name_of(source, device)``), one column per channel, received; times in
+        the zone ``tz``."""
+        places = np.frombuffer(self.device, dtype=np.int32) if len(self.device) else np.zeros(0, dtype=np.int32)
+        sources = np.array([source for source, _ in self.devices] or [""], dtype=object)
+        names = np.array([name_of(source, device) for source, device in self.devices] or [""], dtype=object)
         columns = {
             "time": pd.to_datetime(list(self.time), unit="ms", utc=True).tz_convert(tz),
-            "source": list(self.source),
+            "source": sources[places],
+            "device": names[places],
         }
         for name, column in self.channels.items():
             columns[name] = list(column)
@@ -129,7 +146,7 @@ def readings_csv(data: pd.DataFrame, notes: pd.DataFrame, path=None) -> str | No
         if at is not None:
             data.loc[at, "note"] = f"{data.loc[at, 'note']}; {text}" if data.loc[at, "note"] else text
     data["time"] = data["time"].dt.strftime("%Y-%m-%d %H:%M:%S.%f").str[:-3]
-    for column in ("source", "note"):  # the text columns; the others hold times and numbers
+    for column in ("source", "device", "note"):  # the text columns; the others hold times and numbers
         data[column] = data[column].map(neutralise)
     data.columns = [neutralise(str(name)) for name in data.columns]  # channel names come from devices
     # Lines end in \r\n as RFC 4180 says, so a text holding \r is quoted like one holding \n.

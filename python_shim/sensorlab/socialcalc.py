@@ -119,13 +119,13 @@ def columns_in_order(rows: list[dict], first: str, last: str) -> list[str]:
     return columns
 
 
-def posts_under(rows: list[dict], limit: int) -> list[list[dict]]:
-    """Rows cut into posts whose clipboard and commands stay under ``limit`` bytes."""
+def posts_under(rows: list[dict], limit: int, most_rows: int | None = None) -> list[list[dict]]:
+    """Rows cut into posts whose clipboard and commands stay under ``limit`` bytes, of at most ``most_rows`` rows."""
     parts, part, size = [], [], 0
     for row in rows:
         # Escaped cell text, coordinates and one insertrow: twice the text is a safe bound.
         row_size = sum(len(str(key)) + len(str(value)) + 24 for key, value in row.items()) * 2 + 32
-        if part and size + row_size > limit:
+        if part and (size + row_size > limit or len(part) == most_rows):
             parts.append(part)
             part, size = [], 0
         part.append(row)

@@ -19,19 +19,22 @@ from pathlib import Path
 from . import protocol
 from .filelock import ProcessLock
 
-__all__ = ["LoggerFile", "default_data_dir"]
+__all__ = ["LoggerFile", "RowQueue", "default_data_dir"]
 
 log = logging.getLogger("sensorlab")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS readings
-    (time REAL NOT NULL, received REAL NOT NULL, source TEXT NOT NULL, "values" TEXT NOT NULL);
+    (time REAL NOT NULL, received REAL NOT NULL, source TEXT NOT NULL, "values" TEXT NOT NULL, device TEXT);
 CREATE TABLE IF NOT EXISTS batches
     (stream TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (stream, seq)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox
+    (id INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL, queue TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS notes (time REAL NOT NULL, text TEXT NOT NULL);
 """
+# Columns later versions added to the tables of a file an older sensorlab made.
+ADDED_COLUMNS = {"readings": ("device TEXT",), "outbox": ("queue TEXT NOT NULL DEFAULT ''",)}
 
 
 def default_data_dir() -> Path:
@@ -100,6 +103,11 @@ class LoggerFile:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(SCHEMA)
+            for table, columns in ADDED_COLUMNS.items():
+                have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                for column in columns:
+                    if column.split()[0] not in have:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
         except BaseException:
             db.close()
             raise
@@ -131,11 +139,20 @@ class LoggerFile:
             self._db.execute("BEGIN IMMEDIATE")
             if self._db.execute("INSERT OR IGNORE INTO batches VALUES (?, ?)", (stream, seq)).rowcount == 0:
                 return False
-            self._db.executemany(
-                'INSERT INTO readings (time, received, source, "values") VALUES (?, ?, ?, ?)',
-                [(r.time, received, r.source, json.dumps(r.values)) for r in readings],
-            )
+            self._insert_readings(readings, received)
             return True
+
+    def add_readings(self, readings: list[protocol.Reading], received: float) -> None:
+        """Store readings that came from no batch (made in Python)."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._insert_readings(readings, received)
+
+    def _insert_readings(self, readings: list[protocol.Reading], received: float) -> None:
+        self._db.executemany(
+            'INSERT INTO readings (time, received, source, "values", device) VALUES (?, ?, ?, ?, ?)',
+            [(r.time, received, r.source, json.dumps(r.values), r.device) for r in readings],
+        )
 
     def mark_seen(self, stream: str, seq: int) -> None:
         """Remember a batch that was refused, so it counts as handled."""
@@ -145,25 +162,31 @@ class LoggerFile:
     def readings(self):
         """Every stored reading, oldest first, as (Reading, received)."""
         with self._lock:
-            rows = self._db.execute('SELECT time, received, source, "values" FROM readings ORDER BY rowid').fetchall()
+            rows = self._db.execute(
+                'SELECT time, received, source, "values", device FROM readings ORDER BY rowid'
+            ).fetchall()
         latest = protocol.latest_time()
-        for time, received, source, values in rows:
+        for time, received, source, values, device in rows:
             # A time an older sensorlab let in, which would break every table of the readings.
             problem = protocol.time_problem(time, latest)
             if problem:
                 log.warning("sensorlab: a stored reading is left out: its time %s", problem)
                 continue
-            yield protocol.Reading(time, source, json.loads(values)), received
+            yield protocol.Reading(time, source, json.loads(values), device), received
 
     # -- rows to post ------------------------------------------------------------
+    # Rows wait in queues: "" for the sheet the logger was given, one more per sheet of its own
+    # (a device's sheet); see ``queue()``.
 
-    def put_row(self, row: dict) -> None:
+    def put_row(self, row: dict, queue: str = "") -> None:
         with self._lock:
-            self._db.execute("INSERT INTO outbox (row) VALUES (?)", (json.dumps(row),))
+            self._db.execute("INSERT INTO outbox (row, queue) VALUES (?, ?)", (json.dumps(row), queue))
 
-    def pending_rows(self, limit: int) -> list[tuple[int, dict]]:
+    def pending_rows(self, limit: int, queue: str = "") -> list[tuple[int, dict]]:
         with self._lock:
-            found = self._db.execute("SELECT id, row FROM outbox ORDER BY id LIMIT ?", (limit,)).fetchall()
+            found = self._db.execute(
+                "SELECT id, row FROM outbox WHERE queue = ? ORDER BY id LIMIT ?", (queue, limit)
+            ).fetchall()
         return [(ident, json.loads(row)) for ident, row in found]
 
     def remove_rows(self, ids: list[int]) -> None:
@@ -171,9 +194,19 @@ class LoggerFile:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
 
-    def pending_count(self) -> int:
+    def pending_count(self, queue: str = "") -> int:
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+            return self._db.execute("SELECT COUNT(*) FROM outbox WHERE queue = ?", (queue,)).fetchone()[0]
+
+    def queues(self) -> list[str]:
+        """The queues that have rows waiting, besides ""."""
+        with self._lock:
+            found = self._db.execute("SELECT DISTINCT queue FROM outbox WHERE queue != '' ORDER BY queue")
+            return [queue for (queue,) in found.fetchall()]
+
+    def queue(self, name: str) -> RowQueue:
+        """The rows waiting for one sheet of this logger's own, as an outbox sees a file."""
+        return RowQueue(self, name)
 
     # -- notes -------------------------------------------------------------------
 
@@ -196,3 +229,30 @@ class LoggerFile:
     def set(self, key: str, value) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value)))
+
+
+class RowQueue:
+    """One queue of a LoggerFile, with the methods an outbox uses; its facts (``get``/``set``) are its own."""
+
+    def __init__(self, file: LoggerFile, name: str):
+        self._file = file
+        self.name = name
+        self.path = file.path.with_name(f"{file.path.name}#{name}")  # one poster per queue
+
+    def put_row(self, row: dict) -> None:
+        self._file.put_row(row, self.name)
+
+    def pending_rows(self, limit: int) -> list[tuple[int, dict]]:
+        return self._file.pending_rows(limit, self.name)
+
+    def remove_rows(self, ids: list[int]) -> None:
+        self._file.remove_rows(ids)
+
+    def pending_count(self) -> int:
+        return self._file.pending_count(self.name)
+
+    def get(self, key: str):
+        return self._file.get(f"{self.name}#{key}")
+
+    def set(self, key: str, value) -> None:
+        self._file.set(f"{self.name}#{key}", value)

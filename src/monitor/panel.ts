@@ -1,7 +1,7 @@
 // The sidebar: every device of the tab, its live values and charts, and the page's Loggers.
 import { Widget } from '@lumino/widgets';
 import { IDevice, MAX_DEVICE_NAME } from '../devices';
-import type { IBadInput, ISource, Transport } from '../sources/types';
+import type { IBadInput, ISource } from '../sources/types';
 import { ChannelChart } from '../ui/chart';
 import { countdown, IKernelStatus } from '../ui/status';
 import type { IDeviceHub } from '../tokens';
@@ -64,7 +64,7 @@ export class MonitorPanel extends Widget {
     super.dispose();
   }
 
-  private _action(label: string, transport: Transport): HTMLButtonElement {
+  private _action(label: string, transport: 'serial' | 'bluetooth' | 'simulated'): HTMLButtonElement {
     const button = element('button', 'jp-mod-styled jp-sensorlab-Monitor-action', label);
     button.dataset.transport = transport;
     button.addEventListener('click', () => {

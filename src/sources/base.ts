@@ -1,5 +1,6 @@
 // What every source shares: state, problem, signals and health counts; the secure-page check.
 import { Signal } from '@lumino/signaling';
+import { LineParser, sentBy } from './lines';
 import { IBadInput, IReading, ISource, ISourceHealth, RECENT_PROBLEMS, SourceState, Transport } from './types';
 
 /** Why `what` cannot be used because the page is not secure, with the fix, or ''. */
@@ -96,14 +97,34 @@ export abstract class SourceBase implements ISource {
     }
   }
 
-  /** A reading of `values`, sent to the views and Loggers unless every name in it is past MAX_CHANNELS. */
-  protected emitReading(values: Record<string, number>, time = Date.now()): IReading {
-    const reading: IReading = { time, values: this._withinChannelCap(values), source: this.id };
+  /**
+   * A reading of `values`, sent to the views and Loggers unless every name in it is past
+   * MAX_CHANNELS; `from` names another device that sent it through this one (a micro:bit
+   * heard by a radio gateway), else it is this source's.
+   */
+  protected emitReading(
+    values: Record<string, number>,
+    time = Date.now(),
+    from: { source?: string; device?: string } = {}
+  ): IReading {
+    const reading: IReading = { time, values: this._withinChannelCap(values), source: from.source ?? this.id };
+    if (from.device !== undefined) {
+      reading.device = from.device;
+    }
     if (Object.keys(reading.values).length > 0 || Object.keys(values).length === 0) {
       this._health.readings++;
       this._readingReceived.emit(reading);
     }
     return reading;
+  }
+
+  /** Read one line a device printed with `parser`: count it, and emit its values as a reading of whoever sent them. */
+  protected readLine(parser: LineParser, line: string, time: number): void {
+    const result = parser.parse(line);
+    this.countLine(result.bad, result.values === null);
+    if (result.values && Object.keys(result.values).length > 0) {
+      this.emitReading(result.values, time, sentBy(result));
+    }
   }
 
   /** Count lines read, and the problems found in them. */

@@ -15,6 +15,20 @@ export { LINE_FORMATS } from './formats/detect';
 export type { LineFormat } from './formats/detect';
 export type { IBadLine, IParseResult } from './formats/values';
 
+/** The source id of a micro:bit heard through a radio gateway: `microbit-<serial number>`, whatever port the gateway is on. */
+export function senderSource(sender: number): string {
+  return `microbit-${sender}`;
+}
+
+/** Whose reading a line's values are: the sending micro:bit's for a radio packet (and its name, when it sent one), else nobody's but the device's own. */
+export function sentBy(result: IParseResult): { source?: string; device?: string } {
+  if (result.sender === undefined) {
+    return {};
+  }
+  const source = senderSource(result.sender);
+  return result.device === undefined ? { source } : { source, device: result.device };
+}
+
 /**
  * Reads lines in one format, chosen or found out; remembers header names per device.
  *
@@ -23,7 +37,11 @@ export type { IBadLine, IParseResult } from './formats/values';
  * traceback, `Starting...`) is reported and decides nothing, so a board's greeting
  * does not fix the format before its readings come.
  *
- * One parser per device: its names come from that device's header lines.
+ * One parser per device: its names come from that device's header lines. Through a
+ * radio gateway, each sending micro:bit is a device of its own: a packet's result says
+ * which (`sender`), and carries the name that micro:bit last sent (`device`). A packet
+ * holds one value, so two values a micro:bit sends at nearly the same moment (`temp`,
+ * then `light`) are two results, and become two readings.
  */
 export class LineParser {
   constructor(options: { format?: LineFormat; channels?: string[] } = {}) {
@@ -49,7 +67,7 @@ export class LineParser {
       return { values: null, bad: [] };
     }
     if (this._reader) {
-      return this._reader.parse(line);
+      return this._withSenderName(this._reader.parse(line));
     }
     const format = detectFormat(line);
     const reader = createFormat(format, this._names);
@@ -57,7 +75,7 @@ export class LineParser {
     if (result.values !== null || result.bad.length === 0) {
       this._use(format, reader);
     }
-    return result;
+    return this._withSenderName(result);
   }
 
   /**
@@ -76,6 +94,19 @@ export class LineParser {
     return reader.isHeader(line);
   }
 
+  /** Remember the name a sending micro:bit gives, and give it to that micro:bit's later results. */
+  private _withSenderName(result: IParseResult): IParseResult {
+    if (result.sender === undefined) {
+      return result;
+    }
+    if (result.device !== undefined) {
+      this._senderNames.set(result.sender, result.device);
+      return result;
+    }
+    const device = this._senderNames.get(result.sender);
+    return device === undefined ? result : { ...result, device };
+  }
+
   private _use(format: Exclude<LineFormat, 'auto'>, reader = createFormat(format, this._names)): void {
     this._format = format;
     this._reader = reader;
@@ -84,4 +115,6 @@ export class LineParser {
   private _format: LineFormat = 'auto';
   private _reader: ILineFormat | null = null;
   private _names: ChannelNames;
+  /** Sender's serial number → the name it sent last. */
+  private _senderNames = new Map<number, string>();
 }

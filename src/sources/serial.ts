@@ -272,11 +272,7 @@ export class SerialSource extends ReconnectingSource {
       if (line.trim() === '') {
         continue;
       }
-      const { values, bad: problems } = this._parser.parse(line);
-      this.countLine(problems, values === null);
-      if (values && Object.keys(values).length > 0) {
-        this.emitReading(values, now);
-      }
+      this.readLine(this._parser, line, now);
     }
   }
 

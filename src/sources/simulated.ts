@@ -25,7 +25,66 @@ export function randomGenerator(seed: number): () => number {
   };
 }
 
-const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
+export const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** How bright the sky is at `now`, 0 (night) to 1 (noon): a sine from 07:00 to 19:00 local time. */
+export function daylight(now: number): number {
+  const hour = new Date(now).getHours() + new Date(now).getMinutes() / 60;
+  return Math.max(0, Math.sin(((hour - 7) / 12) * Math.PI));
+}
+
+/** What the simulations share: a model stepped on a timer, from start to stop, and the time between steps. */
+export abstract class SimulationSource extends SourceBase {
+  constructor(id: string, label: string, options: { periodMs?: number; now?: () => number }) {
+    super(id, label);
+    this._periodMs = options.periodMs ?? 1000;
+    this.now = options.now ?? Date.now;
+    this._lastStep = this.now();
+  }
+
+  async start(): Promise<void> {
+    if (this._timer !== null) {
+      return;
+    }
+    this._lastStep = this.now();
+    this._timer = setInterval(() => this.step(), this._periodMs);
+    this.setState('connected');
+  }
+
+  async stop(): Promise<void> {
+    this._stopTimer();
+    this.setState('stopped');
+  }
+
+  /** Advance the model to now and emit what it gives. */
+  abstract step(): unknown;
+
+  dispose(): void {
+    this._stopTimer();
+    super.dispose();
+  }
+
+  /** Seconds since the last step (at most 10 minutes, so a sleeping laptop does not jump the model), and now a step. */
+  protected secondsSinceLastStep(now: number): number {
+    const seconds = Math.max(0, Math.min(600, (now - this._lastStep) / 1000));
+    this._lastStep = now;
+    return seconds;
+  }
+
+  /** The clock, in epoch milliseconds (replaced in tests). */
+  protected readonly now: () => number;
+
+  private _stopTimer(): void {
+    if (this._timer !== null) {
+      clearInterval(this._timer);
+      this._timer = null;
+    }
+  }
+
+  private _periodMs: number;
+  private _timer: ReturnType<typeof setInterval> | null = null;
+  private _lastStep: number;
+}
 
 /**
  * A classroom with a thermostat: a heater switches on below the target and off above
@@ -33,7 +92,7 @@ const round = (value: number, digits: number): number => Math.round(value * 10 *
  * loses heat to the outside, humidity falls as the air warms, and light follows the
  * time of day. For classes without hardware, the demo and the tests.
  */
-export class SimulatedSource extends SourceBase {
+export class SimulatedSource extends SimulationSource {
   readonly transport = 'simulated' as const;
   readonly units = {
     temperature: '°C',
@@ -45,33 +104,13 @@ export class SimulatedSource extends SourceBase {
   };
 
   constructor(id: string, options: ISimulatedOptions = {}) {
-    super(id, 'Simulated classroom');
-    this._periodMs = options.periodMs ?? 1000;
+    super(id, 'Simulated classroom', options);
     this._random = randomGenerator(options.seed ?? 7);
     this.target = options.target ?? 21;
-    this._now = options.now ?? Date.now;
-    this._lastStep = this._now();
   }
 
   /** The heater's target temperature in °C. */
   target: number;
-
-  async start(): Promise<void> {
-    if (this._timer !== null) {
-      return;
-    }
-    this._lastStep = this._now();
-    this._timer = setInterval(() => this.step(), this._periodMs);
-    this.setState('connected');
-  }
-
-  async stop(): Promise<void> {
-    if (this._timer !== null) {
-      clearInterval(this._timer);
-      this._timer = null;
-    }
-    this.setState('stopped');
-  }
 
   /**
    * Understands the lines a thermostat board understands: `target 22.5`.
@@ -87,9 +126,8 @@ export class SimulatedSource extends SourceBase {
 
   /** Advance the model to now and emit one reading. */
   step(): IReading {
-    const now = this._now();
-    const seconds = Math.max(0, Math.min(600, (now - this._lastStep) / 1000));
-    this._lastStep = now;
+    const now = this.now();
+    const seconds = this.secondsSinceLastStep(now);
     const noise = () => this._random() - 0.5;
 
     if (this._temperature < this.target - 0.3) {
@@ -101,9 +139,7 @@ export class SimulatedSource extends SourceBase {
     const loss = 0.0004 * (this._temperature - OUTSIDE_TEMPERATURE);
     this._temperature += (heating - loss) * seconds + noise() * 0.02;
 
-    const hour = new Date(now).getHours() + new Date(now).getMinutes() / 60;
-    const daylight = Math.max(0, Math.sin(((hour - 7) / 12) * Math.PI));
-    const lightRatio = Math.min(1, Math.max(0, 0.05 + 0.8 * daylight + noise() * 0.04));
+    const lightRatio = Math.min(1, Math.max(0, 0.05 + 0.8 * daylight(now) + noise() * 0.04));
 
     this.countLine([], false);
     return this.emitReading(
@@ -121,19 +157,7 @@ export class SimulatedSource extends SourceBase {
     );
   }
 
-  dispose(): void {
-    if (this._timer !== null) {
-      clearInterval(this._timer);
-      this._timer = null;
-    }
-    super.dispose();
-  }
-
-  private _periodMs: number;
   private _random: () => number;
-  private _now: () => number;
-  private _timer: ReturnType<typeof setInterval> | null = null;
-  private _lastStep = 0;
   private _temperature = 19;
   private _heaterOn = false;
 }

@@ -7,13 +7,13 @@ export interface IReading {
   time: number;
   /** Channel name → value, e.g. `{temperature: 21.5}`. */
   values: Record<string, number>;
-  /** The id of the device it came from: a source's id, or a sender heard through it (`microbit-<s>`). */
+  /** The id of the device that produced it: a source's id, or `microbit-<serial number>` for a micro:bit heard through a radio gateway. */
   source: string;
   /** The device's name for people, when it has one (it sent one, or the user gave one), at most 64 characters. */
   device?: string;
 }
 
-export type Transport = 'simulated' | 'serial' | 'bluetooth';
+export type Transport = 'simulated' | 'serial' | 'bluetooth' | 'simulated-class';
 
 /**
  * - `stopped`: not reading, nothing to do until the user starts it;

@@ -2,7 +2,7 @@
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import type { Kernel } from '@jupyterlab/services';
 import { isWebAddress, ISheetContent, ISheetReadProblem, readSheet, SheetReadError } from '../sheet';
-import { DEVICE_KINDS, DeviceKind, IDevice, IDeviceFilter, kindOf } from '../devices';
+import { DEVICE_KINDS, DeviceKind, IDevice, IDeviceFilter } from '../devices';
 import type { LineFormat } from '../sources/lines';
 import { ISerialOptions, SerialSource } from '../sources/serial';
 import type { ISource, SourceState } from '../sources/types';
@@ -109,8 +109,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         return;
       }
       this.filter = { kind, devices: this._deviceNames() };
-      this.startable =
-        kind === 'simulated' ? hub.simulated() : (hub.sources.find(source => kindOf(source) === kind) ?? null);
+      this.startable = kind === 'simulated' || kind === 'simulated-class' ? hub.simulated(kind) : null;
       const notebook = owner.context?.path || `kernel ${kernel.id}`;
       this.link = hub.link(kernel, this.get('name'), this._forwardEveryMs(), notebook, this);
       this.link.filter = this.filter;

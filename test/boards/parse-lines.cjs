@@ -1,4 +1,5 @@
-// Prints what sensorlab's LineParser (src/sources/lines.ts) reads from each line on stdin: one JSON result a line.
+// Prints what sensorlab's LineParser (src/sources/lines.ts) reads from each line on stdin: one JSON result a line,
+// with the `source` (and `device`) its reading gets when a radio gateway relays it from another micro:bit.
 // node test/boards/parse-lines.cjs [FORMAT]; one parser for all the lines, as for one device.
 const fs = require('fs');
 const path = require('path');
@@ -9,7 +10,7 @@ require.extensions['.ts'] = (module, filename) => {
   const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 };
   module._compile(ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions: options }).outputText, filename);
 };
-const { LineParser } = require(path.join(__dirname, '../../src/sources/lines.ts'));
+const { LineParser, sentBy } = require(path.join(__dirname, '../../src/sources/lines.ts'));
 
 const parser = new LineParser({ format: process.argv[2] ?? 'auto' });
 const lines = fs.readFileSync(0, 'utf8').split('\n');
@@ -17,5 +18,6 @@ if (lines[lines.length - 1] === '') {
   lines.pop();
 }
 for (const line of lines) {
-  process.stdout.write(JSON.stringify(parser.parse(line)) + '\n');
+  const result = parser.parse(line);
+  process.stdout.write(JSON.stringify({ ...result, ...sentBy(result) }) + '\n');
 }

@@ -23,6 +23,11 @@ export function collectErrors(page: Page): string[] {
 /** Open a notebook and wait until its kernel is idle. */
 export async function openNotebook(page: Page, frontend: Frontend, path: string): Promise<void> {
   await page.goto(notebookUrl(frontend, path));
+  await waitForKernel(page);
+}
+
+/** Wait until the open notebook's kernel is connected and idle. */
+export async function waitForKernel(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
       const panel = (window as any).jupyterapp?.shell?.currentWidget;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -19,6 +20,7 @@ BOARDS = ROOT / "test" / "boards"
 HARNESS = BOARDS / ".build" / "simavr-harness"
 THERMOSTAT_ELF = BOARDS / ".build" / "arduino-thermostat" / "arduino-thermostat.elf"
 MICROBIT_FIRMWARE = Path("/usr/share/firmware-microbit-micropython/firmware.hex")
+PASTE_PIECE = 16  # characters sent to the micro:bit's REPL before waiting for their echo
 
 
 def build_boards() -> None:
@@ -132,3 +134,44 @@ class SerialProcess:
         self.stop()
         self._stderr_text = self.stderr()  # kept for the checks after the run
         self._stderr.close()
+
+
+def microbit_v1() -> SerialProcess:
+    """A micro:bit v1 in QEMU running Debian's MicroPython, at its REPL on the serial line."""
+    qemu = shutil.which("qemu-system-arm")
+    if not qemu or not MICROBIT_FIRMWARE.exists():
+        pytest.fail("QEMU or the micro:bit's MicroPython is missing: `make system-packages` installs them")
+    board = SerialProcess(
+        [
+            qemu,
+            "-M",
+            "microbit",
+            "-device",
+            f"loader,file={MICROBIT_FIRMWARE}",
+            "-display",
+            "none",
+            "-monitor",
+            "none",
+            "-serial",
+            "stdio",
+        ]
+    )
+    board.wait_for(r"MicroPython v1\.9\.2.* micro:bit v1.*\n", timeout=30)
+    board.wait_for(r">>> ")
+    return board
+
+
+def paste(board: SerialProcess, code: str) -> None:
+    """Run code through the REPL's paste mode: Ctrl-E, the code, Ctrl-D.
+
+    A few characters at a time, each after the echo of the ones before: the emulated v1
+    drops what comes in faster than its REPL reads it.
+    """
+    board.send("\x05")
+    board.wait_for(r"paste mode; Ctrl-C to cancel, Ctrl-D to finish\n")
+    for line in code.splitlines(keepends=True):
+        for start in range(0, len(line), PASTE_PIECE):
+            piece = line[start : start + PASTE_PIECE]
+            board.send(piece)
+            board.wait_for(re.escape(piece))
+    board.send("\x04")

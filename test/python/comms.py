@@ -1,6 +1,8 @@
-"""A stand-in for the comms the browser opens (the device boundary of the unit tests), and batches to send."""
+"""A stand-in for the comms the browser opens (the device boundary of the unit tests), batches to send, and a
+readings comm opened in a real kernel straight from a client, as a page opens it."""
 
 import threading
+import uuid
 
 from sensorlab import channel
 
@@ -67,3 +69,19 @@ def deliver_from_threads(name: str, streams: int, batches: int) -> list[FakeComm
     for t in threads:
         t.join()
     return comms
+
+
+def open_readings_comm(kc, logger, stream="attacker"):
+    """Open a readings comm the way a page does, but straight from a client: its id."""
+    comm_id = uuid.uuid4().hex
+    kc.shell_channel.send(
+        kc.session.msg(
+            "comm_open",
+            {
+                "comm_id": comm_id,
+                "target_name": "sensorlab.readings",
+                "data": {"protocol": 1, "logger": logger, "stream": stream},
+            },
+        )
+    )
+    return comm_id

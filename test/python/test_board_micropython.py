@@ -8,56 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 
-import pytest
-from boards import BOARDS, FIRMWARE, MICROBIT_FIRMWARE, SerialProcess, parse_lines
+from boards import BOARDS, FIRMWARE, SerialProcess, microbit_v1, parse_lines, paste
 
 MICROBIT_PROGRAM = FIRMWARE / "microbit-temperature-light.py"
 IMPORT_LINE = re.compile(r"^from microbit import .*\n", re.MULTILINE)
-PASTE_PIECE = 16  # characters sent to the REPL before waiting for their echo
-
-
-def microbit_v1() -> SerialProcess:
-    """A micro:bit v1 in QEMU running Debian's MicroPython, at its REPL on the serial line."""
-    qemu = shutil.which("qemu-system-arm")
-    if not qemu or not MICROBIT_FIRMWARE.exists():
-        pytest.fail("QEMU or the micro:bit's MicroPython is missing: `make system-packages` installs them")
-    board = SerialProcess(
-        [
-            qemu,
-            "-M",
-            "microbit",
-            "-device",
-            f"loader,file={MICROBIT_FIRMWARE}",
-            "-display",
-            "none",
-            "-monitor",
-            "none",
-            "-serial",
-            "stdio",
-        ]
-    )
-    board.wait_for(r"MicroPython v1\.9\.2.* micro:bit v1.*\n", timeout=30)
-    board.wait_for(r">>> ")
-    return board
-
-
-def paste(board: SerialProcess, code: str) -> None:
-    """Run code through the REPL's paste mode: Ctrl-E, the code, Ctrl-D.
-
-    A few characters at a time, each after the echo of the ones before: the emulated v1
-    drops what comes in faster than its REPL reads it.
-    """
-    board.send("\x05")
-    board.wait_for(r"paste mode; Ctrl-C to cancel, Ctrl-D to finish\n")
-    for line in code.splitlines(keepends=True):
-        for start in range(0, len(line), PASTE_PIECE):
-            piece = line[start : start + PASTE_PIECE]
-            board.send(piece)
-            board.wait_for(re.escape(piece))
-    board.send("\x04")
 
 
 def test_microbit_program_runs_on_a_v1_and_answers_a_command():

@@ -30,6 +30,9 @@ class Demo:
         command = [sys.executable, str(servers.ROOT / "test/servers/servers.py"), "demo", "--no-browser"]
         command += ["--workdir", str(workdir), "--ethercalc-port", str(self.ethercalc_port)]
         command += ["--jupyter-port", str(self.jupyter_port)]
+        self._start(command)
+
+    def _start(self, command: list[str]) -> None:
         self.proc = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
         )

@@ -196,6 +196,7 @@ def test_posts_bigger_than_the_servers_limit_are_split(sheet_url, monkeypatch):
     from sensorlab import ethercalc as impl
 
     monkeypatch.setattr(impl, "MAX_BODY_BYTES", 50_000_000)
+    monkeypatch.setattr(impl, "MAX_INSERTS", 10_000)
     refused = []
     command = impl.Sheet._command
 
@@ -211,6 +212,24 @@ def test_posts_bigger_than_the_servers_limit_are_split(sheet_url, monkeypatch):
     assert Sheet(sheet_url).append(more) == 500
     assert [r["n"] for r in Sheet(sheet_url).rows()] == list(range(1100))
     assert refused
+
+
+def test_a_long_append_inserts_few_rows_per_request(sheet_url, monkeypatch):
+    # The 2026 server inserts each row of a post on its own, with a pass over the whole sheet:
+    # 500 rows in one request took it longer than the request may (and were then sent again).
+    from sensorlab import ethercalc as impl
+
+    inserts = []
+    command = impl.Sheet._command
+
+    def counting(self, commands):
+        inserts.append(sum(c.startswith("insertrow") for c in commands))
+        return command(self, commands)
+
+    monkeypatch.setattr(impl.Sheet, "_command", counting)
+    assert Sheet(sheet_url).append([{"time": f"t{i}", "n": i} for i in range(120)]) == 120
+    assert [r["n"] for r in Sheet(sheet_url).rows()] == list(range(120))
+    assert max(inserts) <= impl.MAX_INSERTS
 
 
 def test_concurrent_appenders_lose_nothing(sheet_url):

@@ -1,29 +1,35 @@
-"""The classroom notebooks: each is a lesson with the same parts, and 04 runs headless.
+"""The classroom notebooks: each is a lesson with the same parts, and 04 and 06 run headless.
 
 01, 02, 03 and 05 need the page (the simulated sensor lives in the browser): they run in
 test/browser/examples.spec.ts. 04 reads and writes sheets only, so it runs here, in a
-real kernel against the real EtherCalc, and its outputs are checked.
+real kernel against the real EtherCalc, and its outputs are checked. 06 runs here too, with
+this test sending the kernel what the page sends for a class of 30 micro:bits.
 """
 
+import math
 import re
+import time
+import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
 import sensorlab
+from comms import open_readings_comm
 from nbclient import NotebookClient
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 
 
-def test_the_five_lessons_are_there():
+def test_the_six_lessons_are_there():
     assert [n.name for n in NOTEBOOKS] == [
         "01-first-readings.ipynb",
         "02-microbit-serial.ipynb",
         "03-bluetooth-environment.ipynb",
         "04-day-and-night.ipynb",
         "05-thermostat.ipynb",
+        "06-our-whole-class.ipynb",
     ]
 
 
@@ -77,3 +83,56 @@ def test_day_and_night_runs_on_a_made_up_day_and_reads_it_back(ethercalc, monkey
     assert re.search(r"^day\s+48\s", table, re.M) and re.search(r"^night\s+12\s", table, re.M), table
     warmer = float(re.search(r"By day the room was (-?[\d.]+) °C warmer", everything).group(1))
     assert 3 < warmer < 8
+
+
+CLASS_SERIALS = [-52381702] + [1_000_003 + 7919 * n for n in range(29)]  # a serial number can be negative
+
+
+def send_class_readings(kc, logger: str) -> None:
+    """What the page sends for a class of 30 micro:bits heard through a gateway: two minutes of
+    readings, a batch a minute, each micro:bit a device microbit-<serial number>."""
+    comm_id = open_readings_comm(kc, logger, stream="page")
+    start = time.time() * 1000 - 120_000
+    for minute in range(2):
+        readings = [
+            {
+                "time": start + minute * 60_000 + second * 1000 + group,
+                "values": {"temp": round(19 + group * 0.1 + 0.3 * math.sin(second / 10), 2)},
+                "source": f"microbit-{serial}",
+            }
+            for second in range(0, 60, 10)
+            for group, serial in enumerate(CLASS_SERIALS)
+        ]
+        batch = {"type": "batch", "seq": minute, "readings": readings}
+        kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": comm_id, "data": batch}))
+
+
+def test_our_whole_class_names_30_micro_bits_draws_them_and_posts_a_row_per_group(
+    ethercalc, monkeypatch, notebook_folder
+):
+    base = f"{ethercalc}/examples-06-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("SENSORLAB_SHEET", base)
+    notebook = nbformat.read(EXAMPLES / "06-our-whole-class.ipynb", as_version=4)
+    client = NotebookClient(
+        notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(notebook_folder)}}
+    )
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, index)
+            if 'source="simulated-class"' in cell.source:  # the page would start sending now
+                send_class_readings(client.kc, f"{base.rsplit('/', 1)[1]}-whole-class")
+    cells = [c for c in notebook.cells if c.cell_type == "code"]
+    everything = "\n".join(outputs_of(c) for c in cells)
+
+    assert "30 micro:bits heard, 360 readings so far" in everything
+    assert any("image/png" in o.get("data", {}) for c in cells for o in c.outputs)  # every group on one chart
+    # The first micro:bit heard (the lowest number as text) is the coldest, and was named "group 1".
+    assert "Coldest: group 1 (18.7 °C). Warmest: microbit-1221735 (21.6 °C)." in everything
+    # The class sheet: the first post (due at once) by serial number, the one after naming with the names.
+    rows = sensorlab.Sheet(f"{base}-whole-class").rows()
+    assert len(rows) == 60 and "The sheet has 60 rows" in everything
+    first, after = [r["device"] for r in rows[:30]], [r["device"] for r in rows[30:]]
+    assert sorted(first) == sorted(f"microbit-{serial}" for serial in CLASS_SERIALS)
+    named = dict(zip(sorted(f"microbit-{serial}" for serial in CLASS_SERIALS), ["group 1", "group 2", "group 3"]))
+    assert sorted(after) == sorted(named.get(f"microbit-{serial}", f"microbit-{serial}") for serial in CLASS_SERIALS)
+    assert all(isinstance(r["temp"], float) for r in rows)

@@ -64,6 +64,8 @@ def every_row_once_in_order(logger, feeder, sheet_url):
     rows = sensorlab.Sheet(sheet_url).rows()
     assert [r["n"] for r in rows] == [float(r["n"]) for r in feeder.queued]
     assert [r["time"] for r in rows] == [r["time"] for r in feeder.queued]
+    # The figures the reliability report quotes (shown with `pytest -rP`).
+    print(f"{len(rows)} rows in the sheet, each once and in order; {logger.status['errors']} errors counted and shown")
     return rows
 
 
@@ -110,6 +112,7 @@ def test_rows_queued_after_a_write_whose_answer_was_lost_are_posted_once(etherca
         proxy.drop_write_answers = False
         assert outbox.flush(60), outbox.last_error
         assert [r["n"] for r in sensorlab.Sheet(sheet_url).rows()] == [0, 1, 2, 3]
+        print(f"answer lost: 4 rows in the sheet, each once; {outbox.errors} errors counted")
     finally:
         outbox.close()
         proxy.close()
@@ -204,3 +207,4 @@ def test_a_whole_class_posting_to_one_sheet(ethercalc, tmp_path):
     # The first reading is also due by the schedule, so the post_now after it finds nothing read
     # since: one row each holding only its time.
     assert [set(r) for r in back if "student" not in r] == [{"time"}] * students
+    print(f"{students} processes x {rows} rows at once: {len(posted)} rows each once, {len(back)} rows in all")

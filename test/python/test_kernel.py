@@ -4,6 +4,7 @@ import time
 import uuid
 
 import pytest
+from comms import open_readings_comm
 from jupyter_client.manager import start_new_kernel
 from proxy import Proxy
 
@@ -26,9 +27,15 @@ _comm.cb({{"content": {{"data": {{"type": "batch", "seq": 0, "readings": [
 """
 
 
-def run(kc, code, timeout=30):
-    """Execute code, return its stdout; fail if it errors or does not finish in time."""
-    msg_id = kc.execute(code)
+def run(kc, code, timeout=30, cell=None):
+    """Execute code (as the notebook cell ``cell``, if given), return its stdout; fail on an error or a time-out."""
+    if cell is None:
+        msg_id = kc.execute(code)
+    else:  # as JupyterLab and Notebook 7 send it
+        request = kc.session.msg("execute_request", {"code": code, "silent": False, "store_history": True})
+        request["metadata"]["cellId"] = cell
+        kc.shell_channel.send(request)
+        msg_id = request["header"]["msg_id"]
     out = []
     deadline = time.monotonic() + timeout
     while True:
@@ -108,22 +115,6 @@ def comm_replies(kc, comm_id, count, timeout=30):
     return replies
 
 
-def open_readings_comm(kc, logger, stream="attacker"):
-    """Open a readings comm the way a page does, but straight from a client: its id."""
-    comm_id = uuid.uuid4().hex
-    kc.shell_channel.send(
-        kc.session.msg(
-            "comm_open",
-            {
-                "comm_id": comm_id,
-                "target_name": "sensorlab.readings",
-                "data": {"protocol": 1, "logger": logger, "stream": stream},
-            },
-        )
-    )
-    return comm_id
-
-
 def test_hostile_messages_sent_straight_to_the_kernel_are_refused(kernel):
     run(kernel, 'import sensorlab\nlogger = sensorlab.Logger(name="target")')
     comm_id = open_readings_comm(kernel, "target")
@@ -163,3 +154,19 @@ def test_a_comm_for_an_unknown_logger_is_closed_with_the_reason(kernel):
         if msg["msg_type"] == "comm_close" and msg["content"]["comm_id"] == comm_id:
             assert "run the cell that creates it" in msg["content"]["data"]["reason"]
             return
+
+
+def test_running_a_cell_again_replaces_the_logger_it_made(kernel):
+    # A typo in the sheet's name, fixed, and the cell run again: only the new Logger goes on.
+    make = "import sensorlab\nlogger = sensorlab.Logger(sheet='http://127.0.0.1:9/{}', name='{}')\n"
+    run(kernel, make.format("clas-7b", "typo") + "first = logger", cell="cell-a")
+    run(kernel, "other = sensorlab.Logger(name='bench')", cell="cell-b")
+    # Two Loggers made in one run of a cell are two Loggers.
+    again = make.format("class-7b", "fixed") + "second = logger\nthird = sensorlab.Logger(name='more')"
+    run(kernel, again, cell="cell-a")
+    out = run(kernel, "print([l._closed for l in (first, other, second, third)])")
+    assert out.strip() == "[True, False, False, False]"
+    # Outside a notebook (no cell id) nothing is replaced.
+    run(kernel, "a = sensorlab.Logger(name='plain-1')\nb = sensorlab.Logger(name='plain-2')")
+    run(kernel, "c = sensorlab.Logger(name='plain-3')")
+    assert run(kernel, "print([l._closed for l in (a, b, c)])").strip() == "[False, False, False]"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import sensorlab
 from comms import batch, deliver_from_threads, open_comm
+from ipywidgets import DOMWidget
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
 
@@ -17,7 +18,8 @@ def test_batches_are_stored_and_acked(logger):
     comm.deliver(batch(1, start=3))
     assert comm.sent[1:] == [{"type": "ack", "seq": 0}, {"type": "ack", "seq": 1}]
     data = logger.data
-    assert list(data.columns) == ["time", "source", "temperature", "humidity", "received"]
+    assert list(data.columns) == ["time", "source", "device", "temperature", "humidity", "received"]
+    assert list(data["device"]) == ["simulated"] * 6  # no name given or sent: the device's id
     assert len(data) == 6
     assert list(data["temperature"]) == [20, 21, 22, 20, 21, 22]
     assert str(data["time"].dt.tz) != "None"
@@ -138,7 +140,7 @@ def test_send_without_a_browser_page_says_what_to_do(logger):
 def sent_lines(logger, monkeypatch):
     """Capture the widget's custom messages (the widget comm is the device boundary here)."""
     sent = []
-    monkeypatch.setattr(sensorlab.Logger.__mro__[1], "send", lambda self, content, buffers=None: sent.append(content))
+    monkeypatch.setattr(DOMWidget, "send", lambda self, content, buffers=None: sent.append(content))
     return sent
 
 
@@ -249,7 +251,16 @@ def test_a_device_channel_called_time_is_kept_beside_the_timestamp(sheet_url):
             }
         )
         data = logger.data
-        assert list(data.columns) == ["time", "source", "device time", "millis", "device source", "temp", "received"]
+        assert list(data.columns) == [
+            "time",
+            "source",
+            "device",
+            "device time",
+            "millis",
+            "device source",
+            "temp",
+            "received",
+        ]
         assert data["time"].iloc[0].timestamp() == 1795255200 and data["device time"].iloc[0] == 6
         assert logger.flush(timeout=20)
         row = sensorlab.Sheet(sheet_url).rows()[0]
@@ -339,7 +350,7 @@ def test_a_note_goes_into_the_next_row_and_the_export(sheet_url):
 
         text = logger.to_csv()
         lines = text.strip().splitlines()
-        assert lines[0] == "time,source,temperature,humidity,note"
+        assert lines[0] == "time,source,device,temperature,humidity,note"
         assert len(lines) == 7
         assert sum(1 for line in lines if line.endswith(",window opened")) == 1
         logger._on_widget_msg(None, {"type": "note", "text": ""}, [])

@@ -123,11 +123,12 @@ def test_csv_export_and_download_write_formulas_as_plain_text(logger, monkeypatc
         logger.note(text)
     text = logger.to_csv()
     header, *rows = csv.reader(io.StringIO(text, newline=""))
-    assert header == ["time", "source", "'=cmd|' /C calc'!A0", "temperature", "note"]
+    assert header == ["time", "source", "device", "'=cmd|' /C calc'!A0", "temperature", "note"]
     assert [row[1] for row in rows] == ["'" + text for text in FORMULAS]
-    assert [row[2] for row in rows] == ["-3.5"] * len(FORMULAS)  # numbers stay numbers
+    assert [row[2] for row in rows] == ["'" + text for text in FORMULAS]  # no name given: the device's id
+    assert [row[3] for row in rows] == ["-3.5"] * len(FORMULAS)  # numbers stay numbers
     # Every note is after the last reading, in one cell; a note loses its leading tab or return.
-    assert rows[-1][4] == "'" + "; ".join(text.strip() for text in FORMULAS)
+    assert rows[-1][5] == "'" + "; ".join(text.strip() for text in FORMULAS)
     # The widget's Download CSV: the page receives the same text from the kernel.
     sent = []
     monkeypatch.setattr(DOMWidget, "send", lambda self, content, buffers=None: sent.append((content, buffers)))
@@ -148,19 +149,21 @@ def test_a_device_printing_ever_new_names_keeps_64_channels_and_counts_the_rest(
         comm.deliver({"type": "batch", "seq": 0, "readings": readings})
         assert comm.sent[-1] == {"type": "ack", "seq": 0}
         board = ["temperature"] + [f"t{i}" for i in range(63)]
-        assert list(logger.data.columns) == ["time", "source", *board, "light", "received"]
+        assert list(logger.data.columns) == ["time", "source", "device", *board, "light", "received"]
         status = logger.status
         assert status["bad_values"] == 200 - 63 and status["readings"] == 201
         assert (
             'The device "usb-board" sends more than 64 channel names (the latest: "t199")' in status["device_problem"]
         )
-        [(_, row)] = logger._file.pending_rows(10)  # the first row was due at once
-        assert sorted(row) == sorted(["time", *board, "light", ROW_ID])
+        # The first rows were due at once: one per device, each with its own channels.
+        [(_, light), (_, board_row)] = logger._file.pending_rows(10)
+        assert sorted(board_row) == sorted(["time", "device", *board, ROW_ID]) and board_row["device"] == "usb-board"
+        assert sorted(light) == sorted(["time", "device", "light", ROW_ID]) and light["device"] == "simulated"
     finally:
         logger.close()
     again = sensorlab.Logger(name="noisy")  # a restart reads the readings back: the same channels
     try:
-        assert list(again.data.columns) == ["time", "source", *board, "light", "received"]
+        assert list(again.data.columns) == ["time", "source", "device", *board, "light", "received"]
         assert again.status["bad_values"] == 200 - 63
     finally:
         again.close()

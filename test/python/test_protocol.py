@@ -105,3 +105,27 @@ def test_reading_times_from_2000_to_a_day_ahead_are_taken_and_others_refused_wit
     for bad in (946684799999, now + 25 * 3600_000, 1e300):
         with pytest.raises(protocol.ProtocolError, match="is not between 2000-01-01 and tomorrow: check the clock"):
             protocol.parse_batch(_one_reading_at(bad))
+
+
+def test_a_batch_from_several_devices_keeps_each_readings_device_name():
+    batch = protocol.parse_batch(fixture("batch-from-several-devices.json"))
+    assert [(r.source, r.device) for r in batch.readings] == [
+        ("microbit-1923449", "group 1"),
+        ("microbit--52381702", None),
+        ("serial-2", "Bench A 🌡️"),
+        ("bluetooth-1", "x" * 64),
+    ]
+
+
+@pytest.mark.parametrize("case", fixture("device-names.json"), ids=lambda c: c["why"])
+def test_device_names_as_typed_become_what_both_sides_keep(case):
+    assert protocol.device_name(case["typed"]) == case["name"]
+
+
+def test_readings_made_in_python_go_to_the_widget_as_the_shared_example_says():
+    assert protocol.recorded(
+        [
+            protocol.Reading(1795255200000, "python-pi", {"temperature": 21.5, "humidity": 40}, "pi"),
+            protocol.Reading(1795255260000, "python", {"temperature": 21.25}),
+        ]
+    ) == fixture("recorded.json")

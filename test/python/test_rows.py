@@ -24,6 +24,8 @@ def test_a_row_holds_only_values_read_since_the_previous_row(sheet_url):
         first, second, third = sensorlab.Sheet(sheet_url).rows()
         assert first["temperature"] == 22.0 and first["humidity"] == 40.5 and "lux" not in first
         assert second["lux"] == 300.0 and "temperature" not in second and "humidity" not in second
+        # A second device spoke: from then on each row says whose values it holds.
+        assert "device" not in first and second["device"] == "other board"
         assert set(third) == {"time"}
     finally:
         logger.close()

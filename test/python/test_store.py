@@ -93,3 +93,28 @@ def test_a_logger_replaced_in_the_same_kernel_hands_its_file_over(tmp_path):
         second.close()
     third = sensorlab.Logger(name="again", data_dir=tmp_path)
     third.close()
+
+
+def test_a_file_from_before_device_names_keeps_its_readings_and_rows_and_takes_names(tmp_path):
+    db = sqlite3.connect(tmp_path / "bench.sqlite3")
+    db.executescript(
+        "CREATE TABLE readings"
+        '    (time REAL NOT NULL, received REAL NOT NULL, source TEXT NOT NULL, "values" TEXT NOT NULL);'
+        "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);"
+    )
+    db.execute("""INSERT INTO readings VALUES (1795255200000, 1795255200.5, 'serial', '{"t": 20.5}')""")
+    db.execute("""INSERT INTO outbox (row) VALUES ('{"t": 20.5}')""")
+    db.commit()
+    db.close()
+    file = LoggerFile(tmp_path, "bench")
+    try:
+        assert list(file.readings()) == [(protocol.Reading(1795255200000, "serial", {"t": 20.5}), 1795255200.5)]
+        new = protocol.Reading(1795255201000, "serial-2", {"t": 21.0}, "bench A")
+        assert file.add_batch("page", 0, [new], 1795255201.5)
+        assert [reading for reading, _ in file.readings()][-1] == new
+        assert file.pending_rows(10) == [(1, {"t": 20.5})] and file.queues() == []
+        file.queue("bench-bench-a").put_row({"t": 21.0})
+        assert file.queues() == ["bench-bench-a"] and file.pending_count() == 1
+        assert file.queue("bench-bench-a").pending_rows(10) == [(2, {"t": 21.0})]
+    finally:
+        file.close()

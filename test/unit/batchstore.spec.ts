@@ -168,6 +168,22 @@ describe('IndexedDBBatchStore', () => {
     expect(await two.load()).toStrictEqual([held('a', 0, 2), held('b', 3, 3)]);
   });
 
+  test('batches an earlier version kept under "<kernel id>/<logger>" are taken over by that logger, once', async () => {
+    const old = new mod.IndexedDBBatchStore('5f0c-kernel/class-7b');
+    old.put(held('s1', 0, 1, 2));
+    old.put(held('s1', 1, 3));
+    new mod.IndexedDBBatchStore('9a1d-kernel/other-logger').put(held('s2', 0, 4));
+    await expect(old.load()).resolves.toHaveLength(2);
+    const now = new mod.IndexedDBBatchStore(mod.heldKey('lab/7b.ipynb', 'class-7b'));
+    await expect(now.load()).resolves.toEqual([held('s1', 0, 1, 2), held('s1', 1, 3)]);
+    await expect(old.load()).resolves.toEqual([]);
+    now.remove('s1', 0);
+    now.remove('s1', 1);
+    await expect(now.load()).resolves.toEqual([]);
+    // Another logger's batches stay where they are.
+    await expect(new mod.IndexedDBBatchStore('9a1d-kernel/other-logger').load()).resolves.toHaveLength(1);
+  });
+
   test('a second store with the same key (the next page) finds what the first one kept', async () => {
     new mod.IndexedDBBatchStore('k/logger').put(held('a', 0, 1, 2));
     // The next page: a new copy of the module, a new connection, the same database.

@@ -16,6 +16,8 @@ interface IExpected {
   bad?: number;
   /** The sending micro:bit, for MakeCode radio packets. */
   sender?: number;
+  /** The name that micro:bit sent by radio. */
+  device?: string;
 }
 
 /** Lines one tool prints, in the order it prints them. */
@@ -145,8 +147,12 @@ const EXAMPLES: IExample[] = [
       { line: '{"t":3050,"s":-73121,"n":"light","v":134}', values: { light: 134 }, bad: 0, sender: -73121 },
       // radio.sendNumber(5): no name.
       { line: '{"t":3100,"s":1923449,"v":5}', values: { 'value 1': 5 }, bad: 0, sender: 1923449 },
-      // radio.sendString("hi"): a message, not a number.
-      { line: '{"t":3200,"s":1923449,"n":"hi"}', values: null, bad: 1, sender: 1923449 }
+      // radio.sendString("group 1"): the sender's name, for its readings from then on.
+      { line: '{"t":3200,"s":1923449,"n":"group 1"}', values: null, sender: 1923449, device: 'group 1' },
+      { line: '{"t":4021,"s":1923449,"n":"temp","v":22}', values: { temp: 22 }, sender: 1923449, device: 'group 1' },
+      { line: '{"t":4050,"s":-73121,"n":"light","v":140}', values: { light: 140 }, sender: -73121 },
+      // radio.sendBuffer(...): bytes, not a number.
+      { line: '{"t":4100,"s":-73121,"b":"AAE="}', values: null, bad: 1, sender: -73121 }
     ]
   },
   {
@@ -226,6 +232,7 @@ function check(results: IParseResult[], lines: IExpected[]): void {
   const senders = lines.map(line => line.sender);
   if (senders.some(sender => sender !== undefined)) {
     expect(results.map(result => result.sender)).toEqual(senders);
+    expect(results.map(result => result.device)).toEqual(lines.map(line => line.device));
   }
 }
 

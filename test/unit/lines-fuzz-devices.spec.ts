@@ -214,7 +214,7 @@ function tupleLines(random: Random, count: number): IGenerated[] {
   return out;
 }
 
-/** MakeCode radio packets from a few micro:bits: named and unnamed numbers, text messages. */
+/** MakeCode radio packets from a few micro:bits: named and unnamed numbers, text (a micro:bit's name). */
 function radioLines(random: Random, count: number): IGenerated[] {
   const senders = [1923449, -73121, 2147483647, 5];
   const out: IGenerated[] = [];
@@ -234,7 +234,7 @@ function radioLines(random: Random, count: number): IGenerated[] {
     } else if (kind < 0.8) {
       out.push({ text: JSON.stringify({ t, s, v: value }), values: { 'value 1': value }, badCount: 0, sender: s });
     } else {
-      out.push({ text: JSON.stringify({ t, s, n: 'hello' }), values: null, badCount: 1, sender: s });
+      out.push({ text: JSON.stringify({ t, s, n: 'group 7' }), values: null, badCount: 0, sender: s });
     }
   }
   return out;

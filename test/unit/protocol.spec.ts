@@ -1,6 +1,10 @@
 import {
   batchMessage,
+  deviceName,
   IBatchMessage,
+  IRecordedMessage,
+  MAX_DEVICE_NAME_LENGTH,
+  parseRecorded,
   IOpenData,
   DeviceRequest,
   deviceResultMessage,
@@ -26,6 +30,51 @@ describe('protocol (browser side) against test/fixtures/protocol', () => {
     expect(message).toStrictEqual(expected);
     // What the comm sends is JSON: the message survives the round trip unchanged.
     expect(JSON.parse(JSON.stringify(message))).toStrictEqual(expected);
+  });
+
+  test('batchMessage builds batch-from-several-devices.json: each reading keeps its device name', () => {
+    const expected = protocolFixture<IBatchMessage>('batch-from-several-devices.json');
+    expect(expected.readings.some(r => r.device === undefined)).toBe(true);
+    expect(expected.readings.some(r => r.device !== undefined)).toBe(true);
+    const message = batchMessage(expected.seq, expected.readings);
+    expect(JSON.parse(JSON.stringify(message))).toStrictEqual(expected);
+  });
+
+  const names = protocolFixture<{ why: string; typed: unknown; name: string | null }[]>('device-names.json');
+
+  test.each(names.map(({ why, typed, name }) => [why, typed, name] as const))('deviceName: %s', (_why, typed, name) => {
+    const made = deviceName(typed);
+    expect(made).toBe(name);
+    // At most 64 characters as the kernel counts them (code points, not UTF-16 units).
+    expect(Array.from(made ?? '').length).toBeLessThanOrEqual(MAX_DEVICE_NAME_LENGTH);
+  });
+
+  test('parseRecorded reads recorded.json, the readings a notebook made in Python', () => {
+    const data = protocolFixture<IRecordedMessage>('recorded.json');
+    expect(parseRecorded(data)).toStrictEqual(data);
+    expect(parseRecorded({ ...data, extra: 1 })).toStrictEqual(data);
+  });
+
+  test('parseRecorded leaves out readings it cannot chart, and refuses other messages', () => {
+    const good = protocolFixture<IRecordedMessage>('recorded.json').readings[0];
+    const bad = [
+      { ...good, time: '12:00' },
+      { ...good, values: { temperature: 'warm' } },
+      { ...good, values: null },
+      { ...good, source: 7 },
+      null
+    ];
+    expect(parseRecorded({ type: 'recorded', readings: [...bad, good] })).toStrictEqual({
+      type: 'recorded',
+      readings: [good]
+    });
+    expect(parseRecorded({ type: 'recorded', readings: [{ ...good, device: '' }] })).toStrictEqual({
+      type: 'recorded',
+      readings: [{ time: good.time, values: good.values, source: good.source }]
+    });
+    expect(parseRecorded({ type: 'recorded' })).toBeNull();
+    expect(parseRecorded(protocolFixture('batch.json'))).toBeNull();
+    expect(parseRecorded(null)).toBeNull();
   });
 
   test.each(['hello.json', 'ack.json', 'refused.json', 'not_stored.json'])('parseKernelMessage reads %s', name => {

@@ -1,47 +1,14 @@
 import { SimulatedSource } from '../../src/sources/simulated';
 import type { IReading, SourceState } from '../../src/sources/types';
-
-/** 20 November 2026, 06:00 UTC: the clock of every spec here. */
-const T0 = Date.UTC(2026, 10, 20, 6, 0, 0);
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
+import { HOUR, MINUTE, SECOND, simulationTestbed, T0 } from './simulation-testbed';
 
 describe('SimulatedSource', () => {
-  const sources: SimulatedSource[] = [];
+  const { keep, run } = simulationTestbed();
 
   /** A source on jest's fake clock (`now` is injected). */
   function make(options: { seed?: number; periodMs?: number; target?: number } = {}) {
-    const source = new SimulatedSource('sim', {
-      ...options,
-      now: () => Date.now()
-    });
-    sources.push(source);
-    return source;
+    return keep(new SimulatedSource('sim', { ...options, now: () => Date.now() }));
   }
-
-  /** Start `source` and collect its readings for `ms` of simulated time. */
-  async function run(source: SimulatedSource, ms: number): Promise<IReading[]> {
-    const readings: IReading[] = [];
-    const collect = (_: unknown, reading: IReading) => readings.push(reading);
-    source.readingReceived.connect(collect);
-    await source.start();
-    jest.advanceTimersByTime(ms);
-    source.readingReceived.disconnect(collect);
-    return readings;
-  }
-
-  beforeEach(() => {
-    jest.useFakeTimers();
-    jest.setSystemTime(T0);
-  });
-
-  afterEach(() => {
-    for (const source of sources.splice(0)) {
-      source.dispose();
-    }
-    jest.useRealTimers();
-  });
 
   describe('determinism', () => {
     test('the same seed gives the same readings', async () => {

@@ -1,4 +1,5 @@
 /** One JSON object per line, and the packets MakeCode's radio gateway writes (`{"t":3021,"s":1923449,"n":"temp","v":21}`). */
+import { deviceName } from '../../protocol';
 import { ChannelNames } from './names';
 import { cut, ILineFormat, IParseResult, lineProblem, MAX_NAME, Reading } from './values';
 
@@ -88,7 +89,8 @@ export class JsonFormat implements ILineFormat {
  * MakeCode "write received packet to serial": `n` names the value `v` (a packet
  * without `n` gets the first positional name, `value 1` unless the user named it),
  * `t` is the receiver's clock and is left out, `s` is the sending micro:bit and is
- * given as the result's `sender`, not as a channel.
+ * given as the result's `sender`, not as a channel. A text packet (`n` without `v`,
+ * MakeCode's `radio send string "group 1"`) is the sender's name: the result's `device`.
  */
 export class RadioFormat implements ILineFormat {
   constructor(names: ChannelNames) {
@@ -106,9 +108,12 @@ export class RadioFormat implements ILineFormat {
     }
     const sender = data.s as number;
     const { n: name, v: value } = data;
+    const device = deviceName(name);
+    if (value === undefined && device !== null && data.b === undefined) {
+      return { values: null, bad: [], sender, device };
+    }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      const what = typeof name === 'string' && value === undefined ? 'a text message' : 'a packet';
-      return { values: null, bad: [lineProblem(`${what} from a micro:bit, not a number`, line)], sender };
+      return { values: null, bad: [lineProblem('a packet from a micro:bit, not a number', line)], sender };
     }
     const reading = new Reading(line);
     reading.take();

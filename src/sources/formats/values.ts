@@ -16,6 +16,8 @@ export interface IParseResult {
   bad: IBadLine[];
   /** The serial number of the micro:bit that sent a MakeCode radio packet (kept for a class gateway). */
   sender?: number;
+  /** The name of the device that sent the line, when it says: the text a micro:bit sent by radio (at most MAX_NAME characters). */
+  device?: string;
 }
 
 /** One way of printing readings, e.g. Arduino Serial Plotter lines or CSV. */

@@ -1,0 +1,81 @@
+"""A sheet per device (``Logger(sheet_per_device=True)``): each device's rows go to a sheet named after the class's."""
+
+from __future__ import annotations
+
+import time
+
+from .devices import DEVICE_COLUMN, device_sheet_name
+from .ethercalc import Sheet
+from .outbox import Outbox
+
+__all__ = ["DeviceSheets"]
+
+
+class DeviceSheets:
+    """One outbox per device's sheet (class-7b-group-1, class-7b-group-2, …), seen as one outbox.
+
+    Each sheet's rows wait in a queue of their own in the logger's file, so a restarted kernel
+    posts what was left to the right sheet, and a full device sheet goes on in its ``-2`` sheet
+    as any sheet does. Rows without a device (left by a logger that posted to the class sheet)
+    go to the class sheet.
+    """
+
+    def __init__(self, sheet: Sheet, file, on_change=None):
+        self._sheet = sheet
+        self._file = file
+        self._on_change = on_change
+        self._outboxes: dict[str, Outbox] = {}
+        if file.pending_count():
+            self._outbox("")
+        for queue in file.queues():
+            self._outbox(queue)
+
+    def _outbox(self, queue: str) -> Outbox:
+        """The outbox of a queue: "" for the class sheet, else the device sheet's name."""
+        outbox = self._outboxes.get(queue)
+        if outbox is None:
+            if queue:
+                outbox = Outbox(self._sheet.sibling(queue), self._file.queue(queue), self._on_change)
+            else:
+                outbox = Outbox(self._sheet, self._file, self._on_change)
+            self._outboxes[queue] = outbox
+        return outbox
+
+    def put(self, row: dict) -> None:
+        device = row.get(DEVICE_COLUMN)
+        self._outbox(device_sheet_name(self._sheet.name, device) if device else "").put(row)
+
+    @property
+    def sheet(self) -> Sheet:
+        """The class sheet: device sheets are named after it."""
+        return self._sheet
+
+    pending = property(lambda self: sum(o.pending for o in self._outboxes.values()))
+    posted = property(lambda self: sum(o.posted for o in self._outboxes.values()))
+    errors = property(lambda self: sum(o.errors for o in self._outboxes.values()))
+
+    @property
+    def last_error(self) -> str:
+        return next((o.last_error for o in self._outboxes.values() if o.last_error), "")
+
+    @property
+    def notice(self) -> str:
+        return " ".join(o.notice for o in self._outboxes.values() if o.notice)
+
+    @property
+    def next_retry(self):
+        retries = [o.next_retry for o in self._outboxes.values() if o.next_retry]
+        return min(retries) if retries else None
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every sheet has its rows; False if ``timeout`` seconds passed first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for outbox in list(self._outboxes.values()):
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not outbox.flush(left):
+                return False
+        return True
+
+    def close(self) -> None:
+        for outbox in self._outboxes.values():
+            outbox.close()

@@ -1,0 +1,97 @@
+"""Readings made in Python (``logger.record``, ``logger.record_many``), checked as the browser's readings are."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import time as clock
+
+import pandas as pd
+
+from . import protocol
+from .devices import DEVICE_COLUMN, given_name
+
+__all__ = ["PYTHON_SOURCE", "from_frame", "from_values"]
+
+PYTHON_SOURCE = "python"  # the id of readings made in Python; "python-<name>" for a named device
+EXAMPLE = "e.g. logger.record(temperature=21.5, humidity=40)"
+
+
+def source_of(device: str | None) -> str:
+    return f"{PYTHON_SOURCE}-{device}" if device else PYTHON_SOURCE
+
+
+def _device(name) -> str | None:
+    return given_name(name, 'device is the name of what measured the values (e.g. device="pi")')
+
+
+def _epoch_ms(when, tz) -> float:
+    """A moment (datetime, pandas Timestamp or ISO text; without a zone in ``tz``) in epoch milliseconds."""
+    stamp = pd.Timestamp(when)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(tz)
+    return stamp.timestamp() * 1000
+
+
+def _checked(values: dict, at: str) -> dict:
+    """The values of one reading; ValueError says what is wrong, ``at`` says where."""
+    if not values:
+        raise ValueError(f"{at} has no values: {EXAMPLE}")
+    if len(values) > protocol.MAX_CHANNELS:
+        raise ValueError(f"{at} has {len(values)} values; a reading holds at most {protocol.MAX_CHANNELS}")
+    checked = {}
+    for name, value in values.items():
+        if not isinstance(name, str) or not 0 < len(name) <= protocol.MAX_NAME_LENGTH:
+            raise ValueError(
+                f"{at}: a value's name must be text of 1 to {protocol.MAX_NAME_LENGTH} characters, not {name!r:.80}"
+            )
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            raise ValueError(f"{at}: {name} must be a number, not {value!r:.40}")
+        checked[name] = float(value)
+    return checked
+
+
+def _reading(stamp: float, values: dict, device: str | None, latest: float, at: str) -> protocol.Reading:
+    problem = protocol.time_problem(stamp, latest)
+    if problem:
+        raise ValueError(f"{at} was not recorded: its time {problem}")
+    return protocol.Reading(stamp, source_of(device), values, device)
+
+
+def from_values(values: dict, device=None, when=None, tz=None) -> protocol.Reading:
+    """One reading of ``values`` (name → number) at ``when`` (now by default)."""
+    stamp = clock.time() * 1000 if when is None else _epoch_ms(when, tz)
+    return _reading(stamp, _checked(values, "The reading"), _device(device), protocol.latest_time(), "The reading")
+
+
+def from_frame(frame: pd.DataFrame, tz) -> list[protocol.Reading]:
+    """A reading per row of ``frame``: its time from a ``time`` column or the index, its values from the
+    other columns (an empty cell is no value), its device from an optional ``device`` column."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError("record_many takes a pandas DataFrame with a time column (or index) and a column per value")
+    if "time" in frame.columns:
+        times = pd.to_datetime(frame["time"])
+    elif isinstance(frame.index, pd.DatetimeIndex):
+        times = frame.index.to_series()
+    else:
+        raise ValueError("record_many needs the readings' times: a column called time, or times as the index")
+    times = times.dt.tz_localize(tz) if times.dt.tz is None else times
+    stamps = ((times - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(milliseconds=1)).to_numpy()  # NaT → NaN
+    devices = frame[DEVICE_COLUMN].tolist() if DEVICE_COLUMN in frame.columns else [None] * len(frame)
+    devices = [None if not isinstance(d, str) and pd.isna(d) else d for d in devices]  # an empty cell: no name
+    values = frame.drop(columns=[c for c in ("time", DEVICE_COLUMN) if c in frame.columns])
+    not_numbers = [str(c) for c in values.columns if not pd.api.types.is_numeric_dtype(values[c])]
+    if not_numbers or values.columns.empty:
+        raise ValueError(
+            "record_many takes columns of numbers besides time and device; "
+            f"{', '.join(not_numbers) or 'there are none'} cannot be recorded: leave them out with frame.drop"
+        )
+    names = [str(c) for c in values.columns]
+    latest = protocol.latest_time()
+    readings = []
+    for place, (stamp, device, row) in enumerate(zip(stamps, devices, values.itertuples(index=False))):
+        at = f"Row {place}"
+        kept = {name: value for name, value in zip(names, row) if not pd.isna(value)}
+        if kept:  # a row of empty cells holds no reading
+            readings.append(_reading(float(stamp), _checked(kept, at), _device(device), latest, at))
+    return readings

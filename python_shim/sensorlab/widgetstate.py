@@ -1,0 +1,79 @@
+"""The Logger widget's state that the browser sees (its traits), and the checks of what people set in it."""
+
+from __future__ import annotations
+
+from ipywidgets import DOMWidget
+from traitlets import Dict, Float, Int, List, Unicode, validate
+
+from . import protocol
+from ._version import MODULE_VERSION
+
+__all__ = ["FORMATS", "SEVERAL", "SOURCES", "LoggerState"]
+
+SOURCES = ("simulated", "serial", "bluetooth", "simulated-class", "all")
+SEVERAL = ("simulated-class", "all")  # kinds that are many devices at once
+FORMATS = ("auto", "plotter", "labels", "tuple", "radio", "semicolon", "keyvalue", "csv", "json")
+
+
+class LoggerState(DOMWidget):
+    """The synced traits of ``Logger`` (see its docstring for what each means)."""
+
+    _model_name = Unicode("LoggerModel").tag(sync=True)
+    _view_name = Unicode("LoggerView").tag(sync=True)
+    _model_module = Unicode("sensorlab").tag(sync=True)
+    _view_module = Unicode("sensorlab").tag(sync=True)
+    _model_module_version = Unicode(MODULE_VERSION).tag(sync=True)
+    _view_module_version = Unicode(MODULE_VERSION).tag(sync=True)
+
+    name = Unicode(help="The logger's name, unique in this kernel.").tag(sync=True)
+    source = Unicode("simulated", help="One of SOURCES.").tag(sync=True)
+    devices = List(Unicode(), help="The devices to log (names or ids), or empty for every one.").tag(sync=True)
+    forward_every = Float(None, allow_none=True, help="Seconds between two batches, or None for the setting.").tag(
+        sync=True
+    )
+    sheet_url = Unicode("", help="The sheet's address for people, or empty.").tag(sync=True)
+    _status = Dict(help="What logger.status says, for the views.").tag(sync=True)
+    device = Dict(help="The browser's device: id, transport, label, state, problem, counts.").tag(sync=True)
+    baud = Int(115200, help="Serial speed in bits per second.").tag(sync=True)
+    format = Unicode("auto", help="auto or one of the line formats in FORMATS.").tag(sync=True)
+    channels = List(Unicode(), help="Names for unlabelled values.").tag(sync=True)
+    usb_vendor_id = Int(None, allow_none=True, help="Only offer boards with this USB vendor id.").tag(sync=True)
+    usb_product_id = Int(None, allow_none=True, help="Only offer boards with this USB product id.").tag(sync=True)
+    name_prefix = Unicode("", help="Only offer Bluetooth sensors whose name starts with this.").tag(sync=True)
+    poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(
+        sync=True
+    )
+
+    @validate("source", "format")
+    def _valid_choice(self, proposal):
+        trait, value = proposal["trait"].name, proposal["value"]
+        choices = SOURCES if trait == "source" else FORMATS
+        if value not in choices:
+            raise ValueError(f"{trait} must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    @validate("baud")
+    def _valid_baud(self, proposal):
+        if not 9600 <= proposal["value"] <= 1_000_000:
+            raise ValueError(
+                f"baud must be a speed from 9600 to 1000000, as set in the board's program, not {proposal['value']!r}"
+            )
+        return proposal["value"]
+
+    @validate("channels", "devices")
+    def _valid_names(self, proposal):
+        # A channel name may have spaces around it (a board prints it so); a device name as both sides keep it not.
+        trait, names = proposal["trait"].name, proposal["value"]
+        limit = protocol.MAX_NAME_LENGTH
+        bad = [n for n in names if (protocol.device_name(n) != n if trait == "devices" else not 0 < len(n) <= limit)]
+        if bad:
+            kind = 'devices are names or ids such as "group 1" or "serial-1"' if trait == "devices" else "channel names"
+            raise ValueError(f"{kind} must be text of 1 to {limit} characters, not {bad[0]!r:.80}")
+        return names
+
+    @validate("name")
+    def _valid_name(self, proposal):
+        value = proposal["value"]
+        if not value or len(value) > protocol.MAX_NAME_LENGTH:
+            raise ValueError(f"name must be text of 1 to {protocol.MAX_NAME_LENGTH} characters")
+        return value

@@ -218,10 +218,10 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       return seconds === null ? null : seconds * 1000;
     }
 
-    /** The Logger's `devices`: null for every device of its kind, or the names and ids it picks. */
+    /** The Logger's `devices` (none or empty: every device of its kind), as the names and ids it picks or null. */
     private _deviceNames(): string[] | null {
       const devices = this.get('devices') as unknown;
-      return Array.isArray(devices) ? devices.map(String) : null;
+      return Array.isArray(devices) && devices.length > 0 ? devices.map(String) : null;
     }
 
     /** A new device's settings, from the Python Logger's arguments. */

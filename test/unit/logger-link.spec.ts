@@ -2,7 +2,7 @@
 import { DeviceHub } from '../../src/hub';
 import { SimulatedSource } from '../../src/sources/simulated';
 import { createLoggerModel } from '../../src/widget/model';
-import { FakeKernel } from './fakes';
+import { FakeKernel, ManualBoard } from './fakes';
 
 describe("a Logger's link", () => {
   let hub: DeviceHub;
@@ -48,5 +48,21 @@ describe("a Logger's link", () => {
     expect(second.link.channel.isDisposed).toBe(false);
     await second.close(true);
     expect(second.link.channel.isDisposed).toBe(true);
+  });
+
+  test('logs every device of its kind when `devices` is empty, else only those it names', () => {
+    const boards = ['serial-1', 'serial-2'].map(id => hub.add(new ManualBoard(id, 'USB board')));
+    const model = (name: string, devices: string[]) =>
+      new LoggerModel({ name, source: 'serial', devices }, {
+        model_id: name,
+        widget_manager: { kernel }
+      } as never) as any;
+    const every = model('every', []);
+    const one = model('one', ['serial-2']);
+    for (const board of boards) {
+      (board as any).emitReading({ temperature: 21 });
+    }
+    expect(every.devices().map((device: { id: string }) => device.id)).toEqual(['serial-1', 'serial-2']);
+    expect([every.link.forwarder.stats.pending, one.link.forwarder.stats.pending]).toEqual([2, 1]);
   });
 });

@@ -13,7 +13,7 @@ import { IKernelStatus, statusParts, troubleNotices } from '../ui/status';
 /** "No USB device yet: ...", or how many devices and how many of them read. */
 function devicesSummary(devices: IDevice[], kind: string): string {
   if (devices.length === 0) {
-    const what = kind === 'serial' ? 'USB device' : kind === 'bluetooth' ? 'Bluetooth sensor' : 'device';
+    const what = kind === 'serial' || kind === 'bluetooth' ? CONNECT[kind].what : 'device';
     return `No ${what} yet: press Connect and choose it in the browser's list.`;
   }
   const reading = devices.filter(device => device.source.state === 'connected').length;

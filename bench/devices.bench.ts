@@ -64,7 +64,8 @@ import json, numpy as np, collections
 _s = ${name}._readings
 _t = np.array(_s.time); _sel = _t >= ${from}
 _t = _t[_sel]; _r = np.array(_s.received)[_sel] * 1000
-_v = np.array(_s.channels["${channel}"])[_sel]; _src = np.array(_s.source)[_sel]
+_v = np.array(_s.channels["${channel}"])[_sel]
+_src = np.array([_s.devices[i][0] for i in _s.device])[_sel]  # each reading's source, by its device's place
 _rounds = collections.Counter(zip(_src.tolist(), _v.tolist()))
 _sources = sorted(set(_src.tolist()))
 _per_round = collections.Counter(_v.tolist())

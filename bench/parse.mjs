@@ -17,7 +17,11 @@ const PASSES = 5;
 // "type": "module": import a copy of lib/sources (and lib/protocol.js, which the radio format
 // names senders with) as .mjs files with the extensions added.
 const tmp = mkdtempSync(join(tmpdir(), 'sensorlab-bench-'));
-const copies = [['sources', /\.js$/], ['sources/formats', /\.js$/], ['', /^protocol\.js$/]];
+const copies = [
+  ['sources', /\.js$/],
+  ['sources/formats', /\.js$/],
+  ['', /^protocol\.js$/]
+];
 for (const [folder, wanted] of copies) {
   mkdirSync(join(tmp, folder), { recursive: true });
   for (const name of readdirSync(join(ROOT, 'lib', folder)).filter(file => wanted.test(file))) {

@@ -76,9 +76,9 @@ import ctypes, gc, json
 gc.collect(); ctypes.CDLL("libc.so.6").malloc_trim(0)
 print(json.dumps(int(next(l for l in open("/proc/self/status") if l.startswith("VmRSS:")).split()[1]) / 1024))`;
 
-export function loggerCell(name: string, extra = ''): string {
+export function loggerCell(name: string, extra = '', forwardEvery = FORWARD_EVERY): string {
   return `import sensorlab
 never = sensorlab.DaylightSchedule(day_every="24h", night_every="24h")
-${name} = sensorlab.Logger(name="${name}", schedule=never, forward_every=${FORWARD_EVERY}${extra})
+${name} = sensorlab.Logger(name="${name}", schedule=never, forward_every=${forwardEvery}${extra})
 ${name}`;
 }

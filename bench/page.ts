@@ -52,7 +52,7 @@ export async function feed(
   return page.evaluate(async ({ count, rate, first, replayFrom, naive, sensorlab }) => {
     const w = window as any;
     const hub = w.jupyterapp.pluginRegistry._plugins.get('sensorlab:hub').service;
-    const source = hub.sourceFor('simulated');
+    const source = hub.simulated();
     const comm = naive === 'browser' ? w.__naiveBrowserComm : naive === 'kernel' ? w.__naiveKernelComm : null;
     if (naive && !comm) {
       throw new Error(`no ${naive}-opened naive comm`);

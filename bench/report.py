@@ -6,6 +6,7 @@ import os
 import platform
 from pathlib import Path
 
+import devices_report
 import sheets
 
 COMMAND = "make bench"
@@ -203,6 +204,9 @@ def report(r: dict, seconds: float) -> str:
         "—",
     )
 
+    devices = b["devices"]
+    devices_report.report_rows(devices, row, ratio, pct)
+
     notes = missed_notes(r)
     return "\n".join(
         [
@@ -260,6 +264,7 @@ def report(r: dict, seconds: float) -> str:
             "6. Size: every .js file of the built extension, gzipped (level 9); baseline: every .js the JupyterLab "
             "page loads, gzipped. Activation: time inside each plugin's `activate()` (until its promise settles), "
             "recorded by wrapping them before JupyterLab starts them.",
+            *devices_report.how_measured(devices),
             "",
             "## Targets missed, by how much, and what limits them" if notes else "## Targets",
             "",
@@ -277,6 +282,7 @@ def report(r: dict, seconds: float) -> str:
             "its bad-line counts change.",
             f"- CPU while item 2's readings flowed (cores): browser {t['cores']['browser']:.2f}, Jupyter server "
             f"{t['cores']['server']:.2f}, kernel {t['cores']['kernel']:.2f}.",
+            *devices_report.also_seen(devices),
             "",
         ]
     )

@@ -46,9 +46,11 @@ def browser(ethercalc: str) -> dict:
     try:
         with tempfile.TemporaryDirectory(prefix="sensorlab-bench-") as tmp:
             out = Path(tmp) / "browser.json"
+            devices = Path(tmp) / "devices.json"
             env = dict(
                 os.environ,
                 SENSORLAB_BENCH_OUT=str(out),
+                SENSORLAB_BENCH_DEVICES_OUT=str(devices),
                 SENSORLAB_BENCH_PROXY=proxy.url,
                 SENSORLAB_BENCH_PYTHON=sys.executable,
             )
@@ -56,6 +58,7 @@ def browser(ethercalc: str) -> dict:
                 ["npx", "playwright", "test", "--config", "bench/playwright.config.ts"], cwd=ROOT, env=env, check=True
             )
             results = json.loads(out.read_text())
+            results["devices"] = json.loads(devices.read_text())
     finally:
         proxy.close()
     results["proxy_requests"] = proxy.requests
@@ -120,7 +123,7 @@ def main() -> int:
         }
         print(f"done in {time.monotonic() - t:.0f} s", flush=True)
 
-    t = step("2, 3, 5, 6. browser → kernel (Chromium, JupyterLab, ipykernel)")
+    t = step("2, 3, 5, 6, 9. browser → kernel (Chromium, JupyterLab, ipykernel)")
     results["browser"] = browser(ethercalc)
     print(f"done in {time.monotonic() - t:.0f} s", flush=True)
 

@@ -20,13 +20,13 @@ const hubPlugin: JupyterFrontEndPlugin<IDeviceHub> = {
     app.commands.addCommand(CommandIDs.startSimulated, {
       label: 'Start the simulated sensor',
       caption: 'A pretend classroom with a heater, for trying sensorlab without hardware',
-      isEnabled: () => hub.sourceFor('simulated').state === 'stopped',
-      execute: () => hub.sourceFor('simulated').start()
+      isEnabled: () => hub.simulated().state === 'stopped',
+      execute: () => hub.simulated().start()
     });
     app.commands.addCommand(CommandIDs.stopSimulated, {
       label: 'Stop the simulated sensor',
-      isEnabled: () => hub.sourceFor('simulated').state !== 'stopped',
-      execute: () => hub.sourceFor('simulated').stop()
+      isEnabled: () => hub.simulated().state !== 'stopped',
+      execute: () => hub.simulated().stop()
     });
     hub.sourcesChanged.connect(() => app.commands.notifyCommandChanged());
     return hub;
@@ -97,12 +97,14 @@ const monitorPlugin: JupyterFrontEndPlugin<void> = {
     });
     app.commands.addCommand(CommandIDs.connectSerial, {
       label: 'Connect a USB sensor (micro:bit, Arduino, Pico)',
+      caption: 'Each one connected is one more device of this tab',
       // Runs inside the click or key press that chose the command: the chooser needs it.
-      execute: () => hub.sourceFor('serial').start()
+      execute: () => hub.connect('serial')
     });
     app.commands.addCommand(CommandIDs.connectBluetooth, {
       label: 'Connect a Bluetooth sensor',
-      execute: () => hub.sourceFor('bluetooth').start()
+      caption: 'Each one connected is one more device of this tab',
+      execute: () => hub.connect('bluetooth')
     });
     app.commands.addCommand(CommandIDs.postNow, {
       label: 'Post a row now (every logger on this page)',

@@ -4,10 +4,16 @@ import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Forwarder } from './forwarder';
 import type { ReadingsChannel } from './comm';
+import type { IDevice, IDeviceFilter } from './devices';
 import type { ChannelHistory } from './history';
 import type { DeviceRequest } from './protocol';
 import type { ISheetContent, ISheetReadProblem } from './sheet';
-import type { IReading, ISource, Transport } from './sources/types';
+import type { IBluetoothOptions } from './sources/bluetooth';
+import type { ISerialOptions } from './sources/serial';
+import type { IReading, ISource } from './sources/types';
+
+/** The settings a new USB board or Bluetooth sensor starts with (a Logger's baud, format, filters...). */
+export type DeviceOptions = Partial<ISerialOptions> | Partial<IBluetoothOptions>;
 
 // package.json is the one place the version is written (the Python package reads it at build).
 declare function require(id: '../package.json'): { version: string };
@@ -25,7 +31,7 @@ export namespace CommandIDs {
   export const postNow = 'sensorlab:post-now';
 }
 
-/** One Logger of one kernel, fed by one source of the hub. */
+/** One Logger of one kernel, fed by the hub's devices its filter picks. */
 export interface ILoggerLink {
   readonly kernel: Kernel.IKernelConnection;
   readonly logger: string;
@@ -33,8 +39,8 @@ export interface ILoggerLink {
   readonly notebook: string;
   readonly channel: ReadingsChannel;
   readonly forwarder: Forwarder;
-  /** The source whose readings go to this logger. */
-  sourceId: string | null;
+  /** The devices whose readings go to this logger (the Logger's `source` and `devices`). */
+  filter: IDeviceFilter;
   /** Milliseconds between batches the notebook asked for, or null to follow the settings. */
   forwardEveryMs: number | null;
 }
@@ -58,14 +64,21 @@ export interface ILoggerHandle {
  * and not in a notebook's widget; every logger and view of the tab uses it from here.
  */
 export interface IDeviceHub {
+  /** What reads the devices: the simulated sensor, each USB board, each Bluetooth sensor. */
   readonly sources: ReadonlyArray<ISource>;
-  /** Emitted when a source is added or changes state. */
+  /** Every device of the tab, in the order they came: each source's own, and each sender heard through one. */
+  readonly devices: ReadonlyArray<IDevice>;
+  /** Emitted when a source or device comes, goes, changes state or is renamed. */
   readonly sourcesChanged: ISignal<IDeviceHub, void>;
   readonly readingReceived: ISignal<IDeviceHub, IReading>;
-  /** The last reading of a source. */
-  latest(sourceId: string): IReading | undefined;
-  /** The recent readings of a source, for charts. */
-  history(sourceId: string): ChannelHistory;
+  /** The last reading of a device. */
+  latest(deviceId: string): IReading | undefined;
+  /** The recent readings of a device, for charts. */
+  history(deviceId: string): ChannelHistory;
+  /** The devices a Logger with `filter` logs. */
+  devicesFor(filter: IDeviceFilter): IDevice[];
+  /** Give a device a name of the user's ('' for its own again). */
+  rename(deviceId: string, name: string): void;
   /** How far back charts reach, in milliseconds (10 minutes to 24 hours). */
   historyMs: number;
   /** The Loggers shown on this page (their models add and remove themselves). */
@@ -80,8 +93,16 @@ export interface IDeviceHub {
   units: Readonly<Record<string, string>>;
   /** A source's units, completed by the units setting. */
   unitsOf(source: ISource): Readonly<Record<string, string>>;
-  /** The tab's source for a transport, created on first use. */
-  sourceFor(transport: Transport): ISource;
+  /** The tab's one simulated sensor, or its simulated class of micro:bits, created on first use. */
+  simulated(kind?: 'simulated' | 'simulated-class'): ISource;
+  /**
+   * One more device: the browser's chooser, then the board or sensor picked is read as a new
+   * device (`serial-2`), unless it is one the tab reads already. Call straight from a click.
+   * Rejects with the problem in words. `options`: a new device's settings (else the last given).
+   */
+  connect(transport: 'serial' | 'bluetooth', options?: DeviceOptions): Promise<ISource>;
+  /** The settings the sidebar's Connect gives a new device of `transport`. */
+  configure(transport: 'serial' | 'bluetooth', options: DeviceOptions): void;
   /**
    * The link to the logger `logger` of `kernel` in `notebook` (its path), created on first use,
    * for `user` (a Logger's model).

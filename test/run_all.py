@@ -33,6 +33,7 @@ ETHERCALC_SPECS = [
     "class-sheet",
     "examples",
     "full-sheet",
+    "gateway",
     "hub",
     "notes",
     "pipeline",

@@ -1,10 +1,12 @@
 // The sidebar: every device of the tab, its live values and charts, and the page's Loggers.
 import { Widget } from '@lumino/widgets';
-import type { ISource, Transport } from '../sources/types';
+import { IDevice, MAX_DEVICE_NAME } from '../devices';
+import type { IBadInput, ISource } from '../sources/types';
 import { ChannelChart } from '../ui/chart';
 import { countdown, IKernelStatus } from '../ui/status';
 import type { IDeviceHub } from '../tokens';
-import { element, keepingFocus, problemCounts, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
+import { element, keepingFocus, problemCounts, refreshTiles, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
+import { Redraw } from '../ui/redraw';
 
 /**
  * The sidebar: every device of this tab, its state, its latest values and what it
@@ -52,9 +54,7 @@ export class MonitorPanel extends Widget {
   }
 
   dispose(): void {
-    if (this._frame !== null) {
-      cancelAnimationFrame(this._frame);
-    }
+    this._redraw.dispose();
     clearInterval(this._clock);
     this.hub.sourcesChanged.disconnect(this._scheduleRender, this);
     this.hub.readingReceived.disconnect(this._scheduleUpdate, this);
@@ -64,14 +64,14 @@ export class MonitorPanel extends Widget {
     super.dispose();
   }
 
-  private _action(label: string, transport: Transport): HTMLButtonElement {
+  private _action(label: string, transport: 'serial' | 'bluetooth' | 'simulated'): HTMLButtonElement {
     const button = element('button', 'jp-mod-styled jp-sensorlab-Monitor-action', label);
     button.dataset.transport = transport;
     button.addEventListener('click', () => {
-      const source = this.hub.sourceFor(transport);
       this._problem.textContent = '';
-      // start() straight from the click: the browser's chooser needs it.
-      source.start().catch((error: Error) => {
+      // Straight from the click: the browser's chooser needs it. Each USB or Bluetooth click is one more device.
+      const started = transport === 'simulated' ? this.hub.simulated().start() : this.hub.connect(transport);
+      started.catch((error: Error) => {
         this._problem.textContent = error.message;
       });
     });
@@ -102,25 +102,24 @@ export class MonitorPanel extends Widget {
     this._scheduleUpdate();
   }
 
-  /** New readings: refresh values and charts, at most once a frame. */
+  /** New readings: refresh values and charts, a few times a second at most. */
   private _scheduleUpdate(): void {
-    if (this._frame === null) {
-      this._frame = requestAnimationFrame(() => {
-        this._frame = null;
-        const full = this._full;
-        this._full = false;
-        if (full || !this._updateValues()) {
-          this._render();
-        }
-      });
+    this._redraw.request();
+  }
+
+  private _draw(): void {
+    const full = this._full;
+    this._full = false;
+    if (full || !this._updateValues()) {
+      this._render();
     }
   }
 
   /** Update tiles and charts in place; false when the cards must be rebuilt (a new channel). */
   private _updateValues(): boolean {
-    for (const source of this.hub.sources) {
-      const latest = this.hub.latest(source.id);
-      const card = this._list.querySelector<HTMLElement>(`[data-source="${CSS.escape(source.id)}"]`);
+    for (const device of this.hub.devices) {
+      const latest = this.hub.latest(device.id);
+      const card = this._list.querySelector<HTMLElement>(`[data-source="${CSS.escape(device.id)}"]`);
       const tiles = card?.querySelector('.jp-sensorlab-Logger-values');
       if (!latest) {
         continue;
@@ -128,14 +127,14 @@ export class MonitorPanel extends Widget {
       if (!card || !tiles) {
         return false;
       }
-      tiles.replaceWith(valueTiles(latest.values, this.hub.unitsOf(source)));
+      refreshTiles(tiles, latest.values, this.hub.unitsOf(device.source));
       const counts = card.querySelector('.jp-sensorlab-Monitor-counts');
       if (counts) {
-        counts.textContent = healthCounts(source);
+        counts.textContent = healthCounts(device);
       }
-      const history = this.hub.history(source.id);
+      const history = this.hub.history(device.id);
       for (const channel of history.channels) {
-        const chart = this._charts.get(`${source.id}/${channel}`);
+        const chart = this._charts.get(`${device.id}/${channel}`);
         if (!chart) {
           return false;
         }
@@ -156,7 +155,7 @@ export class MonitorPanel extends Widget {
     }
     this._charts.clear();
     this._list.replaceChildren();
-    if (this.hub.sources.length === 0) {
+    if (this.hub.devices.length === 0) {
       this._list.appendChild(
         element('p', 'jp-sensorlab-Logger-hint', 'No sensor yet. Connect a USB device, or start the simulated one.')
       );
@@ -166,7 +165,9 @@ export class MonitorPanel extends Widget {
         this._watched.add(source);
         source.healthChanged.connect(this._scheduleRender, this);
       }
-      this._list.appendChild(this._card(source));
+    }
+    for (const device of this.hub.devices) {
+      this._list.appendChild(this._card(device));
     }
   }
 
@@ -217,54 +218,105 @@ export class MonitorPanel extends Widget {
     }
   }
 
-  private _card(source: ISource): HTMLElement {
+  /** A device's card: name, state, Stop and Rename; its values and charts; what it sent that could not be read. */
+  private _card(device: IDevice): HTMLElement {
+    const { source } = device;
+    const own = device.id === source.id; // not a sender heard through a gateway
     const card = element('section', 'jp-sensorlab-Monitor-device');
-    card.dataset.source = source.id;
-    card.setAttribute('aria-label', source.label);
+    card.dataset.source = device.id;
+    card.setAttribute('aria-label', device.name);
     const title = element('div', 'jp-sensorlab-Monitor-deviceTitle');
-    title.append(
-      element('strong', '', source.label),
-      element('span', 'jp-sensorlab-Monitor-state', ` ${STATE_WORDS[source.state] ?? source.state}`)
-    );
-    if (source.state !== 'stopped') {
+    if (this._renaming === device.id) {
+      title.appendChild(this._nameBox(device));
+    } else {
+      title.append(
+        element('strong', '', device.name),
+        element('span', 'jp-sensorlab-Monitor-state', ` ${STATE_WORDS[source.state] ?? source.state}`)
+      );
+    }
+    if (own && source.state !== 'stopped') {
       const stop = element('button', 'jp-mod-styled jp-mod-warn jp-sensorlab-Monitor-stop', 'Stop');
-      stop.setAttribute('aria-label', `Stop ${source.label}`);
+      stop.setAttribute('aria-label', `Stop ${device.name}`);
       stop.addEventListener('click', () => void source.stop());
       title.appendChild(stop);
     }
+    if (this._renaming !== device.id) {
+      const rename = element('button', 'jp-mod-styled jp-sensorlab-Monitor-rename', 'Rename');
+      rename.setAttribute('aria-label', `Rename ${device.name}`);
+      rename.addEventListener('click', () => {
+        this._renaming = device.id;
+        this._render();
+        this._list.querySelector<HTMLInputElement>('.jp-sensorlab-Monitor-nameBox')?.focus();
+      });
+      title.appendChild(rename);
+    }
     card.appendChild(title);
-    if (source.problem) {
+    if (!own) {
+      card.appendChild(element('div', 'jp-sensorlab-Monitor-via', `${device.id}, heard through ${source.label}`));
+    }
+    if (own && source.problem) {
       card.appendChild(element('div', 'jp-sensorlab-Logger-problem', source.problem));
     }
-    const latest = this.hub.latest(source.id);
+    const latest = this.hub.latest(device.id);
     if (latest) {
       card.appendChild(valueTiles(latest.values, this.hub.unitsOf(source)));
-      const history = this.hub.history(source.id);
+      const history = this.hub.history(device.id);
       const width = Math.max(200, this.node.clientWidth - 32);
       for (const channel of history.channels) {
         const chart = new ChannelChart(card, channel, this.hub.unitsOf(source)[channel] ?? '', width, 100);
         chart.update(history.line(channel, CHART_BUCKETS, latest.time));
-        this._charts.set(`${source.id}/${channel}`, chart);
+        this._charts.set(`${device.id}/${channel}`, chart);
       }
     }
-    const { recent } = source.health;
-    card.appendChild(element('div', 'jp-sensorlab-Monitor-counts', healthCounts(source)));
-    if (recent.length > 0) {
-      const list = element('ul', 'jp-sensorlab-Monitor-problems');
-      list.setAttribute('aria-label', `What ${source.label} sent that could not be read`);
-      for (const problem of recent.slice(-5).reverse()) {
-        const item = element('li', '', `${new Date(problem.time).toLocaleTimeString()} ${problem.reason}: `);
-        item.appendChild(element('code', '', problem.text));
-        list.appendChild(item);
+    if (own) {
+      card.appendChild(element('div', 'jp-sensorlab-Monitor-counts', healthCounts(device)));
+      const { recent } = source.health;
+      if (recent.length > 0) {
+        card.appendChild(problemList(device.name, recent));
       }
-      card.appendChild(list);
     }
     return card;
   }
 
+  /** The box a device's new name is typed in: Enter keeps it, Escape goes back; empty gives its own name back. */
+  private _nameBox(device: IDevice): HTMLInputElement {
+    const box = element('input', 'jp-mod-styled jp-sensorlab-Monitor-nameBox');
+    box.type = 'text';
+    box.maxLength = MAX_DEVICE_NAME;
+    // Typed text outlives the cards being drawn again (a device changed state meanwhile).
+    box.value = this._typed ?? device.name;
+    box.addEventListener('input', () => (this._typed = box.value));
+    box.setAttribute('aria-label', `New name for ${device.id}, Enter to keep it`);
+    const done = (keep: boolean) => {
+      if (this._renaming !== device.id) {
+        return;
+      }
+      this._renaming = null;
+      this._typed = null;
+      if (keep) {
+        this.hub.rename(device.id, box.value);
+      }
+      // The keyboard goes back to the card's Rename button.
+      this._render();
+      this._list
+        .querySelector<HTMLElement>(`[data-source="${CSS.escape(device.id)}"] .jp-sensorlab-Monitor-rename`)
+        ?.focus();
+    };
+    box.addEventListener('keydown', event => {
+      if (event.key === 'Enter' || event.key === 'Escape') {
+        event.preventDefault();
+        done(event.key === 'Enter');
+      }
+    });
+    return box;
+  }
+
   private _problem: HTMLDivElement;
   private _list: HTMLDivElement;
-  private _frame: number | null = null;
+  private _redraw = new Redraw(() => this._draw());
+  /** The device whose name is being typed, if any. */
+  private _renaming: string | null = null;
+  private _typed: string | null = null;
   private _watched = new Set<ISource>();
   private _charts = new Map<string, ChannelChart>();
   private _full = false;
@@ -272,9 +324,21 @@ export class MonitorPanel extends Widget {
   private _clock: ReturnType<typeof setInterval>;
 }
 
+/** The last few things a board sent that could not be read. */
+function problemList(name: string, recent: ReadonlyArray<IBadInput>): HTMLUListElement {
+  const list = element('ul', 'jp-sensorlab-Monitor-problems');
+  list.setAttribute('aria-label', `What ${name} sent that could not be read`);
+  for (const problem of recent.slice(-5).reverse()) {
+    const item = element('li', '', `${new Date(problem.time).toLocaleTimeString()} ${problem.reason}: `);
+    item.appendChild(element('code', '', problem.text));
+    list.appendChild(item);
+  }
+  return list;
+}
+
 /** "120 lines read · 1 line could not be read" */
-function healthCounts(source: ISource): string {
-  const { lines, badLines, badValues } = source.health;
+function healthCounts(device: IDevice): string {
+  const { lines, badLines, badValues } = device.source.health;
   return [`${lines} ${lines === 1 ? 'line' : 'lines'} read`, problemCounts(badLines, badValues)]
     .filter(Boolean)
     .join(' · ');

@@ -9,7 +9,7 @@ import {
   MICROBIT_TEMPERATURE_PERIOD,
   MICROBIT_TEMPERATURE_SERVICE
 } from './gatt';
-import { ReconnectingSource } from './reconnecting';
+import { ChooserError, ReconnectingSource } from './reconnecting';
 
 export interface IBluetoothOptions {
   /** Offer only sensors whose name starts with this (e.g. "BBC micro:bit"). */
@@ -72,25 +72,18 @@ export class BluetoothSource extends ReconnectingSource {
 
   /** Ask the browser for a sensor and read it. Call straight from a click: the chooser needs it. */
   async start(): Promise<void> {
-    const problem = webBluetoothProblem();
-    if (problem) {
-      this.refuse(problem);
-    }
-    const prefix = this.options.namePrefix ? { namePrefix: this.options.namePrefix } : {};
-    let device: BluetoothDevice;
-    try {
-      device = await navigator.bluetooth.requestDevice({
-        filters: SERVICES.map(service => ({ services: [service], ...prefix })),
-        optionalServices: SERVICES
-      });
-    } catch (error) {
-      const message = chooserProblem(error as DOMException);
-      this.setState(this._device ? this.state : 'stopped', message);
-      throw new Error(message);
-    }
+    await this.chooseAndUse(
+      () => requestBluetoothDevice(this.options),
+      device => this.use(device)
+    );
+  }
+
+  /** Read `device`, a sensor the user chose (see requestBluetoothDevice), from now on. */
+  async use(device: BluetoothDevice): Promise<void> {
     await this._forget();
     const session = this.begin();
     this._device = device;
+    this._deviceId = device.id;
     device.addEventListener('gattserverdisconnected', this._onDisconnected);
     this.setLabel(device.name || 'Bluetooth sensor');
     this.setState('connecting', '');
@@ -104,6 +97,16 @@ export class BluetoothSource extends ReconnectingSource {
       await this._forget();
       this.refuse(message);
     }
+  }
+
+  /** True when `device` is the sensor this source reads or last read. */
+  holds(device: BluetoothDevice): boolean {
+    return device.id === this._deviceId;
+  }
+
+  /** The name the sensor gives itself, or ''. */
+  get deviceName(): string {
+    return this._device?.name ?? '';
   }
 
   /** Disconnect, and stop calling the sensor until the user connects again. */
@@ -283,10 +286,30 @@ export class BluetoothSource extends ReconnectingSource {
   }
 
   private _device: BluetoothDevice | null = null;
+  /** The id of the sensor last chosen: the same sensor chosen again is this source's. */
+  private _deviceId: string | null = null;
   private _polled: IPolled[] = [];
   private _period: BluetoothRemoteGATTCharacteristic | null = null;
   private _poller: ReturnType<typeof setInterval> | null = null;
   private _polling = false;
+}
+
+/** Ask the browser's chooser for a sensor; call straight from a click. Rejects with the problem in words. */
+export async function requestBluetoothDevice(options: Partial<IBluetoothOptions> = {}): Promise<BluetoothDevice> {
+  const problem = webBluetoothProblem();
+  if (problem) {
+    throw new Error(problem);
+  }
+  const { namePrefix } = { ...DEFAULT_BLUETOOTH_OPTIONS, ...options };
+  const prefix = namePrefix ? { namePrefix } : {};
+  try {
+    return await navigator.bluetooth.requestDevice({
+      filters: SERVICES.map(service => ({ services: [service], ...prefix })),
+      optionalServices: SERVICES
+    });
+  } catch (error) {
+    throw new ChooserError(chooserProblem(error as DOMException));
+  }
 }
 
 /** null when a sensor does not offer a service or characteristic; any other error is a real failure. */

@@ -1,6 +1,9 @@
 // The reconnect life-cycle USB and Bluetooth share: wanted until Disconnect, looking for a lost device, backoff.
 import { SourceBase } from './base';
 
+/** The user closed the browser's chooser, or it would not open: the words say which. */
+export class ChooserError extends Error {}
+
 /** How often a lost device is tried again: after `firstMs`, doubling up to `maxMs` (equal for a steady pace). */
 export interface IRetryPace {
   firstMs: number;
@@ -25,6 +28,22 @@ export abstract class ReconnectingSource extends SourceBase {
   dispose(): void {
     this.end();
     super.dispose();
+  }
+
+  /**
+   * Ask the browser's chooser with `choose`, then read what the user picked with `use`.
+   * Without a device to ask for (a page that cannot), the source stops with the problem;
+   * a closed chooser leaves a device already in use as it is. Both throw the problem on.
+   */
+  protected async chooseAndUse<T>(choose: () => Promise<T>, use: (device: T) => Promise<void>): Promise<void> {
+    let device: T;
+    try {
+      device = await choose();
+    } catch (error) {
+      this.setState(error instanceof ChooserError && this.wanted ? this.state : 'stopped', (error as Error).message);
+      throw error;
+    }
+    await use(device);
   }
 
   /** Try once to reach the lost device again; true when it is connected. */

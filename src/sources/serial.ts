@@ -1,7 +1,7 @@
 // A USB board (micro:bit, Arduino, Pico) read with Web Serial, its lines parsed into readings.
 import { insecurePageProblem } from './base';
 import { LineFormat, LineFramer, LineParser } from './lines';
-import { ReconnectingSource } from './reconnecting';
+import { ChooserError, ReconnectingSource } from './reconnecting';
 
 export interface ISerialOptions {
   /** Bits per second, 9600 to 1,000,000 (default 115200). */
@@ -46,6 +46,39 @@ export function webSerialProblem(): string {
   return '';
 }
 
+/**
+ * Ask the browser's chooser for a port, with the checks `options` need first. Call straight
+ * from a click handler. Rejects with the problem in words (a ChooserError from the chooser).
+ */
+export async function requestSerialPort(options: Partial<ISerialOptions> = {}): Promise<SerialPort> {
+  const problem = webSerialProblem();
+  if (problem) {
+    throw new Error(problem);
+  }
+  const { baudRate, filters } = { ...DEFAULT_SERIAL_OPTIONS, ...options };
+  if (!(baudRate >= 9600 && baudRate <= 1_000_000)) {
+    throw new Error(
+      `The speed ${baudRate} is not one sensorlab uses: choose 9600 to 1000000 baud, as in the board's program.`
+    );
+  }
+  try {
+    return await navigator.serial.requestPort(filters.length ? { filters } : {});
+  } catch (error) {
+    const cancelled = (error as DOMException).name === 'NotFoundError';
+    throw new ChooserError(
+      cancelled
+        ? 'No device was chosen. Press Connect and pick your board in the list.'
+        : `The browser would not open the device chooser: ${(error as Error).message}`
+    );
+  }
+}
+
+/**
+ * The ports a source of this page reads: a port is opened once, and two boards of one kind
+ * look alike to a source looking for its lost board, so each looks only at the free ones.
+ */
+const portsInUse = new Set<SerialPort>();
+
 function sameDevice(a: SerialPortInfo, b: SerialPortInfo): boolean {
   return a.usbVendorId === b.usbVendorId && a.usbProductId === b.usbProductId;
 }
@@ -72,31 +105,30 @@ export class SerialSource extends ReconnectingSource {
    * chooser needs the click, and an `await` before it could spend it.
    */
   async start(): Promise<void> {
-    const problem = webSerialProblem();
-    if (problem) {
-      this.refuse(problem);
-    }
-    const { baudRate, filters } = this.options;
-    if (!(baudRate >= 9600 && baudRate <= 1_000_000)) {
-      const message = `The speed ${baudRate} is not one sensorlab uses: choose 9600 to 1000000 baud, as in the board's program.`;
-      this.refuse(message);
-    }
-    let port: SerialPort;
-    try {
-      port = await navigator.serial.requestPort(filters.length ? { filters } : {});
-    } catch (error) {
-      const cancelled = (error as DOMException).name === 'NotFoundError';
-      const message = cancelled
-        ? 'No device was chosen. Press Connect and pick your board in the list.'
-        : `The browser would not open the device chooser: ${(error as Error).message}`;
-      this.setState(this._port ? this.state : 'stopped', message);
-      throw new Error(message);
-    }
+    await this.chooseAndUse(
+      () => requestSerialPort(this.options),
+      port => this.use(port)
+    );
+  }
+
+  /** Read `port`, a port the user chose (see requestSerialPort), from now on. */
+  async use(port: SerialPort): Promise<void> {
     await this._stopReading();
     const session = this.begin();
+    this._chosen = port;
     this._info = port.getInfo();
     this.setLabel(this._describe(this._info));
     await this._open(port, session);
+  }
+
+  /** True when `port` is the one this source reads or was last given. */
+  holds(port: SerialPort): boolean {
+    return port === this._chosen || port === this._port;
+  }
+
+  /** True when this source waits for a lost board that `port` could be (the same kind of board). */
+  awaits(port: SerialPort): boolean {
+    return this.state === 'waiting' && this._info !== null && sameDevice(port.getInfo(), this._info);
   }
 
   /** Stop reading and stop waiting for the device, until the user connects again. */
@@ -168,6 +200,8 @@ export class SerialSource extends ReconnectingSource {
       return false;
     }
     this._port = port;
+    this._chosen = port;
+    portsInUse.add(port);
     this._stopListening();
     this.reconnected();
     this._parser = new LineParser({ format: this.options.format, channels: this.options.channels });
@@ -214,6 +248,7 @@ export class SerialSource extends ReconnectingSource {
     }
     if (this._port === port && this.wanted) {
       this._port = null;
+      portsInUse.delete(port);
       try {
         await port.close();
       } catch {
@@ -250,7 +285,8 @@ export class SerialSource extends ReconnectingSource {
       if (!this.isCurrent(session) || this.state !== 'waiting') {
         return false;
       }
-      if (sameDevice(port.getInfo(), info!) && (await this._open(port, session))) {
+      // Another source's board of the same kind is not this one.
+      if (!portsInUse.has(port) && sameDevice(port.getInfo(), info!) && (await this._open(port, session))) {
         return true;
       }
     }
@@ -267,6 +303,9 @@ export class SerialSource extends ReconnectingSource {
   private async _stopReading(): Promise<void> {
     const port = this._port;
     this._port = null;
+    if (port) {
+      portsInUse.delete(port);
+    }
     if (this._reader) {
       try {
         await this._reader.cancel();
@@ -287,6 +326,8 @@ export class SerialSource extends ReconnectingSource {
   }
 
   private _port: SerialPort | null = null;
+  /** The port last chosen or found again: the same port chosen again is this source's. */
+  private _chosen: SerialPort | null = null;
   private _info: SerialPortInfo | null = null;
   private _reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   private _writing: Promise<void> = Promise.resolve();

@@ -9,7 +9,7 @@ export interface IReading {
   values: Record<string, number>;
   /** The id of the device that produced it: a source's id, or `microbit-<serial number>` for a micro:bit heard through a radio gateway. */
   source: string;
-  /** The device's name for people, when it sent one (at most 64 characters). */
+  /** The device's name for people, when it has one (it sent one, or the user gave one), at most 64 characters. */
   device?: string;
 }
 
@@ -48,6 +48,8 @@ export interface ISource {
   readonly transport: Transport;
   /** A name for people, e.g. "Simulated classroom". */
   readonly label: string;
+  /** The name the device itself gave (a Bluetooth sensor's), or '' when it gave none. */
+  readonly deviceName?: string;
   readonly state: SourceState;
   /** What went wrong last, in words a student can act on, or ''. */
   readonly problem: string;

@@ -30,20 +30,50 @@ export function formatValue(value: number): string {
   return value.toFixed(digits);
 }
 
+/** "21.5 °C": a value with its unit, if it has one. */
+function valueText(value: number, unit = ''): string {
+  return `${formatValue(value)}${unit ? ` ${unit}` : ''}`;
+}
+
 /** One tile per channel: its name and its latest value with the unit. */
 export function valueTiles(values: Record<string, number>, units: Readonly<Record<string, string>>): HTMLDivElement {
   const tiles = element('div', 'jp-sensorlab-Logger-values');
   for (const [name, value] of Object.entries(values)) {
-    const unit = units[name] ?? '';
     const tile = element('div', 'jp-sensorlab-Logger-value');
     tile.dataset.channel = name;
     tile.append(
       element('span', 'jp-sensorlab-Logger-valueName', name),
-      element('span', 'jp-sensorlab-Logger-valueNumber', `${formatValue(value)}${unit ? ` ${unit}` : ''}`)
+      element('span', 'jp-sensorlab-Logger-valueNumber', valueText(value, units[name]))
     );
     tiles.appendChild(tile);
   }
   return tiles;
+}
+
+/**
+ * Show `values` in `tiles` (a `valueTiles` container): with the same channels as shown, only
+ * the numbers' text changes, so a page of many devices does not lay out new tiles each time.
+ */
+export function refreshTiles(
+  tiles: Element,
+  values: Record<string, number>,
+  units: Readonly<Record<string, string>>
+): void {
+  const names = Object.keys(values);
+  const shown = tiles.children;
+  const same =
+    shown.length === names.length && names.every((name, i) => (shown[i] as HTMLElement).dataset.channel === name);
+  if (!same) {
+    tiles.replaceChildren(...valueTiles(values, units).childNodes);
+    return;
+  }
+  names.forEach((name, i) => {
+    const number = shown[i].lastElementChild!;
+    const text = valueText(values[name], units[name]);
+    if (number.textContent !== text) {
+      number.textContent = text;
+    }
+  });
 }
 
 /** "1 line could not be read, 2 values were not numbers", or '' when all was read. */

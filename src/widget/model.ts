@@ -1,13 +1,14 @@
-// The notebook widget's model: links a kernel's Logger to a hub source through a forwarder.
+// The notebook widget's model: links a kernel's Logger to the hub's devices it logs through a forwarder.
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import type { Kernel } from '@jupyterlab/services';
 import { isWebAddress, ISheetContent, ISheetReadProblem, readSheet, SheetReadError } from '../sheet';
+import { DEVICE_KINDS, DeviceKind, IDevice, IDeviceFilter } from '../devices';
 import type { LineFormat } from '../sources/lines';
-import { SerialSource } from '../sources/serial';
-import type { ISource } from '../sources/types';
-import { IDeviceHub, ILoggerHandle, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
+import { ISerialOptions, SerialSource } from '../sources/serial';
+import type { ISource, SourceState } from '../sources/types';
+import { DeviceOptions, IDeviceHub, ILoggerHandle, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
 import { parseDeviceRequest, WidgetMessage } from '../protocol';
-import { BluetoothSource } from '../sources/bluetooth';
+import { BluetoothSource, IBluetoothOptions } from '../sources/bluetooth';
 
 /** The widget managers of JupyterLab and Notebook 7 both expose their kernel. */
 interface IKernelOwner {
@@ -26,10 +27,21 @@ function download(filename: string, data: ArrayBuffer | ArrayBufferView): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+/** The states of a logger's devices, the liveliest first: the kernel hears the liveliest. */
+const LIVELIEST: SourceState[] = ['connected', 'connecting', 'waiting', 'stopped'];
+
 /** What a view needs of a Logger model beyond the synced state. */
 export interface ILoggerModel extends DOMWidgetModel {
-  /** The hub's source this logger reads, once known. */
-  readonly source: ISource | null;
+  /** Which of the tab's devices this logger logs. */
+  readonly filter: IDeviceFilter;
+  /** The devices it logs now. */
+  devices(): IDevice[];
+  /** What reads them (a gateway's senders share their port's). */
+  sources(): ISource[];
+  /** The simulated sensor (or class) a Start button starts, for loggers of one; else null. */
+  readonly startable: ISource | null;
+  /** One more USB board or Bluetooth sensor for this logger: call straight from a click. */
+  connect(transport: 'serial' | 'bluetooth'): Promise<ISource>;
   readonly link: ILoggerLink | null;
   /** Why the model cannot work, in words, or ''. */
   readonly problem: string;
@@ -73,7 +85,8 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
 
     initialize(attributes: any, options: any): void {
       super.initialize(attributes, options);
-      this.source = null;
+      this.filter = { kind: 'simulated', devices: [] };
+      this.startable = null;
       this.link = null;
       this.problem = '';
       this.sheet = null;
@@ -90,16 +103,17 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         this.problem = 'This notebook has no running kernel: run the cell again.';
         return;
       }
-      try {
-        this.source = hub.sourceFor(this.get('source'));
-      } catch (error) {
-        this.problem = String((error as Error).message ?? error);
+      const kind = this.get('source') as DeviceKind;
+      if (!DEVICE_KINDS.includes(kind)) {
+        this.problem = `This page's sensorlab does not know the source "${kind}": install the same sensorlab version in the kernel and the page, then reload.`;
         return;
       }
+      this.filter = { kind, devices: this._deviceNames() };
+      this.startable = kind === 'simulated' || kind === 'simulated-class' ? hub.simulated(kind) : null;
       const notebook = owner.context?.path || `kernel ${kernel.id}`;
       this.link = hub.link(kernel, this.get('name'), this._forwardEveryMs(), notebook, this);
-      this.link.sourceId = this.source.id;
-      this._configureSource();
+      this.link.filter = this.filter;
+      this._configureSources();
       this.on('msg:custom', (content: unknown, buffers: (ArrayBuffer | ArrayBufferView)[] | undefined) => {
         const request = parseDeviceRequest(content);
         if (request && this.link) {
@@ -111,10 +125,16 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this.on(
         'change:baud change:format change:channels change:usb_vendor_id change:usb_product_id ' +
           'change:name_prefix change:poll_every',
-        () => this._configureSource()
+        () => this._configureSources()
       );
-      this.source.stateChanged.connect(this._shareDevice, this);
-      this.source.healthChanged.connect(this._shareDevice, this);
+      this.on('change:devices', () => {
+        this.filter = { kind, devices: this._deviceNames() };
+        if (this.link) {
+          this.link.filter = this.filter;
+        }
+        this._shareDevice();
+      });
+      hub.sourcesChanged.connect(this._shareDevice, this);
       this.on('change:forward_every', () => {
         if (this.link) {
           hub.link(this.link.kernel, this.link.logger, this._forwardEveryMs(), this.link.notebook, this);
@@ -130,18 +150,31 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         if (this.link) {
           hub.release(this.link, this);
         }
-        this.source?.stateChanged.disconnect(this._shareDevice, this);
-        this.source?.healthChanged.disconnect(this._shareDevice, this);
+        hub.sourcesChanged.disconnect(this._shareDevice, this);
+        this._watch([]);
       });
       this._shareDevice();
     }
 
     // Backbone calls initialize() from its constructor, before class fields would be
     // set, so these are declared only and set in initialize().
-    declare source: ISource | null;
+    declare filter: IDeviceFilter;
+    declare startable: ISource | null;
     declare link: ILoggerLink | null;
     declare problem: string;
     declare sheet: ISheetContent | ISheetReadProblem | null;
+
+    devices(): IDevice[] {
+      return hub.devicesFor(this.filter);
+    }
+
+    sources(): ISource[] {
+      return [...new Set(this.devices().map(device => device.source))];
+    }
+
+    connect(transport: 'serial' | 'bluetooth'): Promise<ISource> {
+      return hub.connect(transport, this._options(transport));
+    }
 
     sendToKernel(message: WidgetMessage): void {
       this.send(message, {});
@@ -185,9 +218,15 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       return seconds === null ? null : seconds * 1000;
     }
 
-    /** The board's settings come from the Python Logger's arguments. */
-    private _configureSource(): void {
-      if (this.source instanceof SerialSource) {
+    /** The Logger's `devices` (none or empty: every device of its kind), as the names and ids it picks or null. */
+    private _deviceNames(): string[] | null {
+      const devices = this.get('devices') as unknown;
+      return Array.isArray(devices) && devices.length > 0 ? devices.map(String) : null;
+    }
+
+    /** A new device's settings, from the Python Logger's arguments. */
+    private _options(transport: 'serial' | 'bluetooth'): DeviceOptions {
+      if (transport === 'serial') {
         const vendor = this.get('usb_vendor_id') as number | null;
         const product = this.get('usb_product_id') as number | null;
         const filter: SerialPortFilter = {};
@@ -197,41 +236,80 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         if (product !== null) {
           filter.usbProductId = product;
         }
-        this.source.options = {
+        const options: ISerialOptions = {
           baudRate: this.get('baud'),
           format: this.get('format') as LineFormat,
           channels: this.get('channels'),
           filters: vendor !== null || product !== null ? [filter] : []
         };
-      } else if (this.source instanceof BluetoothSource) {
-        const poll = this.get('poll_every') as number | null;
-        this.source.options = {
-          namePrefix: this.get('name_prefix'),
-          pollMs: poll === null ? null : Math.round(poll * 1000)
-        };
+        return options;
+      }
+      const poll = this.get('poll_every') as number | null;
+      const options: IBluetoothOptions = {
+        namePrefix: this.get('name_prefix'),
+        pollMs: poll === null ? null : Math.round(poll * 1000)
+      };
+      return options;
+    }
+
+    /** The Logger's settings go to its devices and to those connected from the sidebar next. */
+    private _configureSources(): void {
+      for (const transport of ['serial', 'bluetooth'] as const) {
+        if (this.filter.kind === transport || this.filter.kind === 'all') {
+          hub.configure(transport, this._options(transport));
+        }
+      }
+      for (const source of this.sources()) {
+        if (source instanceof SerialSource) {
+          source.options = this._options('serial') as ISerialOptions;
+        } else if (source instanceof BluetoothSource) {
+          source.options = this._options('bluetooth') as IBluetoothOptions;
+        }
       }
     }
 
-    /** Tell the kernel about the device, for `logger.status`. */
+    /** Follow the health of these sources (and no others). */
+    private _watch(sources: ISource[]): void {
+      for (const source of this._watched ?? []) {
+        source.healthChanged.disconnect(this._shareDevice, this);
+      }
+      this._watched = sources;
+      for (const source of sources) {
+        source.healthChanged.connect(this._shareDevice, this);
+      }
+    }
+
+    /** Tell the kernel about the logger's devices, for `logger.status`: the liveliest state, the counts summed. */
     private _shareDevice(): void {
-      if (!this.source || !this.comm_live) {
+      if (!this.comm_live || this.problem) {
         return;
       }
-      const { id, transport, label, state, problem, health } = this.source;
-      const last = health.recent[health.recent.length - 1];
+      const sources = this.sources();
+      if (sources.length !== this._watched?.length || sources.some((s, i) => s !== this._watched[i])) {
+        this._watch(sources);
+      }
+      const devices = this.devices();
+      const health = sources.map(source => source.health);
+      const recent = health.flatMap(h => h.recent).sort((a, b) => a.time - b.time);
+      const last = recent[recent.length - 1];
+      const state = LIVELIEST.find(s => sources.some(source => source.state === s)) ?? 'stopped';
+      const sum = (count: (h: (typeof health)[number]) => number) => health.reduce((total, h) => total + count(h), 0);
       this.set('device', {
-        id,
-        transport,
-        label,
+        id: devices.map(device => device.id).join(', '),
+        transport: this.filter.kind,
+        label: devices.map(device => device.name).join(', '),
         state,
-        problem,
-        lines: health.lines,
-        readings: health.readings,
-        bad_lines: health.badLines,
-        bad_values: health.badValues,
-        last_bad_line: last ? { reason: last.reason, text: last.text } : null
+        problem: sources.map(source => source.problem).find(Boolean) ?? '',
+        lines: sum(h => h.lines),
+        readings: sum(h => h.readings),
+        bad_lines: sum(h => h.badLines),
+        bad_values: sum(h => h.badValues),
+        last_bad_line: last ? { reason: last.reason, text: last.text } : null,
+        devices: devices.map(device => ({ id: device.id, name: device.name, state: device.source.state }))
       });
       this.save_changes();
     }
+
+    declare _watched: ISource[];
   };
 }

@@ -1,12 +1,24 @@
-// The notebook widget's view: device, start and stop, live values, chart, notes and status.
+// The notebook widget's view: its devices, start, connect and disconnect, live values, chart, notes and status.
 import { DOMWidgetView } from '@jupyter-widgets/base';
+import type { IDevice } from '../devices';
 import type { IForwarderStats } from '../forwarder';
-import type { IReading } from '../sources/types';
+import type { IReading, ISource } from '../sources/types';
 import type { ILoggerModel } from './model';
 import type { IDeviceHub } from '../tokens';
 import { ChannelChart } from '../ui/chart';
-import { element, problemCounts, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
+import { element, keepingFocus, problemCounts, refreshTiles, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
+import { Redraw } from '../ui/redraw';
 import { IKernelStatus, statusParts, troubleNotices } from '../ui/status';
+
+/** "No USB device yet: ...", or how many devices and how many of them read. */
+function devicesSummary(devices: IDevice[], kind: string): string {
+  if (devices.length === 0) {
+    const what = kind === 'serial' || kind === 'bluetooth' ? CONNECT[kind].what : 'device';
+    return `No ${what} yet: press Connect and choose it in the browser's list.`;
+  }
+  const reading = devices.filter(device => device.source.state === 'connected').length;
+  return `${devices.length} ${devices.length === 1 ? 'device' : 'devices'}, ${reading} reading`;
+}
 
 /** What the browser read back from the sheet, in a few words. */
 function sheetSummary(sheet: ILoggerModel['sheet']): string {
@@ -21,7 +33,13 @@ function sheetSummary(sheet: ILoggerModel['sheet']): string {
   return last ? ` · ${rows}, newest from ${last[0]}` : ` · ${rows}`;
 }
 
-/** The Logger in a notebook: its device, start and stop, live values and the status line. */
+/** What a Logger of each kind connects, in words. */
+const CONNECT: Record<'serial' | 'bluetooth', { what: string; button: string }> = {
+  serial: { what: 'USB device', button: 'USB' },
+  bluetooth: { what: 'Bluetooth sensor', button: 'Bluetooth' }
+};
+
+/** The Logger in a notebook: its devices, start or connect, live values and the status line. */
 export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
   return class LoggerView extends DOMWidgetView {
     render(): void {
@@ -34,10 +52,21 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       header.appendChild(element('span', 'jp-sensorlab-Logger-title', `sensorlab · ${model.get('name')}`));
       this._device = element('span', 'jp-sensorlab-Logger-device');
       header.appendChild(this._device);
-      this._button = element('button', 'jp-sensorlab-Logger-start jp-mod-styled jp-mod-accept');
-      this._button.addEventListener('click', () => this._onButton());
-      header.appendChild(this._button);
+      this._actions = element('span', 'jp-sensorlab-Logger-actions');
+      this._start = element('button', 'jp-sensorlab-Logger-start jp-mod-styled');
+      this._start.addEventListener('click', () => {
+        const startable = (this.model as ILoggerModel).startable;
+        if (startable) {
+          void this._onStartStop(startable);
+        }
+      });
+      header.appendChild(this._actions);
       this.el.appendChild(header);
+
+      // Each device of the logger (not for the one simulated sensor): name, state, values, Disconnect.
+      this._list = element('ul', 'jp-sensorlab-Logger-devices');
+      this._list.setAttribute('aria-label', 'Devices of this logger');
+      this.el.appendChild(this._list);
 
       this._values = element('div', 'jp-sensorlab-Logger-values');
       this._values.setAttribute('aria-live', 'off');
@@ -59,28 +88,23 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       this.el.appendChild(this._status);
 
       this.listenTo(model, 'change:_status change:sheet_url sheet', () => this._renderStatus());
-      model.source?.stateChanged.connect(this._renderDevice, this);
-      model.source?.healthChanged.connect(this._renderProblems, this);
+      this.listenTo(model, 'change:device', () => this._renderProblems());
+      hub.sourcesChanged.connect(this._renderDevice, this);
       model.link?.forwarder.changed.connect(this._renderStatus, this);
       hub.readingReceived.connect(this._onReading, this);
       // The channel's state and the times shown change by themselves: refresh each second.
       this._clock = setInterval(() => this._renderStatus(), 1000);
 
       this._renderDevice();
-      this._renderValues();
-      this._renderProblems();
       this._renderStatus();
     }
 
     remove(): any {
       const model = this.model as ILoggerModel;
-      model.source?.stateChanged.disconnect(this._renderDevice, this);
-      model.source?.healthChanged.disconnect(this._renderProblems, this);
+      hub.sourcesChanged.disconnect(this._renderDevice, this);
       model.link?.forwarder.changed.disconnect(this._renderStatus, this);
       hub.readingReceived.disconnect(this._onReading, this);
-      if (this._frame !== null) {
-        cancelAnimationFrame(this._frame);
-      }
+      this._redraw.dispose();
       clearInterval(this._clock);
       this._chart?.dispose();
       return super.remove();
@@ -116,65 +140,139 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       return box;
     }
 
-    private async _onButton(): Promise<void> {
-      const source = (this.model as ILoggerModel).source;
-      if (!source) {
-        return;
-      }
+    /** Start or Stop the simulated sensor (or class), from its button. */
+    private async _onStartStop(source: ISource): Promise<void> {
       try {
-        // start() first, with no await before it: a USB or Bluetooth chooser needs this click.
-        if (source.state === 'stopped') {
-          await source.start();
-        } else {
-          await source.stop();
-        }
+        await (source.state === 'stopped' ? source.start() : source.stop());
       } catch {
-        // The source shows what went wrong as its problem.
-        this._renderDevice();
+        this._renderDevice(); // the source shows what went wrong as its problem
       }
+    }
+
+    /** One more device, from the Connect button: the chooser needs this click, so nothing is awaited before. */
+    private async _onConnect(transport: 'serial' | 'bluetooth'): Promise<void> {
+      this._connectProblem = '';
+      try {
+        await (this.model as ILoggerModel).connect(transport);
+      } catch (error) {
+        this._connectProblem = (error as Error).message;
+      }
+      this._renderDevice();
     }
 
     private _onReading(_: IDeviceHub, reading: IReading): void {
-      if (reading.source !== (this.model as ILoggerModel).source?.id || this._frame !== null) {
-        return;
+      if (this._shown.has(reading.source)) {
+        this._redraw.request();
       }
-      // Readings can come faster than a screen refreshes: draw once per frame at most.
-      this._frame = requestAnimationFrame(() => {
-        this._frame = null;
-        this._renderValues();
-      });
     }
 
+    /** The header's words and buttons, and a row per device: they change with the devices' states. */
     private _renderDevice(): void {
       const model = this.model as ILoggerModel;
-      const source = model.source;
-      if (!source) {
-        this._device.textContent = model.problem;
-        this._button.hidden = true;
-        return;
+      const kind = model.filter.kind;
+      const devices = model.devices();
+      this._shown = new Set(devices.map(device => device.id));
+      const startable = model.startable;
+      if (startable) {
+        this._device.textContent = `${startable.label}: ${STATE_WORDS[startable.state] ?? startable.state}`;
+        this._showStart(startable);
       }
-      this._device.textContent = `${source.label}: ${STATE_WORDS[source.state] ?? source.state}`;
-      const running = source.state !== 'stopped';
-      const [on, off] = source.transport === 'simulated' ? ['Start', 'Stop'] : ['Connect', 'Disconnect'];
-      this._button.textContent = running ? off : on;
-      this._button.setAttribute('aria-label', `${running ? off : on} ${source.label}`);
+      keepingFocus(this.el, () => {
+        if (model.problem) {
+          this._actions.replaceChildren();
+          this._device.textContent = model.problem;
+        } else if (!startable) {
+          this._actions.replaceChildren();
+          this._device.textContent = devicesSummary(devices, kind);
+          for (const transport of ['serial', 'bluetooth'] as const) {
+            if (kind === transport || kind === 'all') {
+              this._actions.appendChild(this._connectButton(transport, kind === 'all', devices.length > 0));
+            }
+          }
+        }
+        this._list.replaceChildren(...(kind === 'simulated' ? [] : devices.map(device => this._row(device))));
+        this._list.hidden = this._list.childElementCount === 0;
+      });
+      this._renderValues();
       this._renderProblems();
-      this._button.classList.toggle('jp-mod-accept', !running);
-      this._button.classList.toggle('jp-mod-warn', running);
+    }
+
+    /** Start or Stop: one button that changes its words, so the keyboard stays on it. */
+    private _showStart(source: ISource): void {
+      if (this._actions.firstChild !== this._start) {
+        this._actions.replaceChildren(this._start);
+      }
+      const running = source.state !== 'stopped';
+      const word = running ? 'Stop' : 'Start';
+      this._start.textContent = word;
+      this._start.setAttribute('aria-label', `${word} ${source.label}`);
+      this._start.classList.toggle('jp-mod-accept', !running);
+      this._start.classList.toggle('jp-mod-warn', running);
+    }
+
+    /** "Connect" (or "Connect another"): each click adds one more device. */
+    private _connectButton(transport: 'serial' | 'bluetooth', both: boolean, another: boolean): HTMLButtonElement {
+      const { what, button: short } = CONNECT[transport];
+      const text = `${another ? 'Connect another' : 'Connect'}${both ? ` ${short}` : ''}`;
+      const button = element('button', 'jp-sensorlab-Logger-start jp-mod-styled jp-mod-accept', text);
+      button.setAttribute('aria-label', `${another ? 'Connect another' : 'Connect a'} ${what}`);
+      button.addEventListener('click', () => void this._onConnect(transport));
+      return button;
+    }
+
+    /** A device's row: its name and state, its latest values, and Disconnect for a board or sensor. */
+    private _row(device: IDevice): HTMLLIElement {
+      const row = element('li', 'jp-sensorlab-Logger-deviceRow');
+      row.dataset.source = device.id;
+      const { source } = device;
+      row.appendChild(
+        element(
+          'span',
+          'jp-sensorlab-Logger-deviceName',
+          `${device.name}: ${STATE_WORDS[source.state] ?? source.state}`
+        )
+      );
+      if (device.id === source.id && source.state !== 'stopped') {
+        const stop = element('button', 'jp-mod-styled jp-mod-warn', 'Disconnect');
+        stop.setAttribute('aria-label', `Disconnect ${device.name}`);
+        stop.addEventListener('click', () => void source.stop());
+        row.appendChild(stop);
+      }
+      const reading = hub.latest(device.id);
+      row.appendChild(
+        reading ? valueTiles(reading.values, hub.unitsOf(source)) : element('div', 'jp-sensorlab-Logger-values')
+      );
+      return row;
     }
 
     private _renderValues(): void {
-      const source = (this.model as ILoggerModel).source;
-      const reading = source ? hub.latest(source.id) : undefined;
-      if (!source || !reading) {
-        const press = source?.transport === 'simulated' ? 'Start' : 'Connect';
-        this._values.replaceChildren(
-          element('span', 'jp-sensorlab-Logger-hint', `No readings yet. Press ${press} to begin.`)
-        );
+      const model = this.model as ILoggerModel;
+      const devices = model.devices();
+      const first = devices.find(device => hub.latest(device.id));
+      if (model.filter.kind !== 'simulated') {
+        for (const device of devices) {
+          const reading = hub.latest(device.id);
+          const tiles = this._list.querySelector(
+            `[data-source="${CSS.escape(device.id)}"] .jp-sensorlab-Logger-values`
+          );
+          if (reading && tiles) {
+            refreshTiles(tiles, reading.values, hub.unitsOf(device.source));
+          }
+        }
+        this._values.replaceChildren();
+      }
+      if (!first) {
+        const press =
+          devices.length > 0 && !model.startable ? '' : ` Press ${model.startable ? 'Start' : 'Connect'} to begin.`;
+        this._values.replaceChildren(element('span', 'jp-sensorlab-Logger-hint', `No readings yet.${press}`));
         return;
       }
-      this._values.replaceChildren(...valueTiles(reading.values, hub.unitsOf(source)).childNodes);
-      this._renderChart(source.id, reading.time, hub.unitsOf(source));
+      const reading = hub.latest(first.id)!;
+      const units = hub.unitsOf(first.source);
+      if (model.filter.kind === 'simulated') {
+        refreshTiles(this._values, reading.values, units);
+      }
+      this._renderChart(first.id, reading.time, units);
     }
 
     /** A small chart of the first channel, over the hub's history window. */
@@ -191,26 +289,30 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       this._chart.update(history.line(channel, 240, now));
     }
 
-    /** The device's problem and its unreadable lines, in words and as the text it sent. */
+    /** Each device's problem and its unreadable lines, in words and as the text it sent. */
     private _renderProblems(): void {
-      const source = (this.model as ILoggerModel).source;
+      const sources = (this.model as ILoggerModel).sources();
       this._problems.replaceChildren();
-      if (!source) {
-        return;
+      if (this._connectProblem) {
+        this._problems.appendChild(element('div', 'jp-sensorlab-Logger-problem', this._connectProblem));
       }
-      if (source.problem) {
-        this._problems.appendChild(element('div', 'jp-sensorlab-Logger-problem', source.problem));
-      }
-      const { badLines, badValues, recent } = source.health;
-      const last = recent[recent.length - 1];
-      if (last) {
-        const line = element(
-          'div',
-          'jp-sensorlab-Logger-badLine',
-          `${problemCounts(badLines, badValues)}. Last: ${last.reason}: `
-        );
-        line.appendChild(element('code', '', last.text));
-        this._problems.appendChild(line);
+      for (const source of sources) {
+        // With several devices, each problem says whose it is.
+        const whose = sources.length > 1 ? `${source.label}: ` : '';
+        if (source.problem) {
+          this._problems.appendChild(element('div', 'jp-sensorlab-Logger-problem', whose + source.problem));
+        }
+        const { badLines, badValues, recent } = source.health;
+        const last = recent[recent.length - 1];
+        if (last) {
+          const line = element(
+            'div',
+            'jp-sensorlab-Logger-badLine',
+            `${whose}${problemCounts(badLines, badValues)}. Last: ${last.reason}: `
+          );
+          line.appendChild(element('code', '', last.text));
+          this._problems.appendChild(line);
+        }
       }
     }
 
@@ -243,14 +345,19 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
     }
 
     private _device!: HTMLSpanElement;
-    private _button!: HTMLButtonElement;
+    private _actions!: HTMLSpanElement;
+    private _start!: HTMLButtonElement;
+    private _list!: HTMLUListElement;
+    /** The ids of the devices shown: their readings redraw the values. */
+    private _shown = new Set<string>();
+    private _connectProblem = '';
+    private _redraw = new Redraw(() => this._renderValues());
     private _values!: HTMLDivElement;
     private _sheet!: HTMLDivElement;
     private _problems!: HTMLDivElement;
     private _chartArea!: HTMLDivElement;
     private _chart: ChannelChart | null = null;
     private _status!: HTMLDivElement;
-    private _frame: number | null = null;
     private _clock: ReturnType<typeof setInterval> | undefined;
   };
 }

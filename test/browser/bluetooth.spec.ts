@@ -39,12 +39,12 @@ logger`
   await openNotebook(page, 'lab', NOTEBOOK);
   await runAllCells(page);
   const logger = loggerView(page);
-  await expect(logger.view).toContainText('Bluetooth sensor: stopped');
+  await expect(logger.view).toContainText('No Bluetooth sensor yet: press Connect');
   // Connect from the sidebar: the notebook's logger reads the same sensor.
   await runCommand(page, 'sensorlab:open-monitor');
   const monitor = page.locator('.jp-sensorlab-Monitor');
   await monitor.getByRole('button', { name: 'Connect Bluetooth sensor' }).click();
-  await expect(monitor.locator('.jp-sensorlab-Monitor-device[data-source="bluetooth"]')).toContainText(
+  await expect(monitor.locator('.jp-sensorlab-Monitor-device[data-source="bluetooth-1"]')).toContainText(
     'Class sensor reading'
   );
   await expect(logger.view).toContainText('Class sensor: reading');

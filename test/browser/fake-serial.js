@@ -1,36 +1,42 @@
-// A fake Web Serial device, installed before the page loads (the device boundary: no
-// USB here). The test feeds what the "board" prints with window.fakeSerial.print(text),
+// A fake Web Serial with one or more boards, installed before the page loads (the device
+// boundary: no USB here). The test feeds what board 0 prints with window.fakeSerial.print(text),
 // reads what the page wrote from window.fakeSerial.written (or is handed it at once by a
-// function it puts in window.fakeSerial.onWrite), and unplugs and replugs it.
+// function it puts in window.fakeSerial.onWrite), and unplugs and replugs it. More boards:
+// fakeSerial.addBoard() gives the next one's number, fakeSerial.choose(n) makes the chooser
+// pick board n next, and fakeSerial.board(n) has print, unplug, replug, written and opens.
+// fakeSerial.gateway(n, {...}) makes board n a class's radio gateway (see there).
 (() => {
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const listeners = { connect: new Set(), disconnect: new Set() };
-  const state = { plugged: true, port: null, written: '', opens: [], requests: 0 };
+  const boards = [];
+  let chosen = 0;
+  let requests = 0;
 
   class FakePort extends EventTarget {
-    constructor() {
+    constructor(board) {
       super();
+      this.board = board;
       this.readable = null;
       this.writable = null;
       this._controller = null;
     }
     getInfo() {
-      return { usbVendorId: 0x0d28, usbProductId: 0x0204 }; // a micro:bit
+      return { ...this.board.info };
     }
     async open(options) {
-      if (!state.plugged || state.port !== this) {
+      if (!this.board.plugged || this.board.port !== this) {
         throw new DOMException('Failed to open serial port.', 'NetworkError');
       }
       if (this.readable) {
         throw new DOMException('The port is already open.', 'InvalidStateError');
       }
-      state.opens.push(options.baudRate);
+      this.board.opens.push(options.baudRate);
       this.readable = new ReadableStream({ start: c => (this._controller = c) });
       this.writable = new WritableStream({
         write: chunk => {
           const text = decoder.decode(chunk);
-          state.written += text;
+          this.board.written += text;
           window.fakeSerial.onWrite?.(text);
         }
       });
@@ -53,18 +59,77 @@
     }
   }
 
-  state.port = new FakePort();
+  /** A board: a micro:bit unless `info` says otherwise. */
+  function addBoard(info = { usbVendorId: 0x0d28, usbProductId: 0x0204 }) {
+    const board = { info, plugged: true, port: null, written: '', opens: [] };
+    board.port = new FakePort(board);
+    boards.push(board);
+    return boards.length - 1;
+  }
+
+  /** What the test does with board `n`. */
+  function control(n) {
+    const board = boards[n];
+    return {
+      print: text => board.port.print(text),
+      printBytes: bytes => board.port.printBytes(bytes),
+      get written() {
+        return board.written;
+      },
+      get opens() {
+        return board.opens;
+      },
+      unplug() {
+        board.plugged = false;
+        board.port.lose();
+        for (const fn of listeners.disconnect) fn({ target: board.port });
+      },
+      replug() {
+        // A replugged board comes back as a new SerialPort object.
+        board.port = new FakePort(board);
+        board.plugged = true;
+        for (const fn of listeners.connect) fn({ target: board.port });
+      }
+    };
+  }
+
+  /**
+   * Board `n` prints MakeCode radio packets as a gateway micro:bit writes them, `{"t":ms,"s":serial,
+   * "n":"temp","v":round}`, from `senders` senders (serial numbers firstSerial, firstSerial + 7919, ...)
+   * at `hz` each, interleaved one line at a time, for `seconds`. Each sender's value is the round's
+   * number (1, 2, ...), so every reading can be found later. Resolves when all are printed.
+   */
+  async function gateway(n, { senders, hz, seconds, firstSerial = 1923449 }) {
+    const board = control(n);
+    const total = senders * hz * seconds;
+    const begin = performance.now();
+    let printed = 0;
+    board.print('\n'); // the first line after the port opens may be cut: an empty one
+    while (printed < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - begin) / 1000) * senders * hz) + 1);
+      for (; printed < due; printed++) {
+        const round = Math.floor(printed / senders) + 1;
+        const serial = firstSerial + (printed % senders) * 7919;
+        board.print(`{"t":${round * Math.round(1000 / hz)},"s":${serial},"n":"temp","v":${round}}\n`);
+      }
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    return { printed, seconds: (performance.now() - begin) / 1000 };
+  }
+
+  addBoard();
 
   const serial = {
     async requestPort() {
-      state.requests++;
-      if (!state.plugged) {
+      requests++;
+      const board = boards[chosen];
+      if (!board.plugged) {
         throw new DOMException('No port selected by the user.', 'NotFoundError');
       }
-      return state.port;
+      return board.port;
     },
     async getPorts() {
-      return state.plugged ? [state.port] : [];
+      return boards.filter(board => board.plugged).map(board => board.port);
     },
     addEventListener(type, fn) {
       listeners[type]?.add(fn);
@@ -77,27 +142,16 @@
 
   window.fakeSerial = {
     onWrite: null,
-    print: text => state.port.print(text),
-    printBytes: bytes => state.port.printBytes(bytes),
-    get written() {
-      return state.written;
-    },
-    get opens() {
-      return state.opens;
+    addBoard,
+    board: control,
+    gateway,
+    choose(n) {
+      chosen = n;
     },
     get requests() {
-      return state.requests;
-    },
-    unplug() {
-      state.plugged = false;
-      state.port.lose();
-      for (const fn of listeners.disconnect) fn({ target: state.port });
-    },
-    replug() {
-      // A replugged board comes back as a new SerialPort object.
-      state.port = new FakePort();
-      state.plugged = true;
-      for (const fn of listeners.connect) fn({ target: state.port });
+      return requests;
     }
   };
+  // Board 0 is the board of the specs written for one.
+  Object.defineProperties(window.fakeSerial, Object.getOwnPropertyDescriptors(control(0)));
 })();

@@ -38,7 +38,7 @@ const status = (key: string) => `import json; print(json.dumps(logger.status["${
 /** How many readings the page's sensor produced, as the sidebar counts them. */
 async function linesRead(student: IStudent): Promise<number> {
   await runCommand(student.page, 'sensorlab:open-monitor');
-  const source = student.board ? 'serial' : 'simulated';
+  const source = student.board ? 'serial-1' : 'simulated';
   const text = await student.page.locator(`.jp-sensorlab-Monitor-device[data-source="${source}"]`).textContent();
   return Number(/(\d+) lines? read/.exec(text ?? '')?.[1]);
 }

@@ -70,6 +70,21 @@ test('a student can use the widget and the sidebar with the keyboard', async ({ 
   await page.keyboard.press('Enter');
   await expect(monitor).toContainText('Simulated classroom stopped');
   await expect(logger.view).toContainText('Simulated classroom: stopped');
+  // Rename from the keyboard: the name box takes the keyboard, Enter keeps the name, Escape does not.
+  await page.keyboard.press('Tab');
+  await expect(monitor.getByRole('button', { name: 'Rename Simulated classroom' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  const nameBox = monitor.getByRole('textbox', { name: 'New name for simulated, Enter to keep it' });
+  await expect(nameBox).toBeFocused();
+  await nameBox.fill('Heater corner');
+  await page.keyboard.press('Enter');
+  const renamed = monitor.getByRole('button', { name: 'Rename Heater corner' });
+  await expect(renamed).toBeFocused();
+  await expect(monitor.getByRole('region', { name: 'Heater corner' })).toContainText('Heater corner stopped');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(' 2');
+  await page.keyboard.press('Escape');
+  await expect(renamed).toBeFocused();
   // Every button of both views has a name a screen reader can say.
   for (const button of await page.locator('.jp-sensorlab-Logger button, #sensorlab-monitor button').all()) {
     expect(await button.evaluate(b => b.getAttribute('aria-label') || b.textContent?.trim())).not.toBe('');

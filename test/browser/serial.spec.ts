@@ -30,7 +30,7 @@ test('a board is read, sends lines it cannot read, is unplugged and replugged, a
   await openNotebook(page, 'lab', NOTEBOOK);
   await runAllCells(page);
   const logger = loggerView(page);
-  await expect(logger.view).toContainText('USB device: stopped');
+  await expect(logger.view).toContainText('No USB device yet: press Connect');
   await logger.connect.click();
   await expect(logger.view).toContainText('micro:bit (USB): reading');
   expect(await page.evaluate(() => (window as any).fakeSerial.opens)).toEqual([115200]);
@@ -48,7 +48,7 @@ test('a board is read, sends lines it cannot read, is unplugged and replugged, a
 
   // The sidebar shows the device, its values and what it could not read.
   await runCommand(page, 'sensorlab:open-monitor');
-  const card = page.locator('.jp-sensorlab-Monitor-device[data-source="serial"]');
+  const card = page.locator('.jp-sensorlab-Monitor-device[data-source="serial-1"]');
   await expect(card).toContainText('micro:bit (USB)');
   await expect(card.locator('.jp-sensorlab-Logger-value[data-channel="light"]')).toContainText('128');
   // One chart per channel in the sidebar.
@@ -116,7 +116,7 @@ test('a board connected from the sidebar feeds the notebook logger', async ({ pa
   await runCommand(page, 'sensorlab:open-monitor');
   const monitor = page.locator('.jp-sensorlab-Monitor');
   await monitor.getByRole('button', { name: 'Connect USB device' }).click();
-  const card = monitor.locator('.jp-sensorlab-Monitor-device[data-source="serial"]');
+  const card = monitor.locator('.jp-sensorlab-Monitor-device[data-source="serial-1"]');
   await expect(card).toContainText('micro:bit (USB) reading');
   await expect(loggerView(page).view).toContainText('micro:bit (USB): reading');
 

@@ -1,7 +1,8 @@
 /** A board that prints a new channel name on each line: 64 channels per device, the rest counted as bad values. */
 import { DeviceHub } from '../../src/hub';
 import { MonitorPanel } from '../../src/monitor/panel';
-import { MAX_CHANNELS, SourceBase } from '../../src/sources/base';
+import { MAX_CHANNELS } from '../../src/sources/base';
+import { ManualBoard } from './fakes';
 import type { IReading } from '../../src/sources/types';
 import { loggerView } from './views';
 
@@ -11,17 +12,7 @@ jest.mock('uplot', () => jest.fn().mockImplementation(() => ({ setData: jest.fn(
 const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
 
 /** A USB board as the serial source reads it (the device boundary): each line a reading. */
-class NoisyBoard extends SourceBase {
-  readonly transport = 'serial';
-  readonly units = {};
-  async start(): Promise<void> {
-    this.setState('connected');
-  }
-  async stop(): Promise<void> {
-    this.setState('stopped');
-  }
-  async send(): Promise<void> {}
-
+class NoisyBoard extends ManualBoard {
   /** One line read: `temperature:21.5 <name>:1`. */
   line(values: Record<string, number>, time: number): IReading {
     this.countLine([], false);

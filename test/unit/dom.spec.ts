@@ -1,4 +1,4 @@
-import { element, formatValue, keepingFocus, valueTiles } from '../../src/ui/dom';
+import { element, formatValue, keepingFocus, refreshTiles, valueTiles } from '../../src/ui/dom';
 
 describe('formatValue', () => {
   test.each([
@@ -13,6 +13,29 @@ describe('formatValue', () => {
     [-0.25, '-0.250']
   ])('%p is shown as %p', (value, text) => {
     expect(formatValue(value)).toBe(text);
+  });
+});
+
+describe('refreshTiles', () => {
+  const numbers = (tiles: Element) =>
+    [...tiles.querySelectorAll('.jp-sensorlab-Logger-valueNumber')].map(n => n.textContent);
+
+  test('the same channels: the numbers change in the tiles already there', () => {
+    const tiles = valueTiles({ temperature: 20.5, light: 134 }, { temperature: '°C' });
+    const first = tiles.firstElementChild;
+    refreshTiles(tiles, { temperature: 21.25, light: 130 }, { temperature: '°C' });
+    expect(numbers(tiles)).toEqual(['21.3 °C', '130']);
+    expect(tiles.firstElementChild).toBe(first);
+  });
+
+  test('other channels, or the same in another order: new tiles', () => {
+    const tiles = valueTiles({ temperature: 20.5, light: 134 }, {});
+    const first = tiles.firstElementChild;
+    refreshTiles(tiles, { light: 130, temperature: 21 }, {});
+    expect([...tiles.children].map(tile => (tile as HTMLElement).dataset.channel)).toEqual(['light', 'temperature']);
+    expect(tiles.firstElementChild).not.toBe(first);
+    refreshTiles(tiles, { light: 1 }, { light: 'lx' });
+    expect(numbers(tiles)).toEqual(['1 lx']);
   });
 });
 

@@ -1,5 +1,6 @@
 export { randomGenerator } from '../../src/sources/simulated';
 import { Signal } from '@lumino/signaling';
+import { SourceBase } from '../../src/sources/base';
 import type { IBatchStore, IHeldBatch } from '../../src/batchstore';
 import type { IReadingsChannel } from '../../src/forwarder';
 import type { IBatchMessage, KernelMessage } from '../../src/protocol';
@@ -134,4 +135,49 @@ export function deferred(): IDeferred {
 /** Make the page secure (localhost or https) or not, as Web Serial and Web Bluetooth check. */
 export function setSecure(secure: boolean): void {
   Object.defineProperty(window, 'isSecureContext', { value: secure, configurable: true });
+}
+
+/** A readings comm of the fake kernel: records whether it was closed. */
+export class FakeComm {
+  isDisposed = false;
+  onMsg: unknown = null;
+  onClose: unknown = null;
+  /** What the page sent on it. */
+  readonly sent: unknown[] = [];
+  open(): { done: Promise<void> } {
+    return { done: Promise.resolve() };
+  }
+  send(data: unknown): void {
+    this.sent.push(data);
+  }
+  close(): void {
+    this.isDisposed = true;
+  }
+}
+
+/** The kernel connection of a notebook (the page's boundary to Jupyter): the comms the page opens. */
+export class FakeKernel {
+  readonly id = 'kernel-1';
+  isDisposed = false;
+  readonly statusChanged = new Signal<this, string>(this);
+  readonly disposed = new Signal<this, void>(this);
+  readonly comms: FakeComm[] = [];
+  createComm(): FakeComm {
+    const comm = new FakeComm();
+    this.comms.push(comm);
+    return comm;
+  }
+}
+
+/** A USB board the spec drives by hand (the device boundary): Start and Stop only change its state. */
+export class ManualBoard extends SourceBase {
+  readonly transport = 'serial';
+  readonly units = {};
+  async start(): Promise<void> {
+    this.setState('connected');
+  }
+  async stop(): Promise<void> {
+    this.setState('stopped');
+  }
+  async send(): Promise<void> {}
 }

@@ -1,6 +1,4 @@
 import { DeviceHub } from '../../src/hub';
-import { BluetoothSource } from '../../src/sources/bluetooth';
-import { SerialSource } from '../../src/sources/serial';
 import { SimulatedSource } from '../../src/sources/simulated';
 import type { IReading } from '../../src/sources/types';
 
@@ -26,40 +24,28 @@ describe('DeviceHub', () => {
     jest.useRealTimers();
   });
 
-  describe('sourceFor', () => {
-    test('creates the simulated source once and then returns the same one', () => {
+  describe('simulated', () => {
+    test('creates the simulated sensor once and then returns the same one', () => {
       const changed = jest.fn();
       hub.sourcesChanged.connect(changed);
 
-      const first = hub.sourceFor('simulated');
+      const first = hub.simulated();
       expect(first).toBeInstanceOf(SimulatedSource);
       expect(first.transport).toBe('simulated');
       expect(first.state).toBe('stopped');
       expect(hub.sources).toEqual([first]);
+      expect(hub.devices.map(device => device.id)).toEqual(['simulated']);
       expect(changed).toHaveBeenCalledTimes(1);
 
-      expect(hub.sourceFor('simulated')).toBe(first);
+      expect(hub.simulated()).toBe(first);
       expect(hub.sources).toHaveLength(1);
       expect(changed).toHaveBeenCalledTimes(1);
     });
 
-    test('returns a simulated source that was added before', () => {
-      const added = hub.add(source('my-sim'));
-      expect(hub.sourceFor('simulated')).toBe(added);
+    test('returns a simulated sensor that was added before', () => {
+      const added = hub.add(source('simulated'));
+      expect(hub.simulated()).toBe(added);
       expect(hub.sources).toEqual([added]);
-    });
-
-    test("creates the tab's USB serial source once", () => {
-      const serial = hub.sourceFor('serial');
-      expect(serial).toBeInstanceOf(SerialSource);
-      expect(serial.state).toBe('stopped');
-      expect(hub.sourceFor('serial')).toBe(serial);
-    });
-
-    test("creates the tab's Bluetooth source once", () => {
-      const ble = hub.sourceFor('bluetooth');
-      expect(ble).toBeInstanceOf(BluetoothSource);
-      expect(hub.sourceFor('bluetooth')).toBe(ble);
     });
   });
 
@@ -90,7 +76,7 @@ describe('DeviceHub', () => {
     });
 
     test('readings of a started source flow through the hub', async () => {
-      const sim = hub.sourceFor('simulated');
+      const sim = hub.simulated();
       const received = jest.fn();
       hub.readingReceived.connect(received);
       await sim.start();
@@ -134,7 +120,7 @@ describe('DeviceHub', () => {
   });
 
   test('dispose() disposes the sources: their timers stop', async () => {
-    const sim = hub.sourceFor('simulated');
+    const sim = hub.simulated();
     await sim.start();
     expect(jest.getTimerCount()).toBe(1);
     hub.dispose();

@@ -1,36 +1,8 @@
 /** A Logger closed or replaced in the kernel: the page stops feeding it and lets its readings comm go. */
-import { Signal } from '@lumino/signaling';
 import { DeviceHub } from '../../src/hub';
 import { SimulatedSource } from '../../src/sources/simulated';
 import { createLoggerModel } from '../../src/widget/model';
-
-/** A readings comm of the fake kernel: records whether it was closed. */
-class FakeComm {
-  isDisposed = false;
-  onMsg: unknown = null;
-  onClose: unknown = null;
-  open(): { done: Promise<void> } {
-    return { done: Promise.resolve() };
-  }
-  send(): void {}
-  close(): void {
-    this.isDisposed = true;
-  }
-}
-
-/** The kernel connection of a notebook (the page's boundary to Jupyter): the comms the page opens. */
-class FakeKernel {
-  readonly id = 'kernel-1';
-  isDisposed = false;
-  readonly statusChanged = new Signal<this, string>(this);
-  readonly disposed = new Signal<this, void>(this);
-  readonly comms: FakeComm[] = [];
-  createComm(): FakeComm {
-    const comm = new FakeComm();
-    this.comms.push(comm);
-    return comm;
-  }
-}
+import { FakeKernel, ManualBoard } from './fakes';
 
 describe("a Logger's link", () => {
   let hub: DeviceHub;
@@ -55,12 +27,12 @@ describe("a Logger's link", () => {
     const fixed = logger('class-7b', 'm2') as any;
     const [typoComm, fixedComm] = kernel.comms;
     expect(typo.link.channel.isDisposed).toBe(false);
-    (hub.sourceFor('simulated') as SimulatedSource).step();
+    (hub.simulated() as SimulatedSource).step();
     expect(typo.link.forwarder.stats.pending).toBe(1);
     await typo.close(true); // the kernel closed the old Logger's widget
     expect(typo.link.channel.isDisposed).toBe(true);
     expect(typoComm.isDisposed).toBe(true);
-    (hub.sourceFor('simulated') as SimulatedSource).step();
+    (hub.simulated() as SimulatedSource).step();
     expect(typo.link.forwarder.stats.pending).toBe(1); // fed no more
     expect(fixed.link.forwarder.stats.pending).toBe(2);
     expect(fixed.link.channel.isDisposed).toBe(false);
@@ -76,5 +48,21 @@ describe("a Logger's link", () => {
     expect(second.link.channel.isDisposed).toBe(false);
     await second.close(true);
     expect(second.link.channel.isDisposed).toBe(true);
+  });
+
+  test('logs every device of its kind when `devices` is empty, else only those it names', () => {
+    const boards = ['serial-1', 'serial-2'].map(id => hub.add(new ManualBoard(id, 'USB board')));
+    const model = (name: string, devices: string[]) =>
+      new LoggerModel({ name, source: 'serial', devices }, {
+        model_id: name,
+        widget_manager: { kernel }
+      } as never) as any;
+    const every = model('every', []);
+    const one = model('one', ['serial-2']);
+    for (const board of boards) {
+      (board as any).emitReading({ temperature: 21 });
+    }
+    expect(every.devices().map((device: { id: string }) => device.id)).toEqual(['serial-1', 'serial-2']);
+    expect([every.link.forwarder.stats.pending, one.link.forwarder.stats.pending]).toEqual([2, 1]);
   });
 });

@@ -1,13 +1,19 @@
 // The notebook widget's view for unit specs: a Logger's model without a kernel, rendered.
 import { Model } from 'backbone';
+import type { IDeviceFilter } from '../../src/devices';
 import type { DeviceHub } from '../../src/hub';
 import type { ISource } from '../../src/sources/types';
 import { createLoggerView } from '../../src/widget/view';
 
-/** The rendered view of a Logger called `name` with this sheet address and device; call `remove()` after. */
+/** The rendered view of a Logger called `name` with this sheet address, logging `source`'s device; call `remove()` after. */
 export function loggerView(hub: DeviceHub, name: string, sheetUrl: string, source: ISource | null) {
+  const filter: IDeviceFilter = { kind: 'all', devices: source ? [source.id] : [] };
   const model = Object.assign(new Model({ name, sheet_url: sheetUrl, _status: {} }), {
-    source,
+    filter,
+    devices: () => hub.devicesFor(filter),
+    sources: () => (source ? [source] : []),
+    startable: null,
+    connect: () => Promise.reject(new Error('no chooser in unit specs')),
     link: null,
     problem: '',
     sheet: null

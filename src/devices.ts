@@ -1,8 +1,6 @@
 // The tab's devices: one per reading source (a board, a sensor, a sender heard through a gateway), and their names.
+import { deviceName } from './sources/formats/values';
 import type { IReading, ISource } from './sources/types';
-
-/** Longest device name, in characters: a name is a column value, not a message. */
-export const MAX_DEVICE_NAME = 64;
 
 /** The kinds of device a Logger can log (its `source`); 'all' is every device of the tab. */
 export const DEVICE_KINDS = ['simulated', 'serial', 'bluetooth', 'simulated-class', 'all'] as const;
@@ -85,7 +83,7 @@ export class DeviceList {
   /** The device a reading came from; true second when it is new or its name changed. */
   heard(source: ISource, reading: IReading): [IDevice, boolean] {
     const known = this._byId.get(reading.source);
-    const sent = (reading.device ?? '').slice(0, MAX_DEVICE_NAME);
+    const sent = deviceName(reading.device) ?? '';
     if (known && known.sent === sent && known.source === source) {
       return [known, false];
     }
@@ -100,7 +98,7 @@ export class DeviceList {
   rename(id?: string, name = ''): void {
     const device = id === undefined ? undefined : this._byId.get(id);
     if (device) {
-      device.given = name.trim().slice(0, MAX_DEVICE_NAME);
+      device.given = deviceName(name) ?? '';
     }
     const seen = new Map<string, number>();
     for (const each of this._all) {

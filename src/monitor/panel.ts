@@ -1,6 +1,7 @@
 // The sidebar: every device of the tab, its live values and charts, and the page's Loggers.
 import { Widget } from '@lumino/widgets';
-import { IDevice, MAX_DEVICE_NAME } from '../devices';
+import { IDevice } from '../devices';
+import { MAX_DEVICE_NAME_LENGTH } from '../sources/formats/values';
 import type { IBadInput, ISource } from '../sources/types';
 import { ChannelChart } from '../ui/chart';
 import { countdown, IKernelStatus } from '../ui/status';
@@ -282,7 +283,7 @@ export class MonitorPanel extends Widget {
   private _nameBox(device: IDevice): HTMLInputElement {
     const box = element('input', 'jp-mod-styled jp-sensorlab-Monitor-nameBox');
     box.type = 'text';
-    box.maxLength = MAX_DEVICE_NAME;
+    box.maxLength = MAX_DEVICE_NAME_LENGTH;
     // Typed text outlives the cards being drawn again (a device changed state meanwhile).
     box.value = this._typed ?? device.name;
     box.addEventListener('input', () => (this._typed = box.value));

@@ -10,6 +10,7 @@ import { Forwarder } from './forwarder';
 import { DeviceRequest, deviceResultMessage } from './protocol';
 import { BluetoothSource, IBluetoothOptions, requestBluetoothDevice } from './sources/bluetooth';
 import { ISerialOptions, requestSerialPort, SerialSource } from './sources/serial';
+import { NotebookSource } from './sources/notebook';
 import { SimulatedSource } from './sources/simulated';
 import { SimulatedClassSource } from './sources/simulated-class';
 import type { IReading, ISource } from './sources/types';
@@ -273,6 +274,22 @@ export class DeviceHub implements IDeviceHub {
     this._sourcesChanged.emit();
   }
 
+  /**
+   * Readings a notebook made in Python (`logger.record`), which its kernel sends to the page: each
+   * `source` is a device of the tab, charted and listed like the others, but never sent back.
+   */
+  recorded(readings: ReadonlyArray<IReading>): IDevice[] {
+    const devices = new Set<IDevice>();
+    for (const reading of readings) {
+      const [device] = this._devices.heard(this._notebook, reading);
+      this._latest.set(device.id, reading);
+      this.history(device.id).add(reading);
+      devices.add(device);
+    }
+    this._sourcesChanged.emit();
+    return [...devices];
+  }
+
   private _onReading(source: ISource, reading: IReading): void {
     const [device, changed] = this._devices.heard(source, reading);
     // The name goes with the reading when the user or the device gave one (the kernel's `device` column).
@@ -302,6 +319,7 @@ export class DeviceHub implements IDeviceHub {
 
   private _sources: ISource[] = [];
   private _devices = new DeviceList();
+  private _notebook = new NotebookSource();
   private _options: Record<'serial' | 'bluetooth', DeviceOptions> = { serial: {}, bluetooth: {} };
   private _latest = new Map<string, IReading>();
   private _history = new Map<string, ChannelHistory>();

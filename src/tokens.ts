@@ -77,6 +77,8 @@ export interface IDeviceHub {
   history(deviceId: string): ChannelHistory;
   /** The devices a Logger with `filter` logs. */
   devicesFor(filter: IDeviceFilter): IDevice[];
+  /** Readings a notebook made in Python, as its kernel sent them: charted and listed, never sent back; their devices. */
+  recorded(readings: ReadonlyArray<IReading>): IDevice[];
   /** Give a device a name of the user's ('' for its own again). */
   rename(deviceId: string, name: string): void;
   /** How far back charts reach, in milliseconds (10 minutes to 24 hours). */

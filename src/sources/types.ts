@@ -13,7 +13,7 @@ export interface IReading {
   device?: string;
 }
 
-export type Transport = 'simulated' | 'serial' | 'bluetooth' | 'simulated-class';
+export type Transport = 'simulated' | 'serial' | 'bluetooth' | 'simulated-class' | 'notebook';
 
 /**
  * - `stopped`: not reading, nothing to do until the user starts it;

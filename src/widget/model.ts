@@ -7,7 +7,7 @@ import type { LineFormat } from '../sources/lines';
 import { ISerialOptions, SerialSource } from '../sources/serial';
 import type { ISource, SourceState } from '../sources/types';
 import { DeviceOptions, IDeviceHub, ILoggerHandle, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
-import { parseDeviceRequest, WidgetMessage } from '../protocol';
+import { parseDeviceRequest, parseRecorded, WidgetMessage } from '../protocol';
 import { BluetoothSource, IBluetoothOptions } from '../sources/bluetooth';
 
 /** The widget managers of JupyterLab and Notebook 7 both expose their kernel. */
@@ -90,6 +90,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this.link = null;
       this.problem = '';
       this.sheet = null;
+      this.recorded = [];
       // Read the sheet back whenever the kernel has posted more rows.
       this.on('change:_status', () => {
         if (this.get('_status').posted !== this.previous('_status')?.posted) {
@@ -116,8 +117,11 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       this._configureSources();
       this.on('msg:custom', (content: unknown, buffers: (ArrayBuffer | ArrayBufferView)[] | undefined) => {
         const request = parseDeviceRequest(content);
+        const recorded = parseRecorded(content);
         if (request && this.link) {
           void hub.deviceRequest(this.link, request);
+        } else if (recorded) {
+          this.recorded = [...new Set([...this.recorded, ...hub.recorded(recorded.readings)])];
         } else if ((content as { type?: string })?.type === 'export' && buffers?.length) {
           download((content as { filename?: string }).filename ?? 'readings.csv', buffers[0]);
         }
@@ -163,13 +167,16 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
     declare link: ILoggerLink | null;
     declare problem: string;
     declare sheet: ISheetContent | ISheetReadProblem | null;
+    /** The devices whose readings this Logger made in Python (`logger.record`). */
+    declare recorded: IDevice[];
 
     devices(): IDevice[] {
-      return hub.devicesFor(this.filter);
+      const read = hub.devicesFor(this.filter);
+      return [...read, ...this.recorded.filter(device => !read.includes(device))];
     }
 
     sources(): ISource[] {
-      return [...new Set(this.devices().map(device => device.source))];
+      return [...new Set(hub.devicesFor(this.filter).map(device => device.source))];
     }
 
     connect(transport: 'serial' | 'bluetooth'): Promise<ISource> {

@@ -224,4 +224,21 @@ describe('a tab with many devices', () => {
       expect(hub.devices[0].name).toHaveLength(64);
     });
   });
+
+  test('readings made in Python (logger.record) are listed and charted as devices, never sent back to the kernel', () => {
+    const all = logger('everything', 'all');
+    const made = hub.recorded([
+      { time: T0, values: { temperature: 21.5 }, source: 'python-pi', device: 'pi' },
+      { time: T0 + 1000, values: { temperature: 21.6 }, source: 'python-pi', device: 'pi' },
+      { time: T0, values: { lux: 300 }, source: 'python' }
+    ]);
+    expect(made.map(device => [device.id, device.name])).toEqual([
+      ['python-pi', 'pi'],
+      ['python', 'Python in the notebook']
+    ]);
+    expect(hub.devices.map(device => device.id)).toEqual(['python-pi', 'python']);
+    expect(hub.latest('python-pi')?.values).toEqual({ temperature: 21.6 });
+    expect(hub.history('python-pi').size('temperature')).toBe(2);
+    expect(forwarded(all)).toBe(0);
+  });
 });

@@ -147,6 +147,13 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       hub.loggers.add(this);
       hub.loggerChanged();
       this.on('change:_status sheet', () => hub.loggerChanged());
+      // A restarted kernel leaves this model without its Logger (it is never closed): the sidebar
+      // drops its card, while the link keeps holding readings for the Logger the notebook makes again.
+      this.on('comm_live_update', () => {
+        if (!this.comm_live && hub.loggers.delete(this)) {
+          hub.loggerChanged();
+        }
+      });
       // The kernel closed its Logger (closed, or replaced by a new one of its name or device).
       this.once('destroy', () => {
         hub.loggers.delete(this);

@@ -34,8 +34,10 @@ const LIVELIEST: SourceState[] = ['connected', 'connecting', 'waiting', 'stopped
 export interface ILoggerModel extends DOMWidgetModel {
   /** Which of the tab's devices this logger logs. */
   readonly filter: IDeviceFilter;
-  /** The devices it logs now. */
+  /** The devices it logs now, and those whose readings it made in Python. */
   devices(): IDevice[];
+  /** The devices whose readings this Logger made in Python (`logger.record`): `recorded` is triggered when they change. */
+  readonly recorded: ReadonlyArray<IDevice>;
   /** What reads them (a gateway's senders share their port's). */
   sources(): ISource[];
   /** The simulated sensor (or class) a Start button starts, for loggers of one; else null. */
@@ -122,6 +124,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
           void hub.deviceRequest(this.link, request);
         } else if (recorded) {
           this.recorded = [...new Set([...this.recorded, ...hub.recorded(recorded.readings)])];
+          this.trigger('recorded');
         } else if ((content as { type?: string })?.type === 'export' && buffers?.length) {
           download((content as { filename?: string }).filename ?? 'readings.csv', buffers[0]);
         }
@@ -174,7 +177,6 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
     declare link: ILoggerLink | null;
     declare problem: string;
     declare sheet: ISheetContent | ISheetReadProblem | null;
-    /** The devices whose readings this Logger made in Python (`logger.record`). */
     declare recorded: IDevice[];
 
     devices(): IDevice[] {

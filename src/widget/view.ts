@@ -89,6 +89,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
 
       this.listenTo(model, 'change:_status change:sheet_url sheet', () => this._renderStatus());
       this.listenTo(model, 'change:device', () => this._renderProblems());
+      this.listenTo(model, 'recorded', () => this._renderDevice());
       hub.sourcesChanged.connect(this._renderDevice, this);
       model.link?.forwarder.changed.connect(this._renderStatus, this);
       hub.readingReceived.connect(this._onReading, this);
@@ -190,7 +191,9 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
             }
           }
         }
-        this._list.replaceChildren(...(kind === 'simulated' ? [] : devices.map(device => this._row(device))));
+        // The simulated sensor shows its values above; readings made in Python get rows of their own.
+        const listed = kind === 'simulated' ? devices.filter(device => model.recorded.includes(device)) : devices;
+        this._list.replaceChildren(...listed.map(device => this._row(device)));
         this._list.hidden = this._list.childElementCount === 0;
       });
       this._renderValues();
@@ -248,17 +251,17 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
     private _renderValues(): void {
       const model = this.model as ILoggerModel;
       const devices = model.devices();
-      const first = devices.find(device => hub.latest(device.id));
-      if (model.filter.kind !== 'simulated') {
-        for (const device of devices) {
-          const reading = hub.latest(device.id);
-          const tiles = this._list.querySelector(
-            `[data-source="${CSS.escape(device.id)}"] .jp-sensorlab-Logger-values`
-          );
-          if (reading && tiles) {
-            refreshTiles(tiles, reading.values, hub.unitsOf(device.source));
-          }
+      const simulated = model.filter.kind === 'simulated';
+      const read = simulated ? devices.filter(device => !model.recorded.includes(device)) : devices;
+      const first = read.find(device => hub.latest(device.id));
+      for (const device of devices) {
+        const reading = hub.latest(device.id);
+        const tiles = this._list.querySelector(`[data-source="${CSS.escape(device.id)}"] .jp-sensorlab-Logger-values`);
+        if (reading && tiles) {
+          refreshTiles(tiles, reading.values, hub.unitsOf(device.source));
         }
+      }
+      if (!simulated) {
         this._values.replaceChildren();
       }
       if (!first) {
@@ -269,7 +272,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       }
       const reading = hub.latest(first.id)!;
       const units = hub.unitsOf(first.source);
-      if (model.filter.kind === 'simulated') {
+      if (simulated) {
         refreshTiles(this._values, reading.values, units);
       }
       this._renderChart(first.id, reading.time, units);

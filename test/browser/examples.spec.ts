@@ -1,7 +1,7 @@
 /**
  * The classroom notebooks run as a student runs them, with the simulated sensor: the
  * cells up to the widget, Start, a few readings, then the rest; their outputs are checked.
- * (04 needs no page: test/python/test_examples.py runs it.)
+ * (04 needs no page: test/python/test_examples.py runs it.) 06 runs the simulated class of 30 micro:bits.
  */
 import { expect, Page, test } from '@playwright/test';
 import {
@@ -114,5 +114,20 @@ test('05 thermostat: the target set from the notebook is logged beside the tempe
   expect(outputs[outputs.length - 1].text).toMatch(
     /time\s+temperature\s+target\s+heater[\s\S]*\s\d+\.\d+\s+23(\.0)?\s+[01](\.0)?\s*$/
   );
+  await expectNoSensorlabErrors(errors);
+});
+
+test('06 our whole class: thirty micro:bits through one gateway, one chart, a row per group', async ({ page }) => {
+  const errors = collectErrors(page);
+  const outputs = await runLesson(page, '06-our-whole-class.ipynb');
+  const text = all(outputs);
+  expect(text).toMatch(/^30 micro:bits heard, \d+ readings so far/m);
+  expect(text).toContain('group 1');
+  expect(pictures(outputs)).toBe(1);
+  expect(text).toMatch(/Coldest: .+ \(-?\d+\.\d °C\)\. Warmest: .+ \(-?\d+\.\d °C\)\./);
+  // The last post: a row for each of the 30 groups, with its device.
+  const sheet = outputs[outputs.length - 1].text;
+  expect(sheet).toMatch(/The sheet has \d+ rows/);
+  expect(sheet).toContain('device');
   await expectNoSensorlabErrors(errors);
 });

@@ -8,6 +8,7 @@ this test sending the kernel what the page sends for a class of 30 micro:bits.
 
 import math
 import re
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -112,6 +113,7 @@ def test_our_whole_class_names_30_micro_bits_draws_them_and_posts_a_row_per_grou
 ):
     base = f"{ethercalc}/examples-06-{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("SENSORLAB_SHEET", base)
+    shutil.copytree(EXAMPLES / "firmware", notebook_folder / "firmware")  # the lesson shows the programs
     notebook = nbformat.read(EXAMPLES / "06-our-whole-class.ipynb", as_version=4)
     client = NotebookClient(
         notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(notebook_folder)}}
@@ -136,3 +138,6 @@ def test_our_whole_class_names_30_micro_bits_draws_them_and_posts_a_row_per_grou
     named = dict(zip(sorted(f"microbit-{serial}" for serial in CLASS_SERIALS), ["group 1", "group 2", "group 3"]))
     assert sorted(after) == sorted(named.get(f"microbit-{serial}", f"microbit-{serial}") for serial in CLASS_SERIALS)
     assert all(isinstance(r["temp"], float) for r in rows)
+    # The lesson shows both MicroPython programs.
+    for program in ("microbit-radio-sender.py", "microbit-radio-gateway.py"):
+        assert (EXAMPLES / "firmware" / program).read_text() in everything

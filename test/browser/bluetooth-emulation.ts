@@ -8,6 +8,9 @@ export const ESS = '0000181a-0000-1000-8000-00805f9b34fb';
 export const TEMPERATURE = '00002a6e-0000-1000-8000-00805f9b34fb';
 export const HUMIDITY = '00002a6f-0000-1000-8000-00805f9b34fb';
 
+/** The sensor made last in this test process: its session holds the browser's emulation. */
+let latest: EmulatedSensor | null = null;
+
 export class EmulatedSensor {
   private constructor(
     private browserSession: CDPSession,
@@ -22,6 +25,10 @@ export class EmulatedSensor {
   static async create(browser: Browser, page: Page, name: string): Promise<EmulatedSensor> {
     const session = await browser.newBrowserCDPSession();
     const sensor = new EmulatedSensor(session, '09:09:09:09:09:09');
+    // The emulation belongs to the browser, which the specs of a run share: an earlier spec's is
+    // switched off first, on the session that switched it on (it is an error to enable it twice).
+    await latest?.browserSession.send('BluetoothEmulation.disable' as any).catch(() => undefined);
+    latest = sensor;
     await session.send('BluetoothEmulation.enable' as any, { state: 'powered-on', leSupported: true });
     await session.send('BluetoothEmulation.simulatePreconnectedPeripheral' as any, {
       address: sensor.address,

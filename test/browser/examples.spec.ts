@@ -125,9 +125,9 @@ test('06 our whole class: thirty micro:bits through one gateway, one chart, a ro
   expect(text).toContain('group 1');
   expect(pictures(outputs)).toBe(1);
   expect(text).toMatch(/Coldest: .+ \(-?\d+\.\d °C\)\. Warmest: .+ \(-?\d+\.\d °C\)\./);
-  // The last post: a row for each of the 30 groups, with its device.
-  const sheet = outputs[outputs.length - 1].text;
-  expect(sheet).toMatch(/The sheet has \d+ rows/);
-  expect(sheet).toContain('device');
+  // The last post: a row for each of the 30 groups, with its device; then both MicroPython programs.
+  const sheet = outputs.find(output => /The sheet has \d+ rows/.test(output.text));
+  expect(sheet?.text).toContain('device');
+  expect(outputs[outputs.length - 1].text).toContain('# ----- firmware/microbit-radio-gateway.py');
   await expectNoSensorlabErrors(errors);
 });

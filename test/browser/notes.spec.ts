@@ -48,7 +48,7 @@ logger`
     .readFileSync(await download.path(), 'utf-8')
     .trim()
     .split('\r\n');
-  expect(text[0]).toBe('time,source,temperature,target,heater,humidity,light_ratio,lux,note');
+  expect(text[0]).toBe('time,source,device,temperature,target,heater,humidity,light_ratio,lux,note');
   expect(text.filter(line => line.endsWith(',window opened <b>wide</b>')).length).toBe(1);
   expect(text.length - 1).toBe(await kernelJson<number>(page, 'print(len(logger.data))'));
   await expectNoSensorlabErrors(errors);

@@ -14,25 +14,19 @@ const CHUNK = 255;
 const PASSES = 5;
 
 // lib/ is ES module code with extensionless imports under a package that is not
-// "type": "module": import a copy of lib/sources (and lib/protocol.js, which the radio format
-// names senders with) as .mjs files with the extensions added.
+// "type": "module": import a copy of lib/sources as .mjs files with the extensions added.
 const tmp = mkdtempSync(join(tmpdir(), 'sensorlab-bench-'));
-const copies = [
-  ['sources', /\.js$/],
-  ['sources/formats', /\.js$/],
-  ['', /^protocol\.js$/]
-];
-for (const [folder, wanted] of copies) {
+for (const folder of ['', 'formats']) {
   mkdirSync(join(tmp, folder), { recursive: true });
-  for (const name of readdirSync(join(ROOT, 'lib', folder)).filter(file => wanted.test(file))) {
-    const code = readFileSync(join(ROOT, 'lib', folder, name), 'utf8');
+  for (const name of readdirSync(join(ROOT, 'lib/sources', folder)).filter(file => file.endsWith('.js'))) {
+    const code = readFileSync(join(ROOT, 'lib/sources', folder, name), 'utf8');
     writeFileSync(
       join(tmp, folder, name.replace(/\.js$/, '.mjs')),
       code.replace(/(from '\.{1,2}\/[^']+)'/g, "$1.mjs'")
     );
   }
 }
-const { LineFramer, LineParser } = await import(pathToFileURL(join(tmp, 'sources', 'lines.mjs')).href);
+const { LineFramer, LineParser } = await import(pathToFileURL(join(tmp, 'lines.mjs')).href);
 rmSync(tmp, { recursive: true });
 
 /** One line of each format for reading i, as the boards that print it write it. */

@@ -123,13 +123,28 @@ export async function readSheet(sheetUrl: string, timeoutMs = 10000): Promise<IS
 /**
  * A sheet's CSV export as people see the sheet: header and rows, without the row id.
  * A sheet nobody wrote yet is empty (the 2026 server answers an empty 200 for it).
+ * A write that landed late can leave a second copy of a row: each row id is shown once,
+ * its first copy, as every sensorlab reader shows it.
  */
 export function sheetContent(text: string): ISheetContent {
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
   const [header = [], ...rows] = parsed.data;
-  const shown = header.map((_, i) => i).filter(i => header[i] !== ROW_ID);
+  const idColumn = header.indexOf(ROW_ID);
+  const seen = new Set<string>();
+  const firstCopies = rows.filter(row => {
+    const id = idColumn < 0 ? '' : (row[idColumn] ?? '');
+    if (id === '') {
+      return true; // a row typed by a person
+    }
+    if (seen.has(id)) {
+      return false;
+    }
+    seen.add(id);
+    return true;
+  });
+  const shown = header.map((_, i) => i).filter(i => i !== idColumn);
   return {
     header: shown.map(i => header[i]),
-    rows: rows.map(row => shown.map(i => unneutralised(row[i] ?? '')))
+    rows: firstCopies.map(row => shown.map(i => unneutralised(row[i] ?? '')))
   };
 }

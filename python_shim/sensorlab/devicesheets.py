@@ -6,7 +6,7 @@ import time
 
 from .devices import DEVICE_COLUMN, device_sheet_name
 from .ethercalc import Sheet
-from .outbox import Outbox
+from .outbox import CLOSE_WAIT, Outbox
 
 __all__ = ["DeviceSheets"]
 
@@ -76,6 +76,8 @@ class DeviceSheets:
                 return False
         return True
 
-    def close(self) -> None:
-        for outbox in self._outboxes.values():
-            outbox.close()
+    def close(self, wait: float = CLOSE_WAIT) -> bool:
+        """Close every sheet's outbox, waiting ``wait`` seconds in all for the posts in progress."""
+        deadline = time.monotonic() + wait
+        done = [outbox.close(max(0.0, deadline - time.monotonic())) for outbox in self._outboxes.values()]
+        return all(done)

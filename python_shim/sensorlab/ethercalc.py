@@ -3,10 +3,12 @@
 Rows go as SocialCalc clipboards whose cells say what they are (CSV makes EtherCalc guess:
 dates become serial numbers, ``=…`` a formula that shifts the row). Every row carries an
 identity in the ``row id`` column and is confirmed by it, never by its values, so rows that
-leave columns empty, or equal another logger's, land exactly once, and a second copy left by
-a late write is removed. The 2026 server's own append finds the end and pastes in two steps,
-so two loggers could meet on one row: there, one atomic command list inserts empty rows after
-the end (found by a few single-cell reads) and pastes into them. The 2020 server appends in
+leave columns empty, or equal another logger's, land exactly once. Nothing is ever taken out
+of a sheet (a row found by its number may have moved by the time it is taken): a second copy
+that a late write leaves stays, and every reader shows each ``row id`` once. The 2026 server's
+own append finds the end and pastes in two steps, so two loggers could meet on one row: there,
+one atomic command list inserts empty rows after the end (found by a few single-cell reads) and
+pastes into them. The 2020 server appends in
 one step, and says where: its own append is used there.
 """
 
@@ -18,8 +20,17 @@ import time as _time
 import uuid
 from urllib.parse import urlsplit
 
-from .sheetserver import ROWS_WAIT, SheetConnection, SheetError, SheetFull, SheetTooLarge, SlowDown
-from .socialcalc import cell_value, clipboard, column_index, column_name, columns_in_order, escape, posts_under
+from .sheetserver import SheetConnection, SheetError, SheetFull, SheetTooLarge, SlowDown
+from .socialcalc import (
+    cell_value,
+    clipboard,
+    column_index,
+    column_name,
+    columns_in_order,
+    escape,
+    posts_under,
+    typed_cell,
+)
 
 __all__ = ["ROW_ID", "Sheet", "SheetError", "SheetFull", "SheetTooLarge", "SlowDown"]
 
@@ -37,8 +48,12 @@ MAX_BODY_BYTES = 900_000
 MAX_INSERTS = 50
 # Seconds between checks that people did not clear the header or the rows this sheet wrote.
 RECHECK_EVERY = 60.0
-# Least seconds before new column headings are checked again (see Sheet._kept_headings).
+# Least seconds before new column headings are checked again (see Sheet._claim).
 HEADINGS_SETTLE = 1.5
+CLAIM_TRIES = 20
+CLAIM_SPREAD = 8  # the most free heading cells a logger chooses among after meeting others
+# SocialCalc's set command for each kind of typed cell.
+_SET = {"v": "value n", "t": "text t"}
 
 
 class Sheet:
@@ -142,9 +157,10 @@ class Sheet:
         return [str(h) for h in grid[0] if h is not None] if grid else []
 
     def rows(self, with_ids: bool = False) -> list[dict]:
-        """The sheet's rows below the header, as dicts keyed by the header's names.
+        """The sheet's rows below the header, as dicts keyed by the header's names, each row once.
 
-        The ``row id`` column, which sensorlab uses to post each row exactly once, is left
+        A write that arrived late can leave a second copy of a row in the sheet; rows are told
+        apart by their ``row id`` and only the first copy is shown. The ``row id`` column is left
         out unless ``with_ids`` is True.
         """
         grid = self.grid()
@@ -157,21 +173,37 @@ class Sheet:
                 for name, value in zip(header, row)
                 if name is not None and value is not None and (with_ids or name != ROW_ID)
             }
-            for row in grid[1:]
-            if any(value is not None for value in row)
+            for _, row in self._first_copies(grid)
         ]
 
-    def _ids(self) -> list[tuple[int, str]]:
-        """(row number, id) of every row that has an id, in sheet order, from one full read."""
+    def _first_copies(self, grid: list[list]) -> list[tuple[int, list]]:
+        """(row number, row) of every row in use below the header, leaving out later copies of a ``row id``."""
+        column = self._header.index(ROW_ID) if ROW_ID in self._header else None
+        seen: set = set()
+        found = []
+        for number, row in enumerate(grid[1:], start=2):
+            if all(value is None for value in row):
+                continue
+            ident = row[column] if column is not None and column < len(row) else None
+            if ident is not None:
+                if ident in seen:
+                    continue
+                seen.add(ident)
+            found.append((number, row))
+        return found
+
+    def _row_numbers(self, ids) -> dict[str, int]:
+        """Where the first copy of each of ``ids`` stands in the sheet, from one full read."""
+        wanted = set(ids)
         grid = self.grid()
         if not grid or ROW_ID not in self._header:
-            return []
+            return {}
         column = self._header.index(ROW_ID)
-        return [
-            (number, str(row[column]))
-            for number, row in enumerate(grid[1:], start=2)
-            if column < len(row) and row[column] is not None
-        ]
+        return {
+            row[column]: number
+            for number, row in self._first_copies(grid)
+            if column < len(row) and row[column] in wanted
+        }
 
     # -- writing -------------------------------------------------------------------
 
@@ -208,48 +240,27 @@ class Sheet:
             self._append_split(rows[half:])
 
     def _append_part(self, rows: list[dict]) -> None:
-        # Loggers naming new columns at the same moment may meet: try again with the sheet's new
-        # header, after a pause of random length so that they stop meeting.
-        for attempt in range(10):
-            if self._append_once(rows):
-                return
-            _time.sleep(random.uniform(0, 0.2 * (attempt + 1)))
-        raise SheetError("Loggers kept adding columns to the sheet at the same moment; rows are sent again.")
-
-    def _append_once(self, rows: list[dict]) -> bool:
-        """Append ``rows``; False when another logger named a new column at the same moment (nothing stays written)."""
         columns = columns_in_order(rows, first="time", last=ROW_ID)
         if self._header is None or any(c not in self._header for c in columns) or self._emptied():
             self.grid()  # first write, new columns, or rows cleared by a person: read what the sheet has now
-        header = list(self._header or [])
-        commands, headings = [], {}
-        for name in (c for c in columns if c not in header):
-            # A new name takes the first column whose heading is empty (a teacher may have
-            # written something further right), or a new column at the end.
-            place = header.index("") if "" in header else len(header)
-            header[place : place + 1] = [name]
-            headings[place] = name
-            commands.append(f"set {column_name(place)}1 text t {escape(name)}")
-        if any(self._value_at(place, 1) is not None for place in headings):
-            self.grid()  # another logger named a column just now
-            return False
+        claimed = self._claim([c for c in columns if c not in self._header])
+        header = list(self._header)
+        ids = [row[ROW_ID] for row in rows]
         paste = f"loadclipboard {escape(clipboard(rows, header))}"
         started = _time.monotonic()
         if self._conn.appends_in_one_step:
             # The server's own append: no read to find the end, the rows are expected right after it.
-            if commands:
-                self._command(commands)
             answer = self._conn.post(paste.encode("utf-8"), "text/plain; charset=utf-8")
             # It answers with the commands it ran, the paste's row among them.
             pasted = re.search(r'"paste A(\d+) all"', answer.text)
             first = int(pasted.group(1)) if pasted else self._end + 1
         else:
             first = self._find_end() + 1
-            self._command(commands + [paste] + [f"insertrow A{first}"] * len(rows) + [f"paste A{first} all"])
-        self._header = header
-        ids = [row[ROW_ID] for row in rows]
+            self._command([paste] + [f"insertrow A{first}"] * len(rows) + [f"paste A{first} all"])
         self._confirm(ids, header.index(ROW_ID), first)
-        return self._kept_headings(headings, ids, _time.monotonic() - started)
+        if claimed:
+            self._settle(_time.monotonic() - started)
+            self._keep_in_own_columns(claimed, ids)
 
     def _emptied(self) -> bool:
         """Whether a person cleared the header or the last rows since this sheet looked (checked at
@@ -261,42 +272,76 @@ class Sheet:
             return True
         return self._end > 1 and self._value_at(0, self._end) is None
 
-    def _kept_headings(self, headings: dict[int, str], ids: list[str], written_in: float) -> bool:
-        """New column headings can meet another logger's, written at the same moment: if one of
-        ours was overwritten, our rows stand under the wrong heading and are taken out again.
-        Looked at after a pause well longer than a write takes to show (``written_in``, ours), so
-        that another logger's write which began before ours ended is seen."""
-        if not headings:
-            return True
-        _time.sleep(max(HEADINGS_SETTLE, 4 * written_in))
-        if all(self._value_at(place, 1) == name for place, name in headings.items()):
-            return True
-        if self._conn.appends_in_one_step:
-            # The 2020 server applies writes after answering, in its own time: rows taken out there
-            # while others write can take out the wrong ones, so these stay (README); later rows
-            # go under a heading of their own.
-            self.grid()
-            return True
-        self._delete(self._held(ids))
-        self.grid()
-        return False
+    def _claim(self, names: list[str]) -> dict[int, str]:
+        """Write the headings of new columns and return {place: name} once they stand.
 
-    def _delete(self, rows: list[tuple[str, int]]) -> None:
-        """Delete these (id, row number) rows, each only if it still holds its id (rows may have moved)."""
-        column = self._header.index(ROW_ID)
-        doomed = [(ident, number) for ident, number in rows if self._value_at(column, number) == ident]
-        if not doomed:
-            return
-        self._command([f"deleterow A{number}" for _, number in sorted(doomed, key=lambda row: -row[1])])
-        self._end -= len(doomed)
-        # The 2020 server deletes after answering: wait until it has, so nothing is sent again too soon.
-        deadline = _time.monotonic() + self.confirm_within
-        while any(self._value_at(column, number) == ident for ident, number in doomed):
-            if _time.monotonic() > deadline:
-                raise SheetError(
-                    f"Rows taken out of {self.url} did not go within {self.confirm_within:g} s. {ROWS_WAIT}"
-                )
-            _time.sleep(0.1)
+        Loggers naming new columns at the same moment can pick the same empty heading cell, and
+        neither server can write a cell only if it is still empty: each logger writes its
+        headings, waits until every write sent at the same moment has landed, and looks. The
+        later write stands; the logger whose heading was overwritten picks another place. No
+        value is written before its heading stands.
+        """
+        claimed: dict[int, str] = {}
+        for attempt in range(CLAIM_TRIES):
+            header = list(self._header)
+            places: dict[int, str] = {}
+            for name in (n for n in names if n not in header):
+                # A new name takes the first column whose heading is empty (a teacher may have written
+                # something further right), or a new column at the end; after meeting other loggers there,
+                # one of the first few, chosen at random, so that a class naming columns at once stops
+                # meeting (few enough that a heading left empty between them is rare).
+                free = [i for i, heading in enumerate(header) if not heading] + [len(header)]
+                free += range(len(header) + 1, len(header) + CLAIM_SPREAD)
+                place = random.choice(free[: min(attempt + 1, CLAIM_SPREAD)])
+                header += [""] * (place + 1 - len(header))
+                header[place] = name
+                places[place] = name
+            if not places:
+                return claimed
+            if all(self._value_at(place, 1) is None for place in places):  # not named by another logger just now
+                started = _time.monotonic()
+                self._command([f"set {column_name(p)}1 text t {escape(name)}" for p, name in places.items()])
+                self._settle(_time.monotonic() - started)
+                standing = {p: name for p, name in places.items() if self._value_at(p, 1) == name}
+                claimed.update(standing)
+                if len(standing) == len(places):
+                    self._header = header
+                    return claimed
+            self.grid()  # another logger named a column just now: look again
+            _time.sleep(random.uniform(0, 0.2))
+        raise SheetError("Loggers kept adding columns to the sheet at the same moment; rows are sent again.")
+
+    @staticmethod
+    def _settle(written_in: float) -> None:
+        """Wait until a write sent at the same moment as ours, by another logger, has landed: well longer
+        than ours took (``written_in``), and at least HEADINGS_SETTLE (the 2020 server applies writes after
+        answering them)."""
+        _time.sleep(max(HEADINGS_SETTLE, 4 * written_in))
+
+    def _keep_in_own_columns(self, claimed: dict[int, str], ids: list[str]) -> None:
+        """A heading write held up on the way can still land on ours after we looked, so that our values
+        stand under another logger's heading: look again once they are written, and move the values of
+        our own rows (found by ``row id``) into their own column."""
+        for _ in range(CLAIM_TRIES):
+            lost = {place: name for place, name in claimed.items() if self._value_at(place, 1) != name}
+            if not lost:
+                return
+            self.grid()
+            claimed = self._claim(list(dict.fromkeys(lost.values())))
+            grid = self.grid()
+            header = self._header
+            moves = []
+            for number in self._row_numbers(ids).values():
+                row = grid[number - 1]
+                for place, name in lost.items():
+                    cell = typed_cell(row[place]) if place < len(row) else None
+                    if cell is not None:
+                        moves += [f"set {column_name(header.index(name))}{number} {_SET[cell[0]]} {escape(cell[1])}"]
+                        moves += [f"erase {column_name(place)}{number} all"]
+            if moves:
+                self._command(moves)
+                self._settle(0.0)
+        raise SheetError("Loggers kept adding columns to the sheet at the same moment; rows are sent again.")
 
     def _find_end(self) -> int:
         """The last row in use (1 for a sheet with only a header), found by probing column A.
@@ -338,8 +383,7 @@ class Sheet:
                 return
             waited = _time.monotonic() - started
             if at_first is not None or at_last is not None or waited > 1.0:
-                held = dict(self._held(ids))
-                if len(held) == len(set(ids)):
+                if len(self._row_numbers(ids)) == len(set(ids)):
                     return  # the full read set the end
             if waited > self.confirm_within:
                 raise SheetError(
@@ -349,32 +393,12 @@ class Sheet:
             _time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
-    def _held(self, ids) -> list[tuple[str, int]]:
-        """(id, row number) of the first copy of each of ``ids`` in the sheet; later copies are removed."""
-        wanted = set(ids)
-        first_copy: dict[str, int] = {}
-        extra: list[tuple[str, int]] = []
-        for number, ident in self._ids():
-            if ident in wanted:
-                if ident in first_copy:
-                    extra.append((ident, number))
-                else:
-                    first_copy[ident] = number
-        if extra:
-            # A write that arrived late, after it was sent again: keep the first copy only.
-            self._delete(extra)
-        return list(first_copy.items())
-
     def missing(self, rows) -> list[dict]:
         """The ones of ``rows`` the sheet does not hold yet, by their ``row id``, in order.
 
-        Used after a failure, so that nothing is posted twice; a second copy of one of
-        these rows (a write that arrived late) is removed from the sheet on the way.
+        Used after a failure, so that nothing is posted twice. Nothing is ever taken out of
+        the sheet: a row another logger or a person moved meanwhile would be taken instead.
         """
         rows = [dict(r) for r in rows]
-        held = dict(self._held([r.get(ROW_ID) for r in rows if r.get(ROW_ID)]))
+        held = self._row_numbers([r.get(ROW_ID) for r in rows if r.get(ROW_ID)])
         return [row for row in rows if row.get(ROW_ID) not in held]
-
-    def remove_copies(self, ids) -> None:
-        """Remove second copies of the rows with ``ids`` (left by writes that arrived late)."""
-        self._held(list(ids))

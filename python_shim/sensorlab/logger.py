@@ -293,11 +293,11 @@ class Logger(LoggerState):
         with self._lock:
             if self._closed:
                 return
-            self._pending_at_close = self._outbox.pending if self._outbox else 0
             self._closed = True
         self._status_throttle.stop()
         if self._outbox:
-            self._outbox.close()
+            self._outbox.close()  # waits a while for the post in progress, so the next owner finds it done
+            self._pending_at_close = self._outbox.pending
         if self._file:  # after the outbox: its worker touches the file only while not closed
             self._file.close()
         super().close()

@@ -32,12 +32,17 @@ def _posting_lock(store) -> threading.Lock:
 
 
 RETRY_MIN = 1.0
-RETRY_MAX = 60.0
+RETRY_MAX = 60.0  # our own backoff's longest wait; a server's Retry-After is honoured whatever its length
+SLOWDOWN_WAIT = 5.0  # after a 429 that does not say how long to wait (or says it where a page cannot read it)
 MAX_ROWS_PER_POST = 500
-# How long a write whose answer was lost may still arrive late and leave a second copy, and how
-# often the sheet is checked for such copies meanwhile when no other rows are posted.
-LATE_WRITE_WINDOW = 300.0
-LATE_CHECK_EVERY = 30.0
+# Seconds close() waits for the post in progress, so that the next owner of the file finds it done.
+CLOSE_WAIT = 15.0
+# A post in flight is written down in the file first: the next owner of the file (after close() gave up,
+# a kernel restart or a crash) waits this long past the post's time-out for its rows to show, rather
+# than post them again.
+IN_FLIGHT = "in_flight"
+IN_FLIGHT_MARGIN = 5.0
+IN_FLIGHT_CHECK_EVERY = 1.0
 
 
 def next_sheet_name(base: str, part: int) -> str:
@@ -48,10 +53,10 @@ def next_sheet_name(base: str, part: int) -> str:
 class Poster:
     """Posts the oldest waiting rows, in order, until the sheet shows each of them once.
 
-    Each row gets an identity from the logger's file and its place in the queue, so the
-    same row always carries the same ``row id``: after a failure the rows the sheet holds
-    already are found by id and not sent again, and a copy left by a write that arrived
-    late is removed. A full sheet continues in a new one named after it.
+    Each row carries the same ``row id`` however often it is sent: after a failure the rows the
+    sheet holds already are found by id and not sent again. A write given up on can still land
+    later and leave a second copy, which every reader shows once. A full sheet continues in a new
+    one named after it.
     """
 
     def __init__(self, sheet: Sheet, store, on_change=None):
@@ -66,8 +71,8 @@ class Poster:
         self._slowdowns = 0  # 429 answers in a row
         # As after a failure: a kernel that stopped during a post may have left rows in the sheet.
         self._check_sheet_first = True
-        self._late_writes: dict[str, float] = {}  # row id -> until when a late copy may appear
         self._pending = 0
+        self._owner = secrets.token_hex(4)  # tells this poster's posts in flight from an earlier owner's
         # Set when the logger closes its file: a post in flight then ends quietly and leaves
         # the file alone; the next logger of that name checks the sheet before posting.
         self.stopped = False
@@ -131,30 +136,41 @@ class Poster:
         try:
             waiting = self._store.pending_rows(MAX_ROWS_PER_POST)
             if not waiting:
-                # A write that seemed lost may still arrive while nothing else is posted.
-                self._remove_late_copies()
-                return LATE_CHECK_EVERY if self._late_writes else None
+                return None
             batch = self._with_ids(waiting)
             unsent = self.sheet.missing(batch) if self._check_sheet_first else batch
+            if unsent and self._earlier_post_may_land(unsent):
+                return IN_FLIGHT_CHECK_EVERY
             if unsent:
                 self._check_sheet_first = True  # until this post is confirmed
+                self._store.set(
+                    IN_FLIGHT,
+                    {
+                        "by": self._owner,
+                        "sheet": self.sheet.url,
+                        "ids": [row[ROW_ID] for row in unsent],
+                        "until": time.time() + self.sheet.timeout + IN_FLIGHT_MARGIN,
+                    },
+                )
                 self.sheet.append(unsent)
-            self._remove_late_copies()
-            if self.stopped:
+            if self.stopped:  # close() gave up waiting and closed the file
                 return None
             self._store.remove_rows([ident for ident, _ in waiting])
+            self._store.set(IN_FLIGHT, None)
         except SheetFull:
             self._move_to_next_sheet()
             return 0.0
         except SlowDown as error:
-            # A post takes several requests: when one wait was not enough, wait longer each time.
+            # A post takes several requests: when one wait was not enough, wait longer each time (our
+            # own backoff, capped); never less than the server asked for.
             self._slowdowns += 1
-            wait = min(error.retry_after * 2 ** (self._slowdowns - 1), RETRY_MAX)
+            ours = min((error.retry_after or SLOWDOWN_WAIT) * 2 ** (self._slowdowns - 1), RETRY_MAX)
+            wait = max(error.retry_after or 0.0, ours)
             return self._failed(
                 f"The sheet server asks us to slow down. Rows wait and are sent again in {wait:g} s.", wait
             )
         except SheetError as error:
-            return self._failed(str(error), late_ids=[row[ROW_ID] for row in batch])
+            return self._failed(str(error))
         except Exception as error:  # the store, a bug: never stop posting, report it and retry
             if self.stopped:  # the logger closed its file meanwhile
                 return None
@@ -168,11 +184,16 @@ class Poster:
         self._on_change()
         return 0.0
 
-    def _remove_late_copies(self) -> None:
-        now = time.monotonic()
-        self._late_writes = {ident: until for ident, until in self._late_writes.items() if until > now}
-        if self._late_writes:
-            self.sheet.remove_copies(self._late_writes)
+    def _earlier_post_may_land(self, unsent: list[dict]) -> bool:
+        """Whether rows an earlier owner of the file was posting (a closed logger, a kernel that stopped)
+        may still land: then they are waited for, not posted again."""
+        flight = self._store.get(IN_FLIGHT)
+        if not isinstance(flight, dict) or flight.get("by") == self._owner or flight.get("sheet") != self.sheet.url:
+            return False
+        if time.time() >= flight.get("until", 0):
+            return False
+        ids = set(flight.get("ids") or [])
+        return any(row[ROW_ID] in ids for row in unsent)
 
     def _move_to_next_sheet(self) -> None:
         """The sheet is full: rows that reached it stay there; the others go to its successor."""
@@ -199,13 +220,11 @@ class Poster:
     def _with_ids(self, waiting: list[tuple[int, dict]]) -> list[dict]:
         return [dict(row, **{ROW_ID: row.get(ROW_ID) or self.row_id(ident)}) for ident, row in waiting]
 
-    def _failed(self, message: str, wait: float | None = None, late_ids=()) -> float:
+    def _failed(self, message: str, wait: float | None = None) -> float:
         log.warning("sensorlab: %s", message)
         self.errors += 1
         self.last_error = message
         self._check_sheet_first = True
-        until = time.monotonic() + LATE_WRITE_WINDOW
-        self._late_writes.update((ident, until) for ident in late_ids)
         if wait is None:
             wait = self._retry_delay
             self._retry_delay = min(self._retry_delay * 2, RETRY_MAX)
@@ -264,11 +283,28 @@ class Outbox:
                 self._cond.wait(1.0 if remaining is None else min(remaining, 1.0))
             return not self.pending
 
-    def close(self) -> None:
-        self._poster.stopped = True
+    def close(self, wait: float = CLOSE_WAIT) -> bool:
+        """Stop posting once the post in progress is done, waiting ``wait`` seconds at most for it.
+
+        False when it gave up: the rows of that post stay in the file, and the next Logger of this
+        name waits for them to show in the sheet before it posts them again.
+        """
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+        if self._worker is not threading.current_thread():
+            self._worker.join(wait)
+        if not self._worker.is_alive():
+            return True
+        self._poster.stopped = True
+        log.warning(
+            "sensorlab: the sheet server %s did not finish the post in progress within %g s of logger.close(). "
+            "Its rows stay in the logger's file: the next Logger of this name checks which reached the sheet "
+            "before it posts them.",
+            self._poster.sheet.server,
+            wait,
+        )
+        return False
 
     def _run(self) -> None:
         wait: float | None = 0.0
@@ -276,7 +312,7 @@ class Outbox:
             with self._cond:
                 if wait is None and self.pending:  # a row came while the last step ran
                     wait = 0.0
-                if wait is None or wait > 0:
+                if not self._closed and (wait is None or wait > 0):
                     self._cond.wait(wait)
                 if self._closed:
                     return

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 import requests
 
@@ -18,9 +20,10 @@ class SheetError(RuntimeError):
 
 
 class SlowDown(SheetError):
-    """The server asked for fewer requests (HTTP 429); ``retry_after`` says how many seconds to wait."""
+    """The server asked for fewer requests (HTTP 429); ``retry_after`` says how many seconds to wait
+    (None when the server did not say, or said it where a page cannot read it)."""
 
-    def __init__(self, message: str, retry_after: float):
+    def __init__(self, message: str, retry_after: float | None):
         super().__init__(message)
         self.retry_after = retry_after
 
@@ -64,7 +67,7 @@ class SheetConnection:
             ) from None
         if response.status_code == 429:
             wait = _retry_after(response.headers.get("Retry-After"))
-            raise SlowDown(f"The sheet server asks us to slow down. Rows wait and are sent again in {wait:g} s.", wait)
+            raise SlowDown(f"The sheet server asks us to slow down. {ROWS_WAIT}", wait)
         if response.is_redirect:  # a write sent on as a read would look done and write nothing
             raise SheetError(
                 f"The sheet server sends {self.url} on to {response.headers.get('Location')}: "
@@ -116,9 +119,19 @@ class SheetConnection:
         return response
 
 
-def _retry_after(value: str | None) -> float:
-    """Seconds from a Retry-After header (a number of seconds; a date or nothing counts as 5 s)."""
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header, in either of its forms (a number of seconds or an HTTP
+    date), whatever its length; None when it says neither (the poster then uses its own backoff)."""
+    if not value:
+        return None
     try:
-        return max(1.0, min(float(value), 3600.0))
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        return 5.0
+        return None
+    if when.tzinfo is None:  # HTTP dates are in GMT
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())

@@ -19,6 +19,7 @@ class Proxy:
         self.gate.set()
         self.delay = 0.0
         self.fail_status: int | None = None
+        self.fail_headers: dict[str, str] = {}  # sent with fail_status, e.g. Retry-After
         # Forward the request, then hang up without answering: the write happened, the client cannot know.
         self.drop_answers = False
         # The same for writes (POST) only: reads still answer, as when a server stops mid-write.
@@ -39,6 +40,8 @@ class Proxy:
 
             def _forward(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.command == "POST":
+                    proxy.before_write(body)
                 with proxy._lock:
                     proxy.requests += 1
                     proxy.held += 1
@@ -56,6 +59,8 @@ class Proxy:
                         proxy.held -= 1
                 if proxy.fail_status:
                     self.send_response(proxy.fail_status)
+                    for key, value in proxy.fail_headers.items():
+                        self.send_header(key, value)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
@@ -89,6 +94,9 @@ class Proxy:
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
+
+    def before_write(self, body: bytes) -> None:
+        """Called with each write before it is forwarded: a test's own proxy can delay or note it here."""
 
     def hold(self):
         self.gate.clear()

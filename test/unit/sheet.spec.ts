@@ -34,6 +34,29 @@ describe('readSheet', () => {
     ]);
   });
 
+  test('shows each row id once: the first copy of a row a late write left twice', async () => {
+    get.mockResolvedValue({
+      status: 200,
+      data:
+        'time,temp,row id\n' +
+        't1,21.5,k-1\n' +
+        't2,21.6,k-2\n' +
+        'by hand,20,\n' +
+        't1,21.5,k-1\n' +
+        'by hand,20,\n' +
+        't3,21.7,k-3\n'
+    });
+    const sheet = await readSheet('http://127.0.0.1:8000/class-7b');
+    expect(sheet.header).toEqual(['time', 'temp']);
+    expect(sheet.rows).toEqual([
+      ['t1', '21.5'],
+      ['t2', '21.6'],
+      ['by hand', '20'],
+      ['by hand', '20'],
+      ['t3', '21.7']
+    ]);
+  });
+
   test('an address that is not http(s) is never fetched', async () => {
     get.mockResolvedValue({ status: 200, data: 'time,temp\n2026-11-21 10:00:00,21.5\n' });
     for (const address of [

@@ -65,6 +65,16 @@ const EXAMPLES: IExample[] = [
     ]
   },
   {
+    tool: "Arduino IDE 1.x Serial Plotter: a header mixing labels with and without a colon (Arduino's protocol document)",
+    format: 'plotter',
+    end: '\n',
+    lines: [
+      header('Label_1:\tLabel_2\tLabel_3:'),
+      reading('10\t11\t12', { Label_1: 10, Label_2: 11, Label_3: 12 }),
+      reading('13,14,15', { Label_1: 13, Label_2: 14, Label_3: 15 })
+    ]
+  },
+  {
     tool: 'Arduino Serial Plotter: a header of plain labels, then values alone',
     format: 'plotter',
     end: '\r\n',
@@ -292,6 +302,7 @@ describe('formats conformance: the first line after the port opens', () => {
   it('keeps a header printed right after opening (a sketch that waits while (!Serial);)', () => {
     expect(read('auto', 'temperature\thumidity\r\n21.5\t40\r\n')).toEqual([null, { temperature: 21.5, humidity: 40 }]);
     expect(read('auto', 'Sine:\tCosine:\r\n0.84\t0.54\r\n')).toEqual([null, { Sine: 0.84, Cosine: 0.54 }]);
+    expect(read('auto', 'Sine:\tCosine\r\n0.84\t0.54\r\n')).toEqual([null, { Sine: 0.84, Cosine: 0.54 }]);
     expect(read('auto', 'time,temp\r\n1,21.5\r\n')).toEqual([null, { time: 1, temp: 21.5 }]);
     expect(read('auto', 'Zeit;Temperatur\r\n1;21,5\r\n')).toEqual([null, { Zeit: 1, Temperatur: 21.5 }]);
     expect(read('tuple', "('temperature', 'humidity')\r\n(21.5, 40)\r\n")).toEqual([

@@ -161,7 +161,13 @@ describe('LineParser', () => {
 
   describe('isHeader (asked of the first line after the port opens)', () => {
     it('is true for a whole header in the format in use or shown by the line', () => {
-      for (const line of ['time,temp', 'temp\thumidity', 'Sine:\tCosine:', 'Zeit;Temperatur']) {
+      for (const line of [
+        'time,temp',
+        'temp\thumidity',
+        'Sine:\tCosine:',
+        'Label_1:\tLabel_2\tLabel_3:',
+        'Zeit;Temperatur'
+      ]) {
         expect([line, new LineParser().isHeader(line)]).toEqual([line, true]);
       }
       expect(new LineParser({ format: 'tuple' }).isHeader("('temp', 'hum')")).toBe(true);

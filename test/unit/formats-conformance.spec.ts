@@ -186,6 +186,18 @@ const EXAMPLES: IExample[] = [
     ]
   },
   {
+    tool: 'a car OBD logger and spreadsheet exports: - where a row has no value',
+    format: 'semicolon',
+    end: '\r\n',
+    lines: [
+      header('time;rpm;speed;coolant;load'),
+      reading('0;803;-;-;-', { time: 0, rpm: 803 }),
+      reading('1;811;-;88;23,5', { time: 1, rpm: 811, coolant: 88, load: 23.5 }),
+      // Noise on the wire: more words than numbers, whatever the dashes.
+      badLine('2;8Ã;-;-;ÿÿ')
+    ]
+  },
+  {
     tool: '; and decimal commas without a header',
     format: 'semicolon',
     end: '\n',
@@ -211,6 +223,19 @@ const EXAMPLES: IExample[] = [
       reading('1000,21.5,40', { time: 1000, temperature: 21.5, humidity: 40 }),
       reading('2000,21.6,', { time: 2000, temperature: 21.6 }),
       ...TRACEBACK
+    ]
+  },
+  {
+    tool: 'a CSV export with - in empty cells',
+    format: 'csv',
+    end: '\r\n',
+    lines: [
+      header('time,temperature,humidity'),
+      reading('1000,-,40', { time: 1000, humidity: 40 }),
+      reading('2000,21.6,-', { time: 2000, temperature: 21.6 }),
+      // Every value missing: no reading, nothing wrong, and the names stay.
+      { line: '-,-,-', values: null, bad: 0 },
+      reading('3000,21.7,41', { time: 3000, temperature: 21.7, humidity: 41 })
     ]
   },
   {

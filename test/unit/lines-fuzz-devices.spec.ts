@@ -102,7 +102,7 @@ function csvLines(random: Random, count: number): IGenerated[] {
       const fields: string[] = [];
       for (let i = 0; i < width; i++) {
         if (random() < 0.15) {
-          fields.push(random() < 0.5 ? '' : ' ');
+          fields.push(pick(random, ['', ' ', '-', ' - ']));
           continue;
         }
         const text = numberText(random);
@@ -244,7 +244,7 @@ function radioLines(random: Random, count: number): IGenerated[] {
   return out;
 }
 
-/** A ';' header (names quoted now and then), then rows with decimal commas and missing values. */
+/** A ';' header (names quoted now and then), then rows with decimal commas and missing values (empty or '-'). */
 function semicolonLines(random: Random, count: number): IGenerated[] {
   const names = shuffled(random, LABELS).slice(0, int(random, 2, 4));
   const out: IGenerated[] = [
@@ -254,7 +254,7 @@ function semicolonLines(random: Random, count: number): IGenerated[] {
     const values: Record<string, number> = {};
     const fields = names.map(name => {
       if (random() < 0.15) {
-        return '';
+        return random() < 0.5 ? '' : '-';
       }
       const text = numberText(random);
       values[name] = numberOf(text);

@@ -65,6 +65,16 @@ const EXAMPLES: IExample[] = [
     ]
   },
   {
+    tool: "Arduino IDE 1.x Serial Plotter: a header mixing labels with and without a colon (Arduino's protocol document)",
+    format: 'plotter',
+    end: '\n',
+    lines: [
+      header('Label_1:\tLabel_2\tLabel_3:'),
+      reading('10\t11\t12', { Label_1: 10, Label_2: 11, Label_3: 12 }),
+      reading('13,14,15', { Label_1: 13, Label_2: 14, Label_3: 15 })
+    ]
+  },
+  {
     tool: 'Arduino Serial Plotter: a header of plain labels, then values alone',
     format: 'plotter',
     end: '\r\n',
@@ -176,6 +186,18 @@ const EXAMPLES: IExample[] = [
     ]
   },
   {
+    tool: 'a car OBD logger and spreadsheet exports: - where a row has no value',
+    format: 'semicolon',
+    end: '\r\n',
+    lines: [
+      header('time;rpm;speed;coolant;load'),
+      reading('0;803;-;-;-', { time: 0, rpm: 803 }),
+      reading('1;811;-;88;23,5', { time: 1, rpm: 811, coolant: 88, load: 23.5 }),
+      // Noise on the wire: more words than numbers, whatever the dashes.
+      badLine('2;8Ã;-;-;ÿÿ')
+    ]
+  },
+  {
     tool: '; and decimal commas without a header',
     format: 'semicolon',
     end: '\n',
@@ -201,6 +223,19 @@ const EXAMPLES: IExample[] = [
       reading('1000,21.5,40', { time: 1000, temperature: 21.5, humidity: 40 }),
       reading('2000,21.6,', { time: 2000, temperature: 21.6 }),
       ...TRACEBACK
+    ]
+  },
+  {
+    tool: 'a CSV export with - in empty cells',
+    format: 'csv',
+    end: '\r\n',
+    lines: [
+      header('time,temperature,humidity'),
+      reading('1000,-,40', { time: 1000, humidity: 40 }),
+      reading('2000,21.6,-', { time: 2000, temperature: 21.6 }),
+      // Every value missing: no reading, nothing wrong, and the names stay.
+      { line: '-,-,-', values: null, bad: 0 },
+      reading('3000,21.7,41', { time: 3000, temperature: 21.7, humidity: 41 })
     ]
   },
   {
@@ -292,6 +327,7 @@ describe('formats conformance: the first line after the port opens', () => {
   it('keeps a header printed right after opening (a sketch that waits while (!Serial);)', () => {
     expect(read('auto', 'temperature\thumidity\r\n21.5\t40\r\n')).toEqual([null, { temperature: 21.5, humidity: 40 }]);
     expect(read('auto', 'Sine:\tCosine:\r\n0.84\t0.54\r\n')).toEqual([null, { Sine: 0.84, Cosine: 0.54 }]);
+    expect(read('auto', 'Sine:\tCosine\r\n0.84\t0.54\r\n')).toEqual([null, { Sine: 0.84, Cosine: 0.54 }]);
     expect(read('auto', 'time,temp\r\n1,21.5\r\n')).toEqual([null, { time: 1, temp: 21.5 }]);
     expect(read('auto', 'Zeit;Temperatur\r\n1;21,5\r\n')).toEqual([null, { Zeit: 1, Temperatur: 21.5 }]);
     expect(read('tuple', "('temperature', 'humidity')\r\n(21.5, 40)\r\n")).toEqual([

@@ -132,6 +132,21 @@ describe("format 'semicolon'", () => {
       ]
     });
   });
+
+  it('reads - as a missing value, so a row with some values is a reading', () => {
+    expect(parse({}, '0;803;-;-;-', '1;-;12,5;-;-', '-;-;-')).toEqual([
+      { values: { 'value 1': 0, 'value 2': 803 }, bad: [] },
+      { values: { 'value 1': 1, 'value 3': 12.5 }, bad: [] },
+      { values: null, bad: [] }
+    ]);
+  });
+
+  it('still reports a line with more words than numbers as a message', () => {
+    expect(parse({ format: 'semicolon' }, '0;no;data;-;-')[0]).toEqual({
+      values: null,
+      bad: [{ reason: 'a message in words, not numbers', text: '0;no;data;-;-' }]
+    });
+  });
 });
 
 describe("'auto': which format a line shows", () => {

@@ -35,6 +35,30 @@ describe('LineParser', () => {
       expect(p.parse(',,')).toEqual({ values: null, bad: [] });
     });
 
+    it('reads - as a missing value, like an empty field, never as a name', () => {
+      const p = csv();
+      p.parse('time,rpm,speed');
+      expect(p.parse('0,803,-')).toEqual({ values: { time: 0, rpm: 803 }, bad: [] });
+      expect(p.parse(' - ,803,"-"')).toEqual({ values: { rpm: 803 }, bad: [] });
+      expect(p.parse('-,-,-')).toEqual({ values: null, bad: [] });
+      expect(p.names).toEqual(['time', 'rpm', 'speed']);
+      expect(p.parse('time,-,speed')).toEqual({ values: null, bad: [] });
+      expect(p.names).toEqual(['time', 'value 2', 'speed']);
+    });
+
+    it('still reports a line of words, and dashes that are not a whole field', () => {
+      const p = csv();
+      p.parse('time,rpm,speed');
+      expect(p.parse('0,x,y,-')).toEqual({
+        values: null,
+        bad: [{ reason: 'a message in words, not numbers', text: '0,x,y,-' }]
+      });
+      expect(p.parse('0,--,-1')).toEqual({
+        values: { time: 0, speed: -1 },
+        bad: [{ reason: '"--" is not a number', text: '0,--,-1' }]
+      });
+    });
+
     it('reports a field that is not a number and keeps the others', () => {
       const p = csv();
       p.parse('time,temp,humidity');
@@ -161,7 +185,13 @@ describe('LineParser', () => {
 
   describe('isHeader (asked of the first line after the port opens)', () => {
     it('is true for a whole header in the format in use or shown by the line', () => {
-      for (const line of ['time,temp', 'temp\thumidity', 'Sine:\tCosine:', 'Zeit;Temperatur']) {
+      for (const line of [
+        'time,temp',
+        'temp\thumidity',
+        'Sine:\tCosine:',
+        'Label_1:\tLabel_2\tLabel_3:',
+        'Zeit;Temperatur'
+      ]) {
         expect([line, new LineParser().isHeader(line)]).toEqual([line, true]);
       }
       expect(new LineParser({ format: 'tuple' }).isHeader("('temp', 'hum')")).toBe(true);

@@ -75,7 +75,11 @@ function plotterLines(random: Random, count: number): IGenerated[] {
       out.push({ text: join(names), values: null, badCount: 0 });
     } else if (kind < 0.8) {
       names = shuffled(random, LABELS).slice(0, int(random, 1, 4));
-      out.push({ text: join(names.map(name => `${name}:`)), values: null, badCount: 0 });
+      // Now and then some labels without a colon (Arduino IDE 1.x); then tabs or commas between them.
+      const mixed = random() < 0.3;
+      const labels = names.map(name => (mixed && random() < 0.5 ? name : `${name}:`));
+      const text = mixed ? labels.join(pick(random, ['\t', ',', ', ', ' \t '])) : join(labels);
+      out.push({ text, values: null, badCount: 0 });
     } else if (kind < 0.9) {
       const line = labelled();
       out.push({ text: `x:abc${separator()}${line.text}`, values: line.values, badCount: 1 });
@@ -98,7 +102,7 @@ function csvLines(random: Random, count: number): IGenerated[] {
       const fields: string[] = [];
       for (let i = 0; i < width; i++) {
         if (random() < 0.15) {
-          fields.push(random() < 0.5 ? '' : ' ');
+          fields.push(pick(random, ['', ' ', '-', ' - ']));
           continue;
         }
         const text = numberText(random);
@@ -240,7 +244,7 @@ function radioLines(random: Random, count: number): IGenerated[] {
   return out;
 }
 
-/** A ';' header (names quoted now and then), then rows with decimal commas and missing values. */
+/** A ';' header (names quoted now and then), then rows with decimal commas and missing values (empty or '-'). */
 function semicolonLines(random: Random, count: number): IGenerated[] {
   const names = shuffled(random, LABELS).slice(0, int(random, 2, 4));
   const out: IGenerated[] = [
@@ -250,7 +254,7 @@ function semicolonLines(random: Random, count: number): IGenerated[] {
     const values: Record<string, number> = {};
     const fields = names.map(name => {
       if (random() < 0.15) {
-        return '';
+        return random() < 0.5 ? '' : '-';
       }
       const text = numberText(random);
       values[name] = numberOf(text);
@@ -283,18 +287,26 @@ describe('LineFramer and LineParser on generated device output', () => {
         const generated = generators[format](random, 60);
         // Each board ends its lines one way; some mix them.
         const ends = pick(random, [['\n'], ['\r\n'], ['\r'], ['\n', '\r\n', '\r']]);
+        let previousEnd = '';
+        const lineEnd = (text: string): string => {
+          const end = pick(random, ends);
+          // A CR, then an empty line ended by LF, would be one CR LF: that empty line ends with CR LF.
+          previousEnd = text === '' && previousEnd === '\r' && end === '\n' ? '\r\n' : end;
+          return previousEnd;
+        };
         const parts: Uint8Array[] = [];
         // The board was printing before the port opened: a partial first line. Or the port
         // opened first and the board's header is the first line: kept.
         const headerFirst = generated[0].values === null && generated[0].badCount === 0;
         const fragment = !headerFirst || random() < 0.5;
         if (fragment) {
-          parts.push(bytes(`rtial:12.5\t40.00${pick(random, ends)}`));
+          const partial = 'rtial:12.5\t40.00';
+          parts.push(bytes(partial), bytes(lineEnd(partial)));
         }
         let framerBad = 0;
         for (const [index, line] of generated.entries()) {
           if (index === 0 && !fragment) {
-            parts.push(bytes(line.text), bytes(pick(random, ends)));
+            parts.push(bytes(line.text), bytes(lineEnd(line.text)));
             continue;
           }
           if (random() < 0.05) {
@@ -305,7 +317,7 @@ describe('LineFramer and LineParser on generated device output', () => {
             parts.push(bytes('x'.repeat(int(random, MAX_LINE_BYTES, 3 * MAX_LINE_BYTES))), bytes('\r\n'));
             framerBad++;
           }
-          parts.push(bytes(line.text), bytes(pick(random, ends)));
+          parts.push(bytes(line.text), bytes(lineEnd(line.text)));
         }
         const stream = concat(parts);
         const framerOptions = { maxLineBytes: MAX_LINE_BYTES, keepHeader: true };

@@ -145,6 +145,26 @@ describe('LineParser', () => {
       });
     });
 
+    it('reads a header that mixes labels with and without a colon, as the Arduino IDE 1.x plotter does', () => {
+      const p = plotter();
+      expect(p.parse('Label_1:\tLabel_2\tLabel_3:')).toEqual({ values: null, bad: [] });
+      expect(p.names).toEqual(['Label_1', 'Label_2', 'Label_3']);
+      expect(p.parse('1\t2\t3')).toEqual({ values: { Label_1: 1, Label_2: 2, Label_3: 3 }, bad: [] });
+      expect(p.parse('temp, humidity:')).toEqual({ values: null, bad: [] });
+      expect(p.names).toEqual(['temp', 'humidity']);
+      expect(p.parse('light: \tsound')).toEqual({ values: null, bad: [] });
+      expect(p.names).toEqual(['light', 'sound']);
+    });
+
+    it('takes labels and words with only spaces between them for a message, not a header', () => {
+      const p = plotter();
+      for (const line of ['Error: sensor not found', 'Status: OK', 'Traceback (most recent call last):']) {
+        const result = p.parse(line);
+        expect([line, result.values, result.bad.length > 0, p.isHeader(line)]).toEqual([line, null, true, false]);
+      }
+      expect(p.names).toEqual([]);
+    });
+
     it('does not let a header rename labelled values', () => {
       const p = plotter();
       p.parse('a b');

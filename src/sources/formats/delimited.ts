@@ -2,7 +2,13 @@
 import { ChannelNames, readRow } from './names';
 import { ILineFormat, IParseResult, isName, toNumber, toNumberDecimalComma } from './values';
 
-/** Split a line into fields at `delimiter`: double quotes group, "" is a quote, spaces around are trimmed. */
+/** What OBD loggers and spreadsheet exports print where a row has no value (`0;803;-;-;-`). */
+const NO_VALUE = '-';
+
+/**
+ * Split a line into fields at `delimiter`: double quotes group, "" is a quote, spaces
+ * around are trimmed, and a NO_VALUE field is empty, like the missing value it stands for.
+ */
 function fields(line: string, delimiter: string): string[] {
   const out: string[] = [];
   let i = 0;
@@ -27,7 +33,8 @@ function fields(line: string, delimiter: string): string[] {
         field += line[i++];
       }
     }
-    out.push(field.trim());
+    const trimmed = field.trim();
+    out.push(trimmed === NO_VALUE ? '' : trimmed);
     if (i >= line.length) {
       return out;
     }
@@ -36,9 +43,9 @@ function fields(line: string, delimiter: string): string[] {
 }
 
 /**
- * A header of names, then rows; empty fields are missing values. A later line of
- * names only is a new header. `delimiter` ',' is CSV; ';' is how spreadsheets in much
- * of Europe write it, and then a value may have a decimal comma.
+ * A header of names, then rows; empty and `-` fields are missing values. A later
+ * line of names only is a new header. `delimiter` ',' is CSV; ';' is how spreadsheets
+ * in much of Europe write it, and then a value may have a decimal comma.
  */
 export class DelimitedFormat implements ILineFormat {
   constructor(names: ChannelNames, delimiter: ',' | ';') {

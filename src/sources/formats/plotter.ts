@@ -27,10 +27,13 @@ interface IItem {
   value: number | null;
 }
 
-/** A line cut into parts: `label:value` and positional items, and the labels given without values. */
+/** A line cut into parts: `label:value` and positional items, and the names given without values. */
 interface ISplitLine {
   items: IItem[];
-  labelsOnly: string[];
+  /** The names its parts give without a value, in order: the labels of `label:` parts and the plain words. */
+  names: string[];
+  /** How many `label:` parts it has. */
+  labelsOnly: number;
   /** Every item is a positional part that is not a number. */
   allPlainWords: boolean;
   /** How many parts the line has, counting those dropped (':5'). */
@@ -38,7 +41,8 @@ interface ISplitLine {
 }
 
 function splitLine(line: string): ISplitLine {
-  const labelsOnly: string[] = [];
+  const names: string[] = [];
+  let labelsOnly = 0;
   const items: IItem[] = [];
   let allPlainWords = true;
   const parts = plotterParts(line);
@@ -47,7 +51,9 @@ function splitLine(line: string): ISplitLine {
     if (colon < 0) {
       const value = toNumber(part);
       items.push({ label: null, text: part, value });
-      if (value !== null) {
+      if (value === null) {
+        names.push(part);
+      } else {
         allPlainWords = false;
       }
       continue;
@@ -59,28 +65,34 @@ function splitLine(line: string): ISplitLine {
       continue; // ':5' has no name to give the value: dropped, as the plotter does
     }
     if (text === '') {
-      labelsOnly.push(label);
+      names.push(label);
+      labelsOnly++;
       continue;
     }
     items.push({ label, text, value: toNumber(text) });
   }
-  return { items, labelsOnly, allPlainWords, parts: parts.length };
+  return { items, names, labelsOnly, allPlainWords, parts: parts.length };
 }
+
+/** Two parts with only spaces between them, as the words of a sentence are. */
+const SPACE_BETWEEN_PARTS = /[^ \t,] +[^ \t,]/;
 
 /**
  * The names a header line gives, or null when the line is not one: a line of labels
- * only (`temp:\thumidity:`) or of plain names (`temp humidity`) that name the
- * positional values after it.
+ * only (`temp:\thumidity:`), of plain names (`temp humidity`), or of both
+ * (`Label_1:\tLabel_2\tLabel_3:`: the Arduino IDE 1.x plotter takes every part that
+ * is not a number for a label), naming the positional values after it. Both kinds
+ * need tabs or commas between the parts: `Error: sensor not found` is a message.
  */
-function headerNames(split: ISplitLine): string[] | null {
-  const { items, labelsOnly, allPlainWords } = split;
-  if (items.length === 0 && labelsOnly.length > 0) {
-    return labelsOnly;
+function headerNames(split: ISplitLine, line: string): string[] | null {
+  const { items, names, labelsOnly, allPlainWords } = split;
+  if (items.length === 0) {
+    return labelsOnly > 0 ? names : null;
   }
-  if (allPlainWords && items.length > 0 && items.every(item => isName(item.text))) {
-    return items.map(item => item.text);
+  if (!items.every(item => item.label === null && isName(item.text))) {
+    return null;
   }
-  return null;
+  return allPlainWords || (labelsOnly > 0 && !SPACE_BETWEEN_PARTS.test(line)) ? names : null;
 }
 
 /**
@@ -94,7 +106,7 @@ export class PlotterFormat implements ILineFormat {
   }
 
   isHeader(line: string): boolean {
-    return headerNames(splitLine(line)) !== null;
+    return headerNames(splitLine(line), line) !== null;
   }
 
   parse(line: string): IParseResult {
@@ -103,7 +115,7 @@ export class PlotterFormat implements ILineFormat {
     if (split.parts === 0) {
       return { values: null, bad: [] }; // only separators
     }
-    const header = headerNames(split);
+    const header = headerNames(split, line);
     if (header !== null) {
       this._names.setHeader(header);
       return { values: null, bad: [] };

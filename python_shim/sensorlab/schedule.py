@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from time import monotonic
 from zoneinfo import ZoneInfo
 
-__all__ = ["DaylightSchedule", "LastPost", "parse_interval"]
+__all__ = ["DaylightSchedule", "LastPost", "kernel_zone", "parse_interval"]
 
 _UNITS = {
     "s": 1,
@@ -79,12 +80,46 @@ def _parse_clock(value, what: str) -> time:
 def _parse_tz(value) -> tzinfo | None:
     if value is None or isinstance(value, tzinfo):
         return value
-    if isinstance(value, str):
-        try:
-            return ZoneInfo(value)
-        except Exception:
-            pass
-    raise ValueError(f'tz must be a time zone name such as "Europe/Berlin" or "UTC", not {value!r}')
+    zone = _named_zone(value) if isinstance(value, str) else None
+    if zone is None:
+        raise ValueError(f'tz must be a time zone name such as "Europe/Berlin" or "UTC", not {value!r}')
+    return zone
+
+
+def _named_zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except Exception:  # not a zone's name: ZoneInfo raises ValueError, KeyError or OSError, by how it is wrong
+        return None
+
+
+def _zone_in_file(path: str) -> tzinfo | None:
+    """The zone a tz file holds: by its name when the file is the system's (/etc/localtime links there)."""
+    real = os.path.realpath(path)
+    _, found, name = real.rpartition("/zoneinfo/")
+    zone = _named_zone(name) if found else None
+    if zone:
+        return zone
+    try:
+        with open(real, "rb") as file:
+            return ZoneInfo.from_file(file, key="local time")
+    except (OSError, ValueError):
+        return None
+
+
+def kernel_zone() -> tzinfo:
+    """The kernel's time zone, with its summer-time rules: the one ``TZ`` names, else ``/etc/localtime``'s.
+
+    Only when neither names a zone (a rule such as "CET-1CEST,M3.5.0,M10.5.0/3" in ``TZ``, or Windows)
+    it is the kernel's UTC offset now, which knows nothing of summer time.
+    """
+    name = os.environ.get("TZ")
+    if name is None:
+        zone = _zone_in_file("/etc/localtime")
+    else:  # "Europe/Berlin", or a file: ":Europe/Berlin", "/usr/share/zoneinfo/Europe/Berlin"
+        name = name.removeprefix(":")
+        zone = _zone_in_file(name) if name.startswith("/") else _named_zone(name)
+    return zone or datetime.now().astimezone().tzinfo
 
 
 class DaylightSchedule:
@@ -126,15 +161,20 @@ class DaylightSchedule:
             f"day_every={self.day_every}, night_every={self.night_every}{tz})"
         )
 
+    @property
+    def zone(self) -> tzinfo:
+        """The zone the day is measured in: ``tz``, else the kernel's (see ``kernel_zone``)."""
+        return self.tz or kernel_zone()
+
     def _local(self, when: datetime) -> datetime:
         """``when`` as an aware datetime in the schedule's zone (naive means kernel local time)."""
         # A pandas Timestamp (a row of logger.data or of a sheet) is a datetime whose
         # astimezone() refuses naive times: work on the plain datetime.
         if hasattr(when, "to_pydatetime"):
             when = when.to_pydatetime()
-        if when.tzinfo is None:
-            when = when.astimezone()
-        return when.astimezone(self.tz) if self.tz else when.astimezone()
+        if when.tzinfo is None:  # its fold tells the two times of the hour repeated in autumn apart
+            when = when.replace(tzinfo=kernel_zone())
+        return when.astimezone(self.zone)
 
     def is_day(self, when: datetime) -> bool:
         clock = self._local(when).time().replace(tzinfo=None)
@@ -179,11 +219,7 @@ class DaylightSchedule:
         for offset in (0, 1):
             day = local.date() + timedelta(days=offset)
             for clock in (self.day_start, self.day_end):
-                if self.tz is None:
-                    moment = datetime.combine(day, clock).astimezone()
-                else:
-                    moment = datetime.combine(day, clock, tzinfo=self.tz)
-                moment = moment.astimezone(timezone.utc)
+                moment = datetime.combine(day, clock, tzinfo=local.tzinfo).astimezone(timezone.utc)
                 if moment > after:
                     candidates.append(moment)
         return min(candidates)

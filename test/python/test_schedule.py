@@ -1,9 +1,10 @@
 from datetime import datetime, time, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sensorlab import DaylightSchedule
-from sensorlab.schedule import parse_interval
+from sensorlab.schedule import _zone_in_file, kernel_zone, parse_interval
 
 UTC = timezone.utc
 
@@ -123,6 +124,44 @@ def test_naive_times_are_kernel_local_time():
     assert s.interval_at(datetime(2026, 11, 21, 23, 0)) == timedelta(minutes=60)
 
 
+def _zone_file(name):
+    """The tz file of a zone, as /etc/localtime links to one (from the tzdata package: there on every system)."""
+    import tzdata
+
+    return Path(tzdata.__file__).parent / "zoneinfo" / name
+
+
+def _summer_and_winter(zone):
+    return [datetime(2026, month, 15, 12, tzinfo=zone).utcoffset() for month in (1, 7)]
+
+
+@pytest.mark.parametrize(
+    "tz, name",
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        (":Australia/Sydney", "Australia/Sydney"),  # a name as a file below the system's zone files
+        (str(_zone_file("America/New_York")), "America/New_York"),
+    ],
+)
+def test_the_kernel_zone_is_the_one_tz_names_with_its_summer_time(set_kernel_zone, tz, name):
+    set_kernel_zone(tz)
+    assert str(kernel_zone()) == name
+    assert _summer_and_winter(kernel_zone()) == _summer_and_winter(ZoneInfo(name))
+
+
+def test_the_kernel_zone_of_a_linked_or_copied_localtime_file_has_its_summer_time(tmp_path):
+    linked, copied = tmp_path / "linked", tmp_path / "copied"
+    linked.symlink_to(_zone_file("Europe/Berlin"))
+    copied.write_bytes(_zone_file("Europe/Berlin").read_bytes())
+    assert str(_zone_in_file(str(linked))) == "Europe/Berlin"
+    assert _summer_and_winter(_zone_in_file(str(copied))) == [timedelta(hours=1), timedelta(hours=2)]
+
+
+def test_without_a_zone_name_the_kernel_zone_is_its_offset_now(set_kernel_zone):
+    set_kernel_zone("CET-1CEST,M3.5.0,M10.5.0/3")  # a rule, not a name: Python knows no zone of it
+    assert kernel_zone() == datetime.now().astimezone().tzinfo
+
+
 def test_times_of_day_objects_and_repr():
     s = DaylightSchedule(day_start=time(7, 30), day_end="18:00", tz="UTC")
     assert s.interval_at(at(7, 30)) == timedelta(minutes=15)
@@ -160,26 +199,6 @@ DST_NIGHTS = {
 }
 
 
-@pytest.fixture
-def kernel_zone():
-    """Sets the kernel's local zone (what naive datetimes mean) for one test."""
-    import os
-    import time as clock
-
-    before = os.environ.get("TZ")
-
-    def set_zone(name):
-        os.environ["TZ"] = name
-        clock.tzset()
-
-    yield set_zone
-    if before is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = before
-    clock.tzset()
-
-
 def _as(form, moment, zone):
     """``moment`` (UTC) as given to the schedule: in UTC, in the zone, or naive local time."""
     if form == "utc":
@@ -191,9 +210,9 @@ def _as(form, moment, zone):
 @pytest.mark.parametrize("form", ["utc", "zone", "naive"])
 @pytest.mark.parametrize("tz_given", [True, False], ids=["tz given", "kernel zone"])
 @pytest.mark.parametrize("night", DST_NIGHTS, ids=list(DST_NIGHTS))
-def test_intervals_are_real_time_across_daylight_saving_changes(night, tz_given, form, kernel_zone):
+def test_intervals_are_real_time_across_daylight_saving_changes(night, tz_given, form, set_kernel_zone):
     zone, last = DST_NIGHTS[night]
-    kernel_zone(zone)
+    set_kernel_zone(zone)
     schedule = DaylightSchedule(night_every="60min", tz=zone if tz_given else None)
 
     def due_after(minutes):

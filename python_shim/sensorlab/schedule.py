@@ -122,6 +122,19 @@ def kernel_zone() -> tzinfo:
     return zone or datetime.now().astimezone().tzinfo
 
 
+def _clocks_jump(zone: tzinfo, before: datetime, after: datetime) -> datetime:
+    """The moment (in UTC, to the microsecond) between ``before`` and ``after`` at which the clocks of
+    ``zone`` jump: its UTC offset changes."""
+    offset = before.astimezone(zone).utcoffset()
+    while after - before > timedelta(microseconds=1):
+        middle = before + (after - before) / 2
+        if middle.astimezone(zone).utcoffset() == offset:
+            before = middle
+        else:
+            after = middle
+    return after
+
+
 class DaylightSchedule:
     """Post every ``day_every`` while ``day_start <= local time < day_end``, else every ``night_every``.
 
@@ -193,36 +206,40 @@ class DaylightSchedule:
         return self._utc(now) - self._utc(last_post) >= self.interval_at(now)
 
     def next_post(self, last_post: datetime | None, now: datetime) -> datetime:
-        """The earliest moment at or after ``now`` when a post is due."""
+        """The first moment at or after ``now`` at which ``is_due(last_post, moment)`` is true, in the schedule's
+        zone: a post is not due at any moment from ``now`` until then, and is due then (``now`` itself when
+        nothing was posted yet)."""
         if last_post is None:
             return self._local(now)
-        last = self._utc(last_post)
-        start = max(self._utc(now), last)
-        # Walk through the day and night stretches from ``start`` until one holds a due moment.
-        while True:
-            end = self._next_boundary(start)
-            candidate = max(start, last + self.interval_at(start))
-            if candidate < end:
-                return self._local(candidate)
-            start = end
+        last, start = self._utc(last_post), self._utc(now)
+        # The first due moment is ``now``, the end of an interval since the last post, or a moment at which
+        # day turns to night or back (the interval in force changes), and it comes at the latest when both
+        # intervals have passed: it is the first due one of these moments (more of them do no harm).
+        end = max(start, last + max(self.day_every, self.night_every))
+        moments = [start, last + self.day_every, last + self.night_every, *self._day_changes(start, end)]
+        return self._local(min(m for m in moments if start <= m <= end and self.is_due(last, m)))
 
     def _utc(self, when: datetime) -> datetime:
         """``when`` in UTC: two datetimes of one zone subtract and compare by the wall clock, which
         gains or loses an hour when daylight saving time starts or ends; UTC ones by real time."""
         return self._local(when).astimezone(timezone.utc)
 
-    def _next_boundary(self, when: datetime) -> datetime:
-        """The next moment (in UTC) strictly after ``when`` at which day turns to night or back."""
-        local = self._local(when)
-        after = self._utc(when)
-        candidates = []
-        for offset in (0, 1):
-            day = local.date() + timedelta(days=offset)
+    def _day_changes(self, start: datetime, end: datetime):
+        """The moments (in UTC) from ``start`` to ``end`` at which day may turn to night or back: when the
+        clock shows ``day_start`` or ``day_end``, or jumps past it (forward in spring, back in autumn)."""
+        zone = self.zone
+        # A day's time the clocks skip or show twice can fall in the day before or after: a day more each side.
+        day = start.astimezone(zone).date() - timedelta(days=1)
+        last_day = end.astimezone(zone).date() + timedelta(days=1)
+        while day <= last_day:
             for clock in (self.day_start, self.day_end):
-                moment = datetime.combine(day, clock, tzinfo=local.tzinfo).astimezone(timezone.utc)
-                if moment > after:
-                    candidates.append(moment)
-        return min(candidates)
+                # A time the clocks skip or show twice gives two moments (fold 0 and 1), with the jump between.
+                shown = datetime.combine(day, clock, zone)
+                first, second = sorted((shown.astimezone(timezone.utc), shown.replace(fold=1).astimezone(timezone.utc)))
+                yield from (first, second)
+                if first < second and first <= end and second >= start:
+                    yield _clocks_jump(zone, first, second)
+            day += timedelta(days=1)
 
 
 class LastPost:

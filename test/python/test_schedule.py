@@ -228,3 +228,45 @@ def test_intervals_are_real_time_across_daylight_saving_changes(night, tz_given,
     assert schedule.is_due(_as(form, last, zone), due) and not schedule.is_due(
         _as(form, last, zone), due - timedelta(seconds=1)
     )
+
+
+# The nights the clocks change in 2026: the zone, the moment they jump (UTC), and two times of day in
+# the hour (half hour on Lord Howe Island) they skip in spring or show twice in autumn.
+CLOCK_CHANGES = {
+    "Berlin spring": ("Europe/Berlin", "2026-03-29T01:00+00:00", "02:15", "02:45"),
+    "Berlin autumn": ("Europe/Berlin", "2026-10-25T01:00+00:00", "02:15", "02:45"),
+    "New York spring": ("America/New_York", "2026-03-08T07:00+00:00", "02:15", "02:45"),
+    "New York autumn": ("America/New_York", "2026-11-01T06:00+00:00", "01:15", "01:45"),
+    "Sydney autumn": ("Australia/Sydney", "2026-04-04T16:00+00:00", "02:15", "02:45"),
+    "Sydney spring": ("Australia/Sydney", "2026-10-03T16:00+00:00", "02:15", "02:45"),
+    "Lord Howe autumn": ("Australia/Lord_Howe", "2026-04-04T15:00+00:00", "01:40", "01:50"),
+    "Lord Howe spring": ("Australia/Lord_Howe", "2026-10-03T15:30+00:00", "02:10", "02:20"),
+}
+
+
+def _posts(schedule, minutes):
+    """The minutes at which a logger that checks is_due every minute posts, the first minute's post first."""
+    posts = [minutes[0]]
+    for now in minutes[1:]:
+        if schedule.is_due(posts[-1], now):
+            posts.append(now)
+    return posts
+
+
+@pytest.mark.parametrize("every", [("15min", "60min"), ("7min", "45min")], ids=["15-60", "7-45"])
+@pytest.mark.parametrize("change", CLOCK_CHANGES, ids=list(CLOCK_CHANGES))
+def test_next_post_is_the_minute_a_logger_posts_while_the_clocks_change(change, every):
+    """next_post, asked at any minute, is the first minute from then on at which is_due is true: the
+    minute a logger posts. The day starts, or ends, at a time the clocks skip or show twice."""
+    zone, jump, early, late = CLOCK_CHANGES[change]
+    minute = timedelta(minutes=1)
+    minutes = [UTC_TIME(jump) + k * minute for k in range(-120, 120)]
+    # The day starts then, ends then (it began the day before), or starts and ends in that hour.
+    for day_start, day_end in ((late, "20:00"), ("08:00", late), (early, late)):
+        schedule = DaylightSchedule(day_start, day_end, *every, tz=zone)
+        for first in (0, 7):  # the logger's first post, at two places in the interval
+            posts = _posts(schedule, minutes[first:])
+            for last, following in zip(posts, posts[1:]):
+                for now in (last + k * minute for k in range(1, (following - last) // minute + 1)):
+                    # In UTC: an aware time inside the repeated hour never equals one of another zone.
+                    assert schedule.next_post(last, now).astimezone(UTC) == following, (schedule, last, now)

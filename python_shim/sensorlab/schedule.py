@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta, timezone, tzinfo
 from time import monotonic
 from zoneinfo import ZoneInfo
 
-__all__ = ["DaylightSchedule", "LastPost", "kernel_zone", "parse_interval"]
+__all__ = ["DaylightSchedule", "LastPost", "clocks_jump", "kernel_zone", "parse_interval"]
 
 _UNITS = {
     "s": 1,
@@ -122,7 +122,7 @@ def kernel_zone() -> tzinfo:
     return zone or datetime.now().astimezone().tzinfo
 
 
-def _clocks_jump(zone: tzinfo, before: datetime, after: datetime) -> datetime:
+def clocks_jump(zone: tzinfo, before: datetime, after: datetime) -> datetime:
     """The moment (in UTC, to the microsecond) between ``before`` and ``after`` at which the clocks of
     ``zone`` jump: its UTC offset changes."""
     offset = before.astimezone(zone).utcoffset()
@@ -238,7 +238,7 @@ class DaylightSchedule:
                 first, second = sorted((shown.astimezone(timezone.utc), shown.replace(fold=1).astimezone(timezone.utc)))
                 yield from (first, second)
                 if first < second and first <= end and second >= start:
-                    yield _clocks_jump(zone, first, second)
+                    yield clocks_jump(zone, first, second)
             day += timedelta(days=1)
 
 

@@ -163,7 +163,7 @@ class Logger(LoggerState):
         """Every reading received so far: time, source (the device's id), device (its name), one column per
         channel, received."""
         with self._lock:
-            return self._readings.frame(self._tz(), self._names.name_of)
+            return self._readings.frame(self.schedule.zone, self._names.name_of)
 
     @property
     def sheet(self) -> Sheet | None:
@@ -215,12 +215,12 @@ class Logger(LoggerState):
 
         It is kept, charted and posted like the browser's readings; ``time`` (a datetime) is now by default.
         """
-        self._add_readings([from_values(values, device, time, self._tz())])
+        self._add_readings([from_values(values, device, time, self.schedule.zone)])
 
     def record_many(self, frame: pd.DataFrame) -> int:
         """Add the readings of a DataFrame: a ``time`` column (or times as the index), a column per
         value, and optionally a ``device`` column. Returns how many readings were added."""
-        readings = from_frame(frame, self._tz())
+        readings = from_frame(frame, self.schedule.zone)
         self._add_readings(readings)
         return len(readings)
 
@@ -242,7 +242,7 @@ class Logger(LoggerState):
         """Every note written with ``note()`` or the widget's note box: time and text."""
         with self._lock:
             notes = list(self._notes)
-        return notes_frame(notes, self._tz())
+        return notes_frame(notes, self.schedule.zone)
 
     def to_csv(self, path=None) -> str | None:
         """Every reading as CSV, with its time and the notes beside the readings they came before.
@@ -348,7 +348,9 @@ class Logger(LoggerState):
         if self._readings.latest_time is None or self._outbox is None:
             return None
         several = self._sheet_per_device or self.source in SEVERAL or len(self.devices) > 1
-        rows = self._row_values.take(now, self._tz(), self._names.name_of, several or len(self._readings.sources) > 1)
+        rows = self._row_values.take(
+            now, self.schedule.zone, self._names.name_of, several or len(self._readings.sources) > 1
+        )
         if rows and self._note:
             rows[0]["note"] = self._note
             self._note = ""
@@ -393,6 +395,3 @@ class Logger(LoggerState):
             self._status = status
         except Exception:  # the widget's comm may be gone (kernel shutting down)
             log.debug("sensorlab: status not sent", exc_info=True)
-
-    def _tz(self):
-        return self.schedule.tz or datetime.now().astimezone().tzinfo

@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 import numbers
 import time as clock
+from collections.abc import Callable
+from datetime import datetime, timezone
 
+import numpy as np
 import pandas as pd
 
 from . import protocol
 from .devices import DEVICE_COLUMN, given_name
+from .schedule import clocks_jump
 
 __all__ = ["PYTHON_SOURCE", "from_frame", "from_values"]
 
@@ -25,12 +29,34 @@ def _device(name) -> str | None:
     return given_name(name, 'device is the name of what measured the values (e.g. device="pi")')
 
 
-def _epoch_ms(when, tz) -> float:
-    """A moment (datetime, pandas Timestamp or ISO text; without a zone in ``tz``) in epoch milliseconds."""
-    stamp = pd.Timestamp(when)
-    if stamp.tzinfo is None:
-        stamp = stamp.tz_localize(tz)
-    return stamp.timestamp() * 1000
+def _epoch_ms(times: pd.Series, tz, at: Callable[[int], str]) -> np.ndarray:
+    """Moments (datetimes, pandas Timestamps or ISO text) in epoch milliseconds, NaN for none. A time without a
+    zone is one the clocks of ``tz`` showed (see ``_shown_in``); ``at(place)`` names a refused one."""
+    times = pd.to_datetime(times)
+    zoned = times if times.dt.tz is not None else times.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    stamps = ((zoned - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(milliseconds=1)).to_numpy(copy=True)  # NaT → NaN
+    # pandas leaves to us the times the clocks showed twice (going back in autumn) or skipped (going forward).
+    for place in np.flatnonzero(np.isnan(stamps) & times.notna().to_numpy()):
+        stamps[place] = _shown_in(times.iloc[place].to_pydatetime(warn=False), tz, at(place)).timestamp() * 1000
+    return stamps
+
+
+def _shown_in(when: datetime, tz, at: str) -> datetime:
+    """``when``, a time without a zone, as the moment the clocks of ``tz`` showed it: the first of the two
+    when they showed it twice. ValueError when they skipped it, saying why and what to do."""
+    moment = when.replace(tzinfo=tz, fold=0)
+    if moment.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) == when:
+        return moment
+    # fold 1 reads it with the offset after the jump, fold 0 with the one before: the jump is between.
+    later = moment.replace(fold=1)
+    forward = later.utcoffset() - moment.utcoffset()
+    after = clocks_jump(tz, later.astimezone(timezone.utc), moment.astimezone(timezone.utc)).astimezone(tz)
+    raise ValueError(
+        f"{at} was not recorded: its time {when:%Y-%m-%d %H:%M} never happened in {tz}: that night the clocks "
+        f"there jumped from {after - forward:%H:%M} straight to {after:%H:%M} (summer time began). If the time "
+        f"came from a clock that was not put forward, the real time was {when + forward:%H:%M}: use that, or give "
+        "times with their time zone (e.g. in UTC)."
+    )
 
 
 def _checked(values: dict, at: str) -> dict:
@@ -60,8 +86,9 @@ def _reading(stamp: float, values: dict, device: str | None, latest: float, at: 
 
 def from_values(values: dict, device=None, when=None, tz=None) -> protocol.Reading:
     """One reading of ``values`` (name → number) at ``when`` (now by default)."""
-    stamp = clock.time() * 1000 if when is None else _epoch_ms(when, tz)
-    return _reading(stamp, _checked(values, "The reading"), _device(device), protocol.latest_time(), "The reading")
+    at = "The reading"
+    stamp = clock.time() * 1000 if when is None else _epoch_ms(pd.Series([when]), tz, lambda _: at)[0]
+    return _reading(stamp, _checked(values, at), _device(device), protocol.latest_time(), at)
 
 
 def from_frame(frame: pd.DataFrame, tz) -> list[protocol.Reading]:
@@ -70,13 +97,12 @@ def from_frame(frame: pd.DataFrame, tz) -> list[protocol.Reading]:
     if not isinstance(frame, pd.DataFrame):
         raise ValueError("record_many takes a pandas DataFrame with a time column (or index) and a column per value")
     if "time" in frame.columns:
-        times = pd.to_datetime(frame["time"])
+        times = frame["time"]
     elif isinstance(frame.index, pd.DatetimeIndex):
         times = frame.index.to_series()
     else:
         raise ValueError("record_many needs the readings' times: a column called time, or times as the index")
-    times = times.dt.tz_localize(tz) if times.dt.tz is None else times
-    stamps = ((times - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(milliseconds=1)).to_numpy()  # NaT → NaN
+    stamps = _epoch_ms(times, tz, lambda place: f"Row {place}")
     devices = frame[DEVICE_COLUMN].tolist() if DEVICE_COLUMN in frame.columns else [None] * len(frame)
     devices = [None if not isinstance(d, str) and pd.isna(d) else d for d in devices]  # an empty cell: no name
     values = frame.drop(columns=[c for c in ("time", DEVICE_COLUMN) if c in frame.columns])

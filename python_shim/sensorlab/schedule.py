@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from time import monotonic
 from zoneinfo import ZoneInfo
 
-__all__ = ["DaylightSchedule", "LastPost", "parse_interval"]
+__all__ = ["DaylightSchedule", "LastPost", "clocks_jump", "kernel_zone", "parse_interval"]
 
 _UNITS = {
     "s": 1,
@@ -79,12 +80,59 @@ def _parse_clock(value, what: str) -> time:
 def _parse_tz(value) -> tzinfo | None:
     if value is None or isinstance(value, tzinfo):
         return value
-    if isinstance(value, str):
-        try:
-            return ZoneInfo(value)
-        except Exception:
-            pass
-    raise ValueError(f'tz must be a time zone name such as "Europe/Berlin" or "UTC", not {value!r}')
+    zone = _named_zone(value) if isinstance(value, str) else None
+    if zone is None:
+        raise ValueError(f'tz must be a time zone name such as "Europe/Berlin" or "UTC", not {value!r}')
+    return zone
+
+
+def _named_zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except Exception:  # not a zone's name: ZoneInfo raises ValueError, KeyError or OSError, by how it is wrong
+        return None
+
+
+def _zone_in_file(path: str) -> tzinfo | None:
+    """The zone a tz file holds: by its name when the file is the system's (/etc/localtime links there)."""
+    real = os.path.realpath(path)
+    _, found, name = real.rpartition("/zoneinfo/")
+    zone = _named_zone(name) if found else None
+    if zone:
+        return zone
+    try:
+        with open(real, "rb") as file:
+            return ZoneInfo.from_file(file, key="local time")
+    except (OSError, ValueError):
+        return None
+
+
+def kernel_zone() -> tzinfo:
+    """The kernel's time zone, with its summer-time rules: the one ``TZ`` names, else ``/etc/localtime``'s.
+
+    Only when neither names a zone (a rule such as "CET-1CEST,M3.5.0,M10.5.0/3" in ``TZ``, or Windows)
+    it is the kernel's UTC offset now, which knows nothing of summer time.
+    """
+    name = os.environ.get("TZ")
+    if name is None:
+        zone = _zone_in_file("/etc/localtime")
+    else:  # "Europe/Berlin", or a file: ":Europe/Berlin", "/usr/share/zoneinfo/Europe/Berlin"
+        name = name.removeprefix(":")
+        zone = _zone_in_file(name) if name.startswith("/") else _named_zone(name)
+    return zone or datetime.now().astimezone().tzinfo
+
+
+def clocks_jump(zone: tzinfo, before: datetime, after: datetime) -> datetime:
+    """The moment (in UTC, to the microsecond) between ``before`` and ``after`` at which the clocks of
+    ``zone`` jump: its UTC offset changes."""
+    offset = before.astimezone(zone).utcoffset()
+    while after - before > timedelta(microseconds=1):
+        middle = before + (after - before) / 2
+        if middle.astimezone(zone).utcoffset() == offset:
+            before = middle
+        else:
+            after = middle
+    return after
 
 
 class DaylightSchedule:
@@ -126,15 +174,20 @@ class DaylightSchedule:
             f"day_every={self.day_every}, night_every={self.night_every}{tz})"
         )
 
+    @property
+    def zone(self) -> tzinfo:
+        """The zone the day is measured in: ``tz``, else the kernel's (see ``kernel_zone``)."""
+        return self.tz or kernel_zone()
+
     def _local(self, when: datetime) -> datetime:
         """``when`` as an aware datetime in the schedule's zone (naive means kernel local time)."""
         # A pandas Timestamp (a row of logger.data or of a sheet) is a datetime whose
         # astimezone() refuses naive times: work on the plain datetime.
         if hasattr(when, "to_pydatetime"):
             when = when.to_pydatetime()
-        if when.tzinfo is None:
-            when = when.astimezone()
-        return when.astimezone(self.tz) if self.tz else when.astimezone()
+        if when.tzinfo is None:  # its fold tells the two times of the hour repeated in autumn apart
+            when = when.replace(tzinfo=kernel_zone())
+        return when.astimezone(self.zone)
 
     def is_day(self, when: datetime) -> bool:
         clock = self._local(when).time().replace(tzinfo=None)
@@ -153,40 +206,40 @@ class DaylightSchedule:
         return self._utc(now) - self._utc(last_post) >= self.interval_at(now)
 
     def next_post(self, last_post: datetime | None, now: datetime) -> datetime:
-        """The earliest moment at or after ``now`` when a post is due."""
+        """The first moment at or after ``now`` at which ``is_due(last_post, moment)`` is true, in the schedule's
+        zone: a post is not due at any moment from ``now`` until then, and is due then (``now`` itself when
+        nothing was posted yet)."""
         if last_post is None:
             return self._local(now)
-        last = self._utc(last_post)
-        start = max(self._utc(now), last)
-        # Walk through the day and night stretches from ``start`` until one holds a due moment.
-        while True:
-            end = self._next_boundary(start)
-            candidate = max(start, last + self.interval_at(start))
-            if candidate < end:
-                return self._local(candidate)
-            start = end
+        last, start = self._utc(last_post), self._utc(now)
+        # The first due moment is ``now``, the end of an interval since the last post, or a moment at which
+        # day turns to night or back (the interval in force changes), and it comes at the latest when both
+        # intervals have passed: it is the first due one of these moments (more of them do no harm).
+        end = max(start, last + max(self.day_every, self.night_every))
+        moments = [start, last + self.day_every, last + self.night_every, *self._day_changes(start, end)]
+        return self._local(min(m for m in moments if start <= m <= end and self.is_due(last, m)))
 
     def _utc(self, when: datetime) -> datetime:
         """``when`` in UTC: two datetimes of one zone subtract and compare by the wall clock, which
         gains or loses an hour when daylight saving time starts or ends; UTC ones by real time."""
         return self._local(when).astimezone(timezone.utc)
 
-    def _next_boundary(self, when: datetime) -> datetime:
-        """The next moment (in UTC) strictly after ``when`` at which day turns to night or back."""
-        local = self._local(when)
-        after = self._utc(when)
-        candidates = []
-        for offset in (0, 1):
-            day = local.date() + timedelta(days=offset)
+    def _day_changes(self, start: datetime, end: datetime):
+        """The moments (in UTC) from ``start`` to ``end`` at which day may turn to night or back: when the
+        clock shows ``day_start`` or ``day_end``, or jumps past it (forward in spring, back in autumn)."""
+        zone = self.zone
+        # A day's time the clocks skip or show twice can fall in the day before or after: a day more each side.
+        day = start.astimezone(zone).date() - timedelta(days=1)
+        last_day = end.astimezone(zone).date() + timedelta(days=1)
+        while day <= last_day:
             for clock in (self.day_start, self.day_end):
-                if self.tz is None:
-                    moment = datetime.combine(day, clock).astimezone()
-                else:
-                    moment = datetime.combine(day, clock, tzinfo=self.tz)
-                moment = moment.astimezone(timezone.utc)
-                if moment > after:
-                    candidates.append(moment)
-        return min(candidates)
+                # A time the clocks skip or show twice gives two moments (fold 0 and 1), with the jump between.
+                shown = datetime.combine(day, clock, zone)
+                first, second = sorted((shown.astimezone(timezone.utc), shown.replace(fold=1).astimezone(timezone.utc)))
+                yield from (first, second)
+                if first < second and first <= end and second >= start:
+                    yield clocks_jump(zone, first, second)
+            day += timedelta(days=1)
 
 
 class LastPost:

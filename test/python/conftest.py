@@ -50,6 +50,25 @@ def sheet_url(ethercalc) -> str:
 
 
 @pytest.fixture
+def set_kernel_zone():
+    """Sets the kernel's time zone (``TZ``: what naive datetimes mean) for one test."""
+    import time
+
+    before = os.environ.get("TZ")
+
+    def set_zone(name):
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield set_zone
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.fixture
 def logger():
     """A Logger named "unit", without a sheet, closed after the test."""
     import sensorlab

@@ -2,6 +2,7 @@
 
 import math
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -96,6 +97,98 @@ def test_a_time_without_a_zone_is_the_loggers_zone(notebook_folder):
         logger.close()
 
 
+# Times on the clocks of Berlin and Sydney in 2025 → the moments (UTC) they were. In spring the clocks
+# skip an hour: 01:30 and 03:30 are an hour apart. In autumn they show an hour twice: its 02:30 is the
+# first one. January and July: winter and summer (summer and winter in Sydney).
+CLOCKS = {
+    "Europe/Berlin": {
+        "2025-03-30 01:30": "2025-03-30 00:30",
+        "2025-03-30 03:30": "2025-03-30 01:30",
+        "2025-10-26 01:30": "2025-10-25 23:30",
+        "2025-10-26 02:30": "2025-10-26 00:30",
+        "2025-10-26 03:30": "2025-10-26 02:30",
+        "2025-01-15 12:00": "2025-01-15 11:00",
+        "2025-07-15 12:00": "2025-07-15 10:00",
+    },
+    "Australia/Sydney": {
+        "2025-10-05 01:30": "2025-10-04 15:30",
+        "2025-10-05 03:30": "2025-10-04 16:30",
+        "2025-04-06 01:30": "2025-04-05 14:30",
+        "2025-04-06 02:30": "2025-04-05 15:30",
+        "2025-04-06 03:30": "2025-04-05 17:30",
+        "2025-01-15 12:00": "2025-01-15 01:00",
+        "2025-07-15 12:00": "2025-07-15 02:00",
+    },
+}
+SKIPPED = {"Europe/Berlin": "2025-03-30 02:30", "Australia/Sydney": "2025-10-05 02:30"}  # clocks went 02:00 → 03:00
+
+
+@pytest.fixture(params=["schedule tz", "kernel zone"])
+def logger_in(request, set_kernel_zone):
+    """Makes a logger in a zone: its schedule's tz (while the kernel is in another zone), or the kernel's zone."""
+    made = []
+
+    def make(zone):
+        by_schedule = request.param == "schedule tz"
+        set_kernel_zone("America/New_York" if by_schedule else zone)
+        schedule = sensorlab.DaylightSchedule(tz=zone if by_schedule else None)
+        made.append(sensorlab.Logger(name="zoned", schedule=schedule))
+        return made[-1]
+
+    yield make
+    for logger in made:
+        logger.close()
+
+
+def _record(logger, how, times):
+    """Records a reading at each of ``times`` (text without a zone) with record() or with record_many()."""
+    if how == "record":
+        for when in times:
+            logger.record(temperature=20, time=datetime.fromisoformat(when))
+    else:
+        logger.record_many(pd.DataFrame({"time": pd.to_datetime(times), "temperature": 20.0}))
+
+
+@pytest.mark.parametrize("how", ["record", "record_many"])
+@pytest.mark.parametrize("zone", CLOCKS)
+def test_times_without_a_zone_follow_the_clock_changes_of_the_loggers_zone(logger_in, zone, how):
+    logger = logger_in(zone)
+    _record(logger, how, list(CLOCKS[zone]))
+    times = logger.data["time"]
+    assert list(times.dt.tz_convert("UTC")) == [pd.Timestamp(moment, tz="UTC") for moment in CLOCKS[zone].values()]
+    assert list(times.dt.strftime("%Y-%m-%d %H:%M")) == list(CLOCKS[zone])  # shown as the clocks showed them
+
+
+@pytest.mark.parametrize("how", ["record", "record_many"])
+@pytest.mark.parametrize("zone", SKIPPED)
+def test_a_time_the_clocks_skipped_is_refused_saying_why(logger_in, zone, how):
+    logger = logger_in(zone)
+    with pytest.raises(ValueError) as refused:
+        _record(logger, how, ["2025-01-15 12:00", SKIPPED[zone]])
+    said = str(refused.value)
+    where = "The reading" if how == "record" else "Row 1"
+    assert f"{where} was not recorded: its time {SKIPPED[zone]} never happened in {zone}" in said
+    assert "the clocks there jumped from 02:00 straight to 03:00 (summer time began)" in said
+    assert "a clock that was not put forward, the real time was 03:30" in said
+    assert len(logger.data) == (1 if how == "record" else 0)  # record() kept the reading before
+
+
+@pytest.mark.parametrize("zone", CLOCKS)
+def test_data_csv_and_notes_show_times_on_the_kernels_clocks_in_every_season(
+    logger, zone, set_kernel_zone, monkeypatch
+):
+    set_kernel_zone(zone)
+    moments = [pd.Timestamp(moment, tz="UTC") for moment in CLOCKS[zone].values()]
+    logger.record_many(pd.DataFrame({"time": moments, "temperature": 20.0}))
+    for moment in moments:  # a note written at each moment
+        monkeypatch.setattr(sensorlab.logger, "time", SimpleNamespace(time=moment.timestamp))
+        logger.note("window opened")
+    shown = list(CLOCKS[zone])
+    assert list(logger.data["time"].dt.strftime("%Y-%m-%d %H:%M")) == shown
+    assert list(logger.notes["time"].dt.strftime("%Y-%m-%d %H:%M")) == shown
+    assert [line[:16] for line in logger.to_csv().splitlines()[1:]] == shown
+
+
 def test_a_bad_device_name_is_refused(logger):
     with pytest.raises(ValueError, match='device="pi"'):
         logger.record(temperature=20, device="  ")
@@ -114,7 +207,7 @@ def test_a_dataframe_of_readings_is_recorded_row_by_row(logger, charted):
     data = logger.data
     assert list(data["device"]) == ["window", "door", "python"]
     assert list(data["temperature"]) == [18.5, 21.0, 20.0]
-    assert data["time"][1] == pd.Timestamp("2026-03-10 09:01").tz_localize(logger._tz())
+    assert data["time"][1] == pd.Timestamp("2026-03-10 09:01").tz_localize(logger.schedule.zone)
     assert [len(m["readings"]) for m in charted] == [3]
 
 

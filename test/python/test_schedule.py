@@ -1,9 +1,10 @@
 from datetime import datetime, time, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sensorlab import DaylightSchedule
-from sensorlab.schedule import parse_interval
+from sensorlab.schedule import _zone_in_file, kernel_zone, parse_interval
 
 UTC = timezone.utc
 
@@ -123,6 +124,44 @@ def test_naive_times_are_kernel_local_time():
     assert s.interval_at(datetime(2026, 11, 21, 23, 0)) == timedelta(minutes=60)
 
 
+def _zone_file(name):
+    """The tz file of a zone, as /etc/localtime links to one (from the tzdata package: there on every system)."""
+    import tzdata
+
+    return Path(tzdata.__file__).parent / "zoneinfo" / name
+
+
+def _summer_and_winter(zone):
+    return [datetime(2026, month, 15, 12, tzinfo=zone).utcoffset() for month in (1, 7)]
+
+
+@pytest.mark.parametrize(
+    "tz, name",
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        (":Australia/Sydney", "Australia/Sydney"),  # a name as a file below the system's zone files
+        (str(_zone_file("America/New_York")), "America/New_York"),
+    ],
+)
+def test_the_kernel_zone_is_the_one_tz_names_with_its_summer_time(set_kernel_zone, tz, name):
+    set_kernel_zone(tz)
+    assert str(kernel_zone()) == name
+    assert _summer_and_winter(kernel_zone()) == _summer_and_winter(ZoneInfo(name))
+
+
+def test_the_kernel_zone_of_a_linked_or_copied_localtime_file_has_its_summer_time(tmp_path):
+    linked, copied = tmp_path / "linked", tmp_path / "copied"
+    linked.symlink_to(_zone_file("Europe/Berlin"))
+    copied.write_bytes(_zone_file("Europe/Berlin").read_bytes())
+    assert str(_zone_in_file(str(linked))) == "Europe/Berlin"
+    assert _summer_and_winter(_zone_in_file(str(copied))) == [timedelta(hours=1), timedelta(hours=2)]
+
+
+def test_without_a_zone_name_the_kernel_zone_is_its_offset_now(set_kernel_zone):
+    set_kernel_zone("CET-1CEST,M3.5.0,M10.5.0/3")  # a rule, not a name: Python knows no zone of it
+    assert kernel_zone() == datetime.now().astimezone().tzinfo
+
+
 def test_times_of_day_objects_and_repr():
     s = DaylightSchedule(day_start=time(7, 30), day_end="18:00", tz="UTC")
     assert s.interval_at(at(7, 30)) == timedelta(minutes=15)
@@ -160,26 +199,6 @@ DST_NIGHTS = {
 }
 
 
-@pytest.fixture
-def kernel_zone():
-    """Sets the kernel's local zone (what naive datetimes mean) for one test."""
-    import os
-    import time as clock
-
-    before = os.environ.get("TZ")
-
-    def set_zone(name):
-        os.environ["TZ"] = name
-        clock.tzset()
-
-    yield set_zone
-    if before is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = before
-    clock.tzset()
-
-
 def _as(form, moment, zone):
     """``moment`` (UTC) as given to the schedule: in UTC, in the zone, or naive local time."""
     if form == "utc":
@@ -191,9 +210,9 @@ def _as(form, moment, zone):
 @pytest.mark.parametrize("form", ["utc", "zone", "naive"])
 @pytest.mark.parametrize("tz_given", [True, False], ids=["tz given", "kernel zone"])
 @pytest.mark.parametrize("night", DST_NIGHTS, ids=list(DST_NIGHTS))
-def test_intervals_are_real_time_across_daylight_saving_changes(night, tz_given, form, kernel_zone):
+def test_intervals_are_real_time_across_daylight_saving_changes(night, tz_given, form, set_kernel_zone):
     zone, last = DST_NIGHTS[night]
-    kernel_zone(zone)
+    set_kernel_zone(zone)
     schedule = DaylightSchedule(night_every="60min", tz=zone if tz_given else None)
 
     def due_after(minutes):
@@ -209,3 +228,45 @@ def test_intervals_are_real_time_across_daylight_saving_changes(night, tz_given,
     assert schedule.is_due(_as(form, last, zone), due) and not schedule.is_due(
         _as(form, last, zone), due - timedelta(seconds=1)
     )
+
+
+# The nights the clocks change in 2026: the zone, the moment they jump (UTC), and two times of day in
+# the hour (half hour on Lord Howe Island) they skip in spring or show twice in autumn.
+CLOCK_CHANGES = {
+    "Berlin spring": ("Europe/Berlin", "2026-03-29T01:00+00:00", "02:15", "02:45"),
+    "Berlin autumn": ("Europe/Berlin", "2026-10-25T01:00+00:00", "02:15", "02:45"),
+    "New York spring": ("America/New_York", "2026-03-08T07:00+00:00", "02:15", "02:45"),
+    "New York autumn": ("America/New_York", "2026-11-01T06:00+00:00", "01:15", "01:45"),
+    "Sydney autumn": ("Australia/Sydney", "2026-04-04T16:00+00:00", "02:15", "02:45"),
+    "Sydney spring": ("Australia/Sydney", "2026-10-03T16:00+00:00", "02:15", "02:45"),
+    "Lord Howe autumn": ("Australia/Lord_Howe", "2026-04-04T15:00+00:00", "01:40", "01:50"),
+    "Lord Howe spring": ("Australia/Lord_Howe", "2026-10-03T15:30+00:00", "02:10", "02:20"),
+}
+
+
+def _posts(schedule, minutes):
+    """The minutes at which a logger that checks is_due every minute posts, the first minute's post first."""
+    posts = [minutes[0]]
+    for now in minutes[1:]:
+        if schedule.is_due(posts[-1], now):
+            posts.append(now)
+    return posts
+
+
+@pytest.mark.parametrize("every", [("15min", "60min"), ("7min", "45min")], ids=["15-60", "7-45"])
+@pytest.mark.parametrize("change", CLOCK_CHANGES, ids=list(CLOCK_CHANGES))
+def test_next_post_is_the_minute_a_logger_posts_while_the_clocks_change(change, every):
+    """next_post, asked at any minute, is the first minute from then on at which is_due is true: the
+    minute a logger posts. The day starts, or ends, at a time the clocks skip or show twice."""
+    zone, jump, early, late = CLOCK_CHANGES[change]
+    minute = timedelta(minutes=1)
+    minutes = [UTC_TIME(jump) + k * minute for k in range(-120, 120)]
+    # The day starts then, ends then (it began the day before), or starts and ends in that hour.
+    for day_start, day_end in ((late, "20:00"), ("08:00", late), (early, late)):
+        schedule = DaylightSchedule(day_start, day_end, *every, tz=zone)
+        for first in (0, 7):  # the logger's first post, at two places in the interval
+            posts = _posts(schedule, minutes[first:])
+            for last, following in zip(posts, posts[1:]):
+                for now in (last + k * minute for k in range(1, (following - last) // minute + 1)):
+                    # In UTC: an aware time inside the repeated hour never equals one of another zone.
+                    assert schedule.next_post(last, now).astimezone(UTC) == following, (schedule, last, now)

@@ -119,12 +119,17 @@ class DeviceRows:
 def device_sheet_name(class_sheet: str, device: str) -> str:
     """The sheet of one device, named after the class sheet: class-7b and "group 1" → class-7b-group-1.
 
-    A name of digits only would look like a full sheet's continuation (class-7b-2), so it becomes
-    device-2; a name without letters or digits ("🌡️") is told apart by a short digest.
+    Names that differ only in case or punctuation share a sheet. A name of digits only is read as
+    "device <digits>" (2 → class-7b-device_2), so it never reads as the class sheet's continuation; a
+    name without letters or digits ("🌡️") is told apart by a short digest. A full sheet goes on in
+    <name>-2, <name>-3…, so where a name would end in such a number ("group 2", "group 1 2") the - before
+    it becomes _ (class-7b-group_2): no device's sheet is another's continuation.
     """
     slug = re.sub(r"[^a-z0-9]+", "-", device.lower()).strip("-")
     if not slug:
-        slug = "device-" + hashlib.sha256(device.encode("utf-8")).hexdigest()[:8]
-    elif slug.isdigit():
+        # Kept as it was even when the digest is all digits: it would be a continuation only after
+        # ten million full sheets.
+        return f"{class_sheet}-device-" + hashlib.sha256(device.encode("utf-8")).hexdigest()[:8]
+    if slug.isdigit():
         slug = f"device-{slug}"
-    return f"{class_sheet}-{slug}"
+    return f"{class_sheet}-" + re.sub(r"-([2-9]|[1-9][0-9]+)$", r"_\1", slug)

@@ -3,6 +3,7 @@
 import hashlib
 import itertools
 import re
+import time
 import uuid
 
 import pytest
@@ -99,6 +100,30 @@ def test_each_device_gets_its_row_in_the_class_sheet_and_later_rows_use_new_name
             ("group 1", 20.0),
             ("group 2", 21.0),
         ]
+    finally:
+        logger.close()
+
+
+def test_on_the_schedule_each_device_that_sent_nothing_gets_a_row_saying_since_when(sheet_url):
+    schedule = sensorlab.DaylightSchedule(day_every="1s", night_every="1s", tz="Europe/Berlin")
+    logger = sensorlab.Logger(sheet=sheet_url, schedule=schedule, name="quiet", source="simulated-class")
+    try:
+        logger.name_devices({10: "group 1", 20: "group 2", 30: "group 3"})
+        comm = open_comm("quiet")
+        comm.deliver(class_batch(0, [10, 20, 30]))  # the first rows, due at once
+        time.sleep(1.1)
+        comm.deliver(class_batch(1, [10], at=60_000))  # the next rows are due: groups 2 and 3 sent nothing
+        comm.deliver(class_batch(2, [10], at=61_000))  # not due yet
+        assert logger.post_now() == [{"time": "2026-11-21 11:01:01", "device": "group 1", "temperature": 20.0}]
+        assert logger.flush(timeout=30)
+        rows = sensorlab.Sheet(sheet_url).rows()
+        assert [(r["device"], r.get("temperature"), r.get("note")) for r in rows[3:]] == [
+            ("group 1", 20.0, None),
+            ("group 2", None, "no readings since 2026-11-21 11:00"),  # its reading at 10:00:00.001 UTC
+            ("group 3", None, "no readings since 2026-11-21 11:00"),
+            ("group 1", 20.0, None),  # post_now: only what is new, no row for the quiet devices
+        ]
+        assert sensorlab.Sheet(sheet_url).header() == ["time", "device", "temperature", "row id", "note"]
     finally:
         logger.close()
 

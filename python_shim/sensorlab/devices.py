@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 
 from . import protocol
-from .rows import RowValues
+from .rows import RowValues, no_readings_since, row_at
 
 __all__ = ["DEVICE_COLUMN", "DeviceNames", "DeviceRows", "device_sheet_name", "given_name"]
 
@@ -84,12 +84,8 @@ class DeviceRows:
         RowValues(kind)  # says what is wrong with ``kind`` now, not at the first reading
         self.kind = kind
         self._by_source: dict[str, RowValues] = {}
-        self._sent_names: dict[str, str | None] = {}  # the name each device sent last
-
-    @property
-    def fresh(self) -> bool:
-        """True when some device sent values since the previous row."""
-        return bool(self._by_source)
+        # Each device heard since the logger was made: source → (its latest reading's time, the name it sent).
+        self._heard: dict[str, tuple[float, str | None]] = {}
 
     def add(self, reading: protocol.Reading, values: dict) -> None:
         """A reading that arrived now, with its values as kept (a device's names past the cap left out)."""
@@ -97,34 +93,53 @@ class DeviceRows:
         if row is None:
             row = self._by_source[reading.source] = RowValues(self.kind)
         row.add(reading.time, values)
-        self._sent_names[reading.source] = reading.device
+        self._heard[reading.source] = (reading.time, reading.device)
 
-    def take(self, now: datetime, tz, name_of, per_device: bool) -> list[dict]:
-        """The next rows, and the values since them start afresh.
+    def take(
+        self, now: datetime, tz, name_of, per_device: bool, note: str = "", on_schedule: bool = False
+    ) -> list[dict]:
+        """The next rows, none when there is nothing to post; the values since them start afresh.
 
-        ``per_device``: one row per device that sent values, in the order of their names, with the
-        device's name (``name_of(source, name it sent)``). Otherwise the one device's row. When no
-        device sent values, one row of only the time ``now``.
+        A row per device that sent values: with ``per_device`` in the order of their names, with the
+        device's name (``name_of(source, name it sent)``), else the one device's row. ``on_schedule``:
+        a device heard before that sent nothing since the previous row gets a row of the time ``now``
+        whose note says since when. ``note`` goes in the first row, in a row of the time ``now`` of its
+        own when there is none.
         """
         by_source, self._by_source = self._by_source, {}
-        if len(by_source) == 0 or not per_device and len(by_source) == 1:
-            return [next(iter(by_source.values()), RowValues(self.kind)).take(now, tz)]
-        rows = []
-        for source, values in by_source.items():
-            row = values.take(now, tz)
-            rows.append({"time": row.pop("time"), DEVICE_COLUMN: name_of(source, self._sent_names[source]), **row})
-        return sorted(rows, key=lambda row: (row[DEVICE_COLUMN], row["time"]))
+        rows = {source: values.take(now, tz) for source, values in by_source.items()}
+        if on_schedule:
+            for source, (latest, _) in self._heard.items():
+                if source not in rows:
+                    rows[source] = {**row_at(now, tz), "note": no_readings_since(latest, now, tz)}
+        if per_device:
+            named = [
+                {"time": row.pop("time"), DEVICE_COLUMN: name_of(source, self._heard[source][1]), **row}
+                for source, row in rows.items()
+            ]
+            listed = sorted(named, key=lambda row: (row[DEVICE_COLUMN], row["time"]))
+        else:
+            listed = list(rows.values())
+        if note:
+            listed = listed or [row_at(now, tz)]
+            listed[0]["note"] = f"{note}; {listed[0]['note']}" if "note" in listed[0] else note
+        return listed
 
 
 def device_sheet_name(class_sheet: str, device: str) -> str:
     """The sheet of one device, named after the class sheet: class-7b and "group 1" → class-7b-group-1.
 
-    A name of digits only would look like a full sheet's continuation (class-7b-2), so it becomes
-    device-2; a name without letters or digits ("🌡️") is told apart by a short digest.
+    Names that differ only in case or punctuation share a sheet. A name of digits only is read as
+    "device <digits>" (2 → class-7b-device_2), so it never reads as the class sheet's continuation; a
+    name without letters or digits ("🌡️") is told apart by a short digest. A full sheet goes on in
+    <name>-2, <name>-3…, so where a name would end in such a number ("group 2", "group 1 2") the - before
+    it becomes _ (class-7b-group_2): no device's sheet is another's continuation.
     """
     slug = re.sub(r"[^a-z0-9]+", "-", device.lower()).strip("-")
     if not slug:
-        slug = "device-" + hashlib.sha256(device.encode("utf-8")).hexdigest()[:8]
-    elif slug.isdigit():
+        # Kept as it was even when the digest is all digits: it would be a continuation only after
+        # ten million full sheets.
+        return f"{class_sheet}-device-" + hashlib.sha256(device.encode("utf-8")).hexdigest()[:8]
+    if slug.isdigit():
         slug = f"device-{slug}"
-    return f"{class_sheet}-{slug}"
+    return f"{class_sheet}-" + re.sub(r"-([2-9]|[1-9][0-9]+)$", r"_\1", slug)

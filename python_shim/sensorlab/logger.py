@@ -22,6 +22,7 @@ from .ethercalc import Sheet
 from .outbox import Outbox, posting_status
 from .readings import Readings, notes_frame, readings_csv
 from .record import from_frame, from_values
+from .rows import no_readings_since
 from .schedule import DaylightSchedule, LastPost, parse_interval
 from .status import STATUS_EVERY, Throttle, iso, iso_ms
 from .store import LoggerFile, default_data_dir
@@ -33,6 +34,7 @@ log = logging.getLogger("sensorlab")
 
 REQUEST_TIMEOUT = 10.0  # seconds logger.send and set_period wait for the browser
 CHARTED = 1000  # readings made in Python sent to the widget's chart at most at once
+QUIET_CHECK_EVERY = 30.0  # seconds between two looks for a row due while no batch comes
 
 
 class Logger(LoggerState):
@@ -139,6 +141,7 @@ class Logger(LoggerState):
             self._readings.add(reading, received)
         self._names = DeviceNames(self._file)
         self._note = self._file.get("note") or ""
+        self._post_notice = ""  # why post_now posted nothing, until a row goes
         self._notes = self._file.notes()
         last_post = self._file.get("last_post")
         self._last_post = LastPost(datetime.fromisoformat(last_post) if last_post else None)
@@ -154,6 +157,8 @@ class Logger(LoggerState):
             on_replaced=self.close,
         )
         self._channel.open()
+        if sheet:
+            threading.Thread(target=self._post_while_quiet, name=f"sensorlab {name} schedule", daemon=True).start()
         self._publish_status()
 
     # -- what users read --------------------------------------------------------
@@ -174,6 +179,7 @@ class Logger(LoggerState):
     def status(self) -> dict:
         """What the logger does: connected, device, readings, last_post, next_post, pending, posted, errors,
         last_error, next_retry, sheet (where rows go now), sheet_notice (a full sheet goes on in a new one),
+        post_notice (why the last post_now posted nothing, until a row goes),
         the device's device_problem, bad_lines, bad_values and last_bad_line (lines it could not read), and
         devices (the id of each device heard → its name)."""
         with self._lock:
@@ -194,6 +200,7 @@ class Logger(LoggerState):
                 "bad_values": self.device.get("bad_values", 0) + self._readings.values_over_cap,
                 "last_bad_line": self.device.get("last_bad_line"),
                 "note": self._note,
+                "post_notice": self._post_notice,
                 "devices": {source: self._names.name_of(source, device) for source, device in self._readings.devices},
             }
             if self._closed:
@@ -251,12 +258,23 @@ class Logger(LoggerState):
         """
         return readings_csv(self.data, self.notes, path)
 
-    def post_now(self) -> dict | None:
+    def post_now(self) -> dict | list[dict] | None:
         """Queue a row with the values read since the previous row now, whatever the schedule; returns the row
-        (a list of rows, one per device, when the logger logs several devices)."""
+        (a list of rows, one per device, when the logger logs several devices).
+
+        With nothing read since the previous row and no note, nothing is posted: the status's
+        ``post_notice`` and the log say so, and it returns None.
+        """
         with self._lock:
             self._refuse_if_closed()
-            row = self._queue_row(datetime.now().astimezone())
+            now = datetime.now().astimezone()
+            row = self._queue_row(now)
+            if row is None and self._outbox is not None:
+                latest = self._readings.latest_time
+                why = "no readings yet" if latest is None else no_readings_since(latest, now, self._tz())
+                at = now.astimezone(self._tz())
+                self._post_notice = f"Nothing posted at {at:%H:%M}: {why}. Is the sensor connected and started?"
+                log.warning("sensorlab: %s", self._post_notice)
         self._status_throttle.changed()
         return row
 
@@ -333,28 +351,44 @@ class Logger(LoggerState):
         DOMWidget.send(self, protocol.recorded(readings[-CHARTED:]))
 
     def _take_readings(self, readings: list[protocol.Reading], received: float) -> None:
-        """A new batch's readings: keep them, and queue a row if the schedule says one is due."""
+        """A new batch's readings (none when nothing came): keep them, and queue rows if the schedule says
+        they are due."""
         with self._lock:
             for reading in readings:
                 values = self._readings.add(reading, received)  # a device's channels past the cap left out
                 self._row_values.add(reading, values)
             now = datetime.now().astimezone()
-            due = self.schedule.is_due(self._last_post.seen_from(now), now)
-            if self.sheet and self._row_values.fresh and due:  # a row holds fresh values
-                self._queue_row(now)
+            if self.sheet and self.schedule.is_due(self._last_post.seen_from(now), now):
+                self._queue_row(now, on_schedule=True)
         self._status_throttle.changed()
 
-    def _queue_row(self, now: datetime) -> dict | list[dict] | None:
-        if self._readings.latest_time is None or self._outbox is None:
+    def _post_while_quiet(self) -> None:
+        """Posts a row that is due when no batch comes to post it (a board unplugged, a program printing
+        nothing): the row then says since when nothing was read. Only while a page shows the logger with its
+        sensor started, and after a whole look with nothing arriving: a batch may be on its way."""
+        arrived = len(self._readings)
+        while not self._closed:
+            time.sleep(QUIET_CHECK_EVERY)
+            with self._lock:
+                quiet, arrived = len(self._readings) == arrived, len(self._readings)
+                started = self._channel.attached and self.device.get("state", "stopped") != "stopped"
+                if quiet and started and not self._closed:
+                    self._take_readings([], time.time())
+
+    def _queue_row(self, now: datetime, on_schedule: bool = False) -> dict | list[dict] | None:
+        """Queue the rows since the previous one (on the schedule also one per device that sent nothing
+        since), or the note alone; None when there is nothing to post."""
+        if self._outbox is None:
             return None
         several = self._sheet_per_device or self.source in SEVERAL or len(self.devices) > 1
-        rows = self._row_values.take(
-            now, self.schedule.zone, self._names.name_of, several or len(self._readings.sources) > 1
-        )
-        if rows and self._note:
-            rows[0]["note"] = self._note
+        per_device = several or len(self._readings.sources) > 1
+        rows = self._row_values.take(now, self.schedule.zone, self._names.name_of, per_device, self._note, on_schedule)
+        if not rows:
+            return None
+        if self._note:
             self._note = ""
             self._file.set("note", "")
+        self._post_notice = ""
         for row in rows:
             self._outbox.put(row)
         self._last_post.set(now)

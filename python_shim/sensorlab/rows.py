@@ -8,9 +8,22 @@ from datetime import datetime
 from .readings import channel_values
 from .socialcalc import format_time
 
-__all__ = ["ROW_KINDS", "RowValues"]
+__all__ = ["ROW_KINDS", "RowValues", "no_readings_since", "row_at"]
 
 ROW_KINDS = ("latest", "mean")
+
+
+def row_at(now: datetime, tz) -> dict:
+    """A row of only the time ``now`` in the zone ``tz``: for a note, or words, without values."""
+    return {"time": format_time(now.astimezone(tz))}
+
+
+def no_readings_since(latest: float, now: datetime, tz) -> str:
+    """Since when a device sent nothing, from its latest reading's time (epoch ms): "no readings since
+    10:15", with the date when that was not the day of ``now`` ("no readings since 2026-11-20 15:30")."""
+    since = datetime.fromtimestamp(latest / 1000, tz)
+    form = "%H:%M" if since.date() == now.astimezone(tz).date() else "%Y-%m-%d %H:%M"
+    return f"no readings since {since:{form}}"
 
 
 class RowValues:

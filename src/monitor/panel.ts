@@ -202,6 +202,7 @@ export class MonitorPanel extends Widget {
       const errors = kernel.errors ?? 0;
       const facts = [
         kernel.sheet_notice ?? '',
+        kernel.post_notice ?? '',
         kernel.last_post ? `last post ${new Date(kernel.last_post).toLocaleTimeString()}` : 'nothing posted yet',
         kernel.next_post ? `next post ${countdown(kernel.next_post, now)}` : '',
         `${kernel.pending ?? 0} rows waiting`,

@@ -16,6 +16,8 @@ export interface IKernelStatus {
   /** Where rows go now, and why it changed (a full sheet continues in a new one). */
   sheet?: string | null;
   sheet_notice?: string;
+  /** Why the last "post now" posted nothing (no readings since the previous row), until a row goes. */
+  post_notice?: string;
 }
 
 function clock(iso: string | null | undefined): string {
@@ -42,6 +44,9 @@ export function statusParts(
   parts.push(...notices);
   if (kernel.sheet_notice) {
     parts.push(kernel.sheet_notice);
+  }
+  if (kernel.post_notice) {
+    parts.push(kernel.post_notice);
   }
   parts.push(`${kernel.readings ?? 0} readings in the notebook`);
   if (forwarder.pending > 0) {

@@ -1,11 +1,16 @@
 """Many devices in one logger: names, a row per device per interval, a sheet per device, the kinds asked for."""
 
+import hashlib
+import itertools
+import re
+import time
 import uuid
 
 import pytest
 import sensorlab
 from comms import open_comm
 from sensorlab.devices import device_sheet_name
+from sensorlab.outbox import next_sheet_name
 
 HOURLY = sensorlab.DaylightSchedule(day_every="1h", night_every="1h")
 T0 = 1795255200000
@@ -99,6 +104,30 @@ def test_each_device_gets_its_row_in_the_class_sheet_and_later_rows_use_new_name
         logger.close()
 
 
+def test_on_the_schedule_each_device_that_sent_nothing_gets_a_row_saying_since_when(sheet_url):
+    schedule = sensorlab.DaylightSchedule(day_every="1s", night_every="1s", tz="Europe/Berlin")
+    logger = sensorlab.Logger(sheet=sheet_url, schedule=schedule, name="quiet", source="simulated-class")
+    try:
+        logger.name_devices({10: "group 1", 20: "group 2", 30: "group 3"})
+        comm = open_comm("quiet")
+        comm.deliver(class_batch(0, [10, 20, 30]))  # the first rows, due at once
+        time.sleep(1.1)
+        comm.deliver(class_batch(1, [10], at=60_000))  # the next rows are due: groups 2 and 3 sent nothing
+        comm.deliver(class_batch(2, [10], at=61_000))  # not due yet
+        assert logger.post_now() == [{"time": "2026-11-21 11:01:01", "device": "group 1", "temperature": 20.0}]
+        assert logger.flush(timeout=30)
+        rows = sensorlab.Sheet(sheet_url).rows()
+        assert [(r["device"], r.get("temperature"), r.get("note")) for r in rows[3:]] == [
+            ("group 1", 20.0, None),
+            ("group 2", None, "no readings since 2026-11-21 11:00"),  # its reading at 10:00:00.001 UTC
+            ("group 3", None, "no readings since 2026-11-21 11:00"),
+            ("group 1", 20.0, None),  # post_now: only what is new, no row for the quiet devices
+        ]
+        assert sensorlab.Sheet(sheet_url).header() == ["time", "device", "temperature", "row id", "note"]
+    finally:
+        logger.close()
+
+
 def test_source_and_devices_are_checked_and_synced_as_text():
     logger = sensorlab.Logger(name="some", source="all", devices=[1923449, "group 2"])
     try:
@@ -142,7 +171,7 @@ def test_each_device_posts_to_a_sheet_named_after_the_class_sheet(sheet_url):
         logger.post_now()
         assert logger.flush(timeout=60)
         one = sensorlab.Sheet(f"{sheet_url}-group-1").rows()
-        two = sensorlab.Sheet(f"{sheet_url}-group-2").rows()
+        two = sensorlab.Sheet(f"{sheet_url}-group_2").rows()
         assert [(r["device"], r["temperature"]) for r in one] == [("group 1", 20.0), ("group 1", 20.0)]
         assert [(r["device"], r["temperature"], r["temperature max"]) for r in two] == [("group 2", 21.0, 21.0)]
         assert sensorlab.Sheet(sheet_url).rows() == []  # the class sheet itself gets no rows
@@ -165,7 +194,7 @@ def test_rows_a_stopped_kernel_left_go_to_each_devices_sheet(sheet_url, notebook
         assert second.status["pending"] == 2
         assert second.flush(timeout=60)
         assert [r["temperature"] for r in sensorlab.Sheet(f"{sheet_url}-group-1").rows()] == [20.0]
-        assert [r["temperature"] for r in sensorlab.Sheet(f"{sheet_url}-group-2").rows()] == [21.0]
+        assert [r["temperature"] for r in sensorlab.Sheet(f"{sheet_url}-group_2").rows()] == [21.0]
     finally:
         second.close()
 
@@ -173,10 +202,69 @@ def test_rows_a_stopped_kernel_left_go_to_each_devices_sheet(sheet_url, notebook
 def test_device_sheet_names_are_made_from_the_names_people_read():
     assert device_sheet_name("class-7b", "group 1") == "class-7b-group-1"
     assert device_sheet_name("class-7b", "Bench A (window)") == "class-7b-bench-a-window"
-    assert device_sheet_name("class-7b", "microbit-1923449") == "class-7b-microbit-1923449"
     # Digits only would read as a full sheet's continuation (class-7b-2).
-    assert device_sheet_name("class-7b", "2") == "class-7b-device-2"
+    assert device_sheet_name("class-7b", "2") == "class-7b-device_2"
     made = device_sheet_name("class-7b", "🌡️")
     assert made.startswith("class-7b-device-") and made != device_sheet_name("class-7b", "🌧️")
-    for device in ("group 1", "2", "🌡️", "x" * 64):
+    for device in ("group 1", "2", "🌡️", "x" * 64, "group 1 2"):
         sensorlab.Sheet(f"http://127.0.0.1:8000/{device_sheet_name('class-' + uuid.uuid4().hex, device)}")
+
+
+# What each name's sheet was before names ending in a number could be a continuation: the names
+# that do not end in a digit keep it.
+SHEETS_BEFORE = {
+    "group 1": "class-7b-group-1",
+    "Group 1!": "class-7b-group-1",
+    "Bench A (window)": "class-7b-bench-a-window",
+    "Ada's group": "class-7b-ada-s-group",
+    "group 2 (east)": "class-7b-group-2-east",
+    "2nd group": "class-7b-2nd-group",
+    "1": "class-7b-device-1",
+    "group 02": "class-7b-group-02",
+    "abc2": "class-7b-abc2",
+    "🌡️": "class-7b-device-" + hashlib.sha256("🌡️".encode()).hexdigest()[:8],
+}
+
+
+@pytest.mark.parametrize("device", sorted(SHEETS_BEFORE))
+def test_names_that_cannot_be_a_continuation_keep_their_sheet(device):
+    assert device_sheet_name("class-7b", device) == SHEETS_BEFORE[device]
+
+
+@pytest.mark.parametrize(
+    "device, sheet",
+    [
+        ("group 1 2", "class-7b-group-1_2"),  # not group 1's second sheet, class-7b-group-1-2
+        ("Group 1.2", "class-7b-group-1_2"),  # the same name but for case and punctuation
+        ("group 2", "class-7b-group_2"),
+        ("group 12", "class-7b-group_12"),
+        ("microbit-1923449", "class-7b-microbit_1923449"),
+        ("2", "class-7b-device_2"),
+        ("device 2", "class-7b-device_2"),  # digits only are read as "device <digits>"
+    ],
+)
+def test_a_name_ending_in_a_number_from_2_gets_an_underscore_before_it(device, sheet):
+    assert device_sheet_name("class-7b", device) == sheet
+
+
+def test_no_device_sheet_is_the_continuation_of_another_or_of_the_class_sheet():
+    words = ["group", "1", "2", "10", "01", "a", "device", "B", "7b", " ", "-", ".", "_", "(x)"]
+    names = {" ".join(p) for p in itertools.product(words, repeat=3)} | set(words) | {"".join(words[:4])}
+    sheets = {device_sheet_name("class-7b", name) for name in names if name.strip(" -._")}
+    bases = sheets | {"class-7b"}
+    continuations = {next_sheet_name(base, part) for base in bases for part in (2, 3, 10, 12, 100)}
+    assert not sheets & continuations
+    assert all(not re.search(r"-([2-9]|[1-9][0-9]+)$", sheet) for sheet in sheets)
+
+
+def test_rows_of_a_device_named_like_a_continuation_go_to_its_own_sheet(sheet_url):
+    logger = sensorlab.Logger(sheet=sheet_url, schedule=HOURLY, name="ends", sheet_per_device=True)
+    try:
+        logger.name_devices({10: "group 1", 20: "group 1 2"})
+        open_comm("ends").deliver(class_batch(0, [10, 20]))
+        assert logger.flush(timeout=60)
+        assert [r["temperature"] for r in sensorlab.Sheet(f"{sheet_url}-group-1").rows()] == [20.0]
+        assert [r["temperature"] for r in sensorlab.Sheet(f"{sheet_url}-group-1_2").rows()] == [21.0]
+        assert sensorlab.Sheet(f"{sheet_url}-group-1-2").rows() == []  # where group 1's full sheet goes on
+    finally:
+        logger.close()

@@ -1,13 +1,18 @@
 """The kernel-side Logger, fed through its readings comm handler as the browser feeds it."""
 
 import json
+import re
 import threading
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sensorlab
 from comms import batch, deliver_from_threads, open_comm
 from ipywidgets import DOMWidget
+from sensorlab import logger as logger_module
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
 
@@ -112,6 +117,85 @@ def test_rows_are_posted_when_due_and_on_demand(sheet_url):
         status = logger.status
         assert status["posted"] == 2 and status["pending"] == 0 and status["errors"] == 0
         assert status["last_post"] is not None and status["next_post"] > status["last_post"]
+    finally:
+        logger.close()
+
+
+# batch(0)'s latest reading, 2026-11-21 10:00:02 UTC, as a Berlin logger says it.
+BATCH_0_IN_BERLIN = "2026-11-21 11:00"
+
+
+def test_post_now_with_nothing_new_posts_nothing_and_says_so_but_a_note_alone_makes_a_row(sheet_url, caplog):
+    schedule = sensorlab.DaylightSchedule(day_every="1h", night_every="1h", tz="Europe/Berlin")
+    logger = sensorlab.Logger(sheet=sheet_url, schedule=schedule, name="nothing-new")
+    try:
+        assert logger.post_now() is None
+        assert re.fullmatch(r"Nothing posted at \d\d:\d\d: no readings yet\. .+", logger.status["post_notice"])
+        open_comm("nothing-new").deliver(batch(0))  # the first row, due at once
+        assert logger.post_now() is None  # nothing read since that row
+        notice = logger.status["post_notice"]
+        said = f"no readings since {BATCH_0_IN_BERLIN}. Is the sensor connected and started?"
+        assert notice.startswith("Nothing posted at ") and notice.endswith(said)
+        assert notice in caplog.text  # the log says it too
+        assert logger.status["pending"] + logger.status["posted"] == 1
+
+        logger.note("window opened")
+        row = logger.post_now()
+        assert set(row) == {"time", "note"} and row["note"] == "window opened"
+        assert logger.status["post_notice"] == ""  # a row went
+        assert logger.flush(timeout=20)
+        rows = sensorlab.Sheet(sheet_url).rows()
+        assert [(r.get("temperature"), r.get("note")) for r in rows] == [(22.0, None), (None, "window opened")]
+    finally:
+        logger.close()
+
+
+def test_the_post_now_button_says_why_nothing_was_posted(sheet_url):
+    logger = sensorlab.Logger(sheet=sheet_url, name="button")
+    try:
+        logger._on_widget_msg(None, {"type": "post_now"}, [])
+        assert logger.status["post_notice"].startswith("Nothing posted at ")
+        assert "no readings yet" in logger.status["post_notice"] and logger.status["pending"] == 0
+    finally:
+        logger.close()
+
+
+def test_a_row_due_while_the_board_is_unplugged_says_since_when_nothing_was_read(sheet_url, monkeypatch):
+    monkeypatch.setattr(logger_module, "QUIET_CHECK_EVERY", 0.1)
+    schedule = sensorlab.DaylightSchedule(day_every="1s", night_every="1s", tz="Europe/Berlin")
+    logger = sensorlab.Logger(sheet=sheet_url, schedule=schedule, name="unplugged")
+    try:
+        open_comm("unplugged").deliver(batch(0))  # the first row, due at once
+        logger.device = {"state": "stopped"}  # as the page says: Stop was pressed, so no row is due
+        time.sleep(1.5)
+        assert logger.status["pending"] + logger.status["posted"] == 1
+        logger.note("board unplugged")
+        logger.device = {"state": "waiting"}  # the page's board went away: rows are due again
+        deadline = time.monotonic() + 10
+        while logger.status["pending"] + logger.status["posted"] < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        logger.device = {"state": "stopped"}
+        assert logger.flush(timeout=20)
+        first, *quiet = sensorlab.Sheet(sheet_url).rows()
+        assert first["temperature"] == 22.0 and "note" not in first
+        assert quiet and all(set(row) == {"time", "note"} for row in quiet)
+        since = f"no readings since {BATCH_0_IN_BERLIN}"
+        assert [row["note"] for row in quiet] == [f"board unplugged; {since}"] + [since] * (len(quiet) - 1)
+        now = datetime.now(ZoneInfo("Europe/Berlin")).replace(tzinfo=None)
+        assert all(now - datetime.fromisoformat(row["time"]) < timedelta(minutes=1) for row in quiet)  # when posted
+    finally:
+        logger.close()
+
+
+def test_a_logger_fed_from_python_alone_posts_only_what_it_records(sheet_url, monkeypatch):
+    monkeypatch.setattr(logger_module, "QUIET_CHECK_EVERY", 0.1)
+    schedule = sensorlab.DaylightSchedule(day_every="1s", night_every="1s")
+    logger = sensorlab.Logger(sheet=sheet_url, schedule=schedule, name="python-only")
+    try:
+        logger.record(temperature=21.5)
+        time.sleep(1.5)  # no page shows it: nothing can be unplugged
+        assert logger.flush(timeout=20)
+        assert [set(row) for row in sensorlab.Sheet(sheet_url).rows()] == [{"time", "temperature"}]
     finally:
         logger.close()
 

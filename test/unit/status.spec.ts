@@ -17,6 +17,12 @@ describe('the status line', () => {
     expect(statusParts({ readings: 5, sheet_notice: notice }, quiet, '')[0]).toBe(notice);
   });
 
+  test('why "post now" posted nothing is said before the counts', () => {
+    const notice = 'Nothing posted at 10:32: no readings since 10:15. Is the sensor connected and started?';
+    expect(statusParts({ readings: 5, post_notice: notice }, quiet, '')[0]).toBe(notice);
+    expect(statusParts({ readings: 5, post_notice: '' }, quiet, '')[0]).toBe('5 readings in the notebook');
+  });
+
   test('rows waiting after an error say when the next try is, and the error in words', () => {
     const parts = statusParts(
       {

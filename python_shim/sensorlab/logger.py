@@ -271,8 +271,8 @@ class Logger(LoggerState):
             row = self._queue_row(now)
             if row is None and self._outbox is not None:
                 latest = self._readings.latest_time
-                why = "no readings yet" if latest is None else no_readings_since(latest, now, self._tz())
-                at = now.astimezone(self._tz())
+                why = "no readings yet" if latest is None else no_readings_since(latest, now, self.schedule.zone)
+                at = now.astimezone(self.schedule.zone)
                 self._post_notice = f"Nothing posted at {at:%H:%M}: {why}. Is the sensor connected and started?"
                 log.warning("sensorlab: %s", self._post_notice)
         self._status_throttle.changed()

@@ -113,7 +113,7 @@ class LateWrites(Proxy):
     """Forwards every ``every``-th write to the server a moment later and hangs up on the logger at once:
     the write lands after the logger gave up on it, and usually after it sent the row again."""
 
-    def __init__(self, target: str, every: int = 5, late_by: float = 1.5):
+    def __init__(self, target: str, every: int = 5, late_by: float = 3.0):
         self.every, self.late_by, self.writes, self.late = every, late_by, 0, 0
         super().__init__(target)
         handler = self._server.RequestHandlerClass
@@ -159,7 +159,7 @@ def test_a_class_behind_a_network_that_loses_every_fifth_answer_sees_each_row_on
             outbox.close()
         proxy.close()
     assert proxy.late >= 5
-    time.sleep(2.0)  # the last late write has landed
+    time.sleep(proxy.late_by + 1.0)  # the last late write has landed
     seen = [r[ROW_ID] for r in Sheet(sheet_url).rows(with_ids=True)]
     assert len(seen) == len(set(seen)) == 3 + 90
     assert all(f"teacher-{n}" in seen for n in range(3))

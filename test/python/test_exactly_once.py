@@ -285,3 +285,27 @@ def test_a_logger_handed_to_another_kernel_mid_post_posts_its_row_once(ethercalc
         one.kill()
         one.wait(10)
         proxy.close()
+
+
+def test_close_says_so_when_it_gives_up_waiting_and_the_next_owner_waits_for_the_rows_in_flight(
+    ethercalc, tmp_path, caplog
+):
+    proxy = SlowRowWrites(ethercalc, late_by=4.0)
+    sheet_url = f"{proxy.url}/handoff-{uuid.uuid4().hex[:8]}"
+    store = LoggerFile(tmp_path, "handoff")
+    first = outbox_module.Outbox(Sheet(sheet_url), store)
+    try:
+        first.put({"time": "t1", "v": 1})
+        assert proxy.rows_sent.wait(30)
+        assert first.close(wait=0.5) is False
+        assert "did not finish the post in progress within 0.5 s" in caplog.text
+        store.close()
+        second = outbox_module.Outbox(Sheet(sheet_url), LoggerFile(tmp_path, "handoff"))
+        try:
+            assert second.flush(60), second.last_error
+        finally:
+            second.close()
+        time.sleep(1.0)
+        assert len(ids_in_sheet(sheet_url)) == 1
+    finally:
+        proxy.close()

@@ -63,7 +63,14 @@ export interface IRecordedMessage {
 }
 
 /** Browser → kernel on the Logger widget's own comm. */
-export type WidgetMessage = { type: 'post_now' } | { type: 'note'; text: string } | { type: 'export' };
+export type WidgetMessage =
+  { type: 'post_now' } | { type: 'note'; text: string } | { type: 'export' } | { type: 'alive' };
+
+/**
+ * How often an open page tells the kernel it is there: the kernel writes "no readings since" rows
+ * only for a page it heard from lately, so a tab closed while its kernel runs on posts nothing.
+ */
+export const ALIVE_EVERY_MS = 20_000;
 
 /** A device request from the widget's comm, or null when `data` is not one. */
 export function parseDeviceRequest(data: unknown): DeviceRequest | null {

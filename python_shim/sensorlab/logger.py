@@ -35,6 +35,9 @@ log = logging.getLogger("sensorlab")
 REQUEST_TIMEOUT = 10.0  # seconds logger.send and set_period wait for the browser
 CHARTED = 1000  # readings made in Python sent to the widget's chart at most at once
 QUIET_CHECK_EVERY = 30.0  # seconds between two looks for a row due while no batch comes
+# A page that showed the logger within this many seconds is open (it says so every 20 s): a tab closed
+# while its kernel goes on running must not make the kernel post "no readings since" rows.
+PAGE_OPEN_WITHIN = 60.0
 
 
 class Logger(LoggerState):
@@ -142,6 +145,7 @@ class Logger(LoggerState):
         self._names = DeviceNames(self._file)
         self._note = self._file.get("note") or ""
         self._post_notice = ""  # why post_now posted nothing, until a row goes
+        self._page_seen = float("-inf")  # monotonic: when a page last said it shows this logger
         self._notes = self._file.notes()
         last_post = self._file.get("last_post")
         self._last_post = LastPost(datetime.fromisoformat(last_post) if last_post else None)
@@ -371,7 +375,8 @@ class Logger(LoggerState):
             time.sleep(QUIET_CHECK_EVERY)
             with self._lock:
                 quiet, arrived = len(self._readings) == arrived, len(self._readings)
-                started = self._channel.attached and self.device.get("state", "stopped") != "stopped"
+                page_open = time.monotonic() - self._page_seen < PAGE_OPEN_WITHIN
+                started = page_open and self._channel.attached and self.device.get("state", "stopped") != "stopped"
                 if quiet and started and not self._closed:
                     self._take_readings([], time.time())
 
@@ -397,7 +402,9 @@ class Logger(LoggerState):
 
     def _on_widget_msg(self, _, content, buffers) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
-        if kind == "post_now":
+        if kind == "alive":
+            self._page_seen = time.monotonic()
+        elif kind == "post_now":
             self.post_now()
         elif kind == "export":
             # The page asked for the download: the CSV goes back as a buffer.

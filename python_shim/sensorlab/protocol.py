@@ -25,6 +25,8 @@ Readings comm (target ``sensorlab.readings``, opened by the browser)
 Logger widget comm (custom messages beside the synced state)
     browser → kernel {"type": "post_now"}
                      {"type": "note", "text": text}     a note for the next row (the widget's note box)
+                     {"type": "alive"}                  every 20 s while a page shows the logger: rows saying
+                                                     "no readings since" go only while a page is there
     kernel → browser {"type": "device_request", "id": n, "action": "send_line", "line": text}
                      {"type": "device_request", "id": n, "action": "set_period", "ms": n}
                      ask the device something (logger.send, logger.set_period); the answer is a

@@ -7,7 +7,7 @@ import type { LineFormat } from '../sources/lines';
 import { ISerialOptions, SerialSource } from '../sources/serial';
 import type { ISource, SourceState } from '../sources/types';
 import { DeviceOptions, IDeviceHub, ILoggerHandle, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
-import { parseDeviceRequest, parseRecorded, WidgetMessage } from '../protocol';
+import { ALIVE_EVERY_MS, parseDeviceRequest, parseRecorded, WidgetMessage } from '../protocol';
 import { BluetoothSource, IBluetoothOptions } from '../sources/bluetooth';
 
 /** The widget managers of JupyterLab and Notebook 7 both expose their kernel. */
@@ -157,8 +157,14 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
           hub.loggerChanged();
         }
       });
+      const alive = setInterval(() => {
+        if (this.comm_live) {
+          this.sendToKernel({ type: 'alive' });
+        }
+      }, ALIVE_EVERY_MS);
       // The kernel closed its Logger (closed, or replaced by a new one of its name or device).
       this.once('destroy', () => {
+        clearInterval(alive);
         hub.loggers.delete(this);
         hub.loggerChanged();
         if (this.link) {

@@ -15,6 +15,8 @@ from ipywidgets import DOMWidget
 from sensorlab import logger as logger_module
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "protocol"
+# What an open page sends the Logger's widget every 20 s (the browser's own fixture).
+ALIVE = json.loads((FIXTURES / "alive.json").read_text())
 
 
 def test_batches_are_stored_and_acked(logger):
@@ -173,6 +175,7 @@ def test_a_row_due_while_the_board_is_unplugged_says_since_when_nothing_was_read
         logger.device = {"state": "waiting"}  # the page's board went away: rows are due again
         deadline = time.monotonic() + 10
         while logger.status["pending"] + logger.status["posted"] < 2 and time.monotonic() < deadline:
+            logger._on_widget_msg(logger, ALIVE, [])  # the page is open
             time.sleep(0.1)
         logger.device = {"state": "stopped"}
         assert logger.flush(timeout=20)
@@ -183,6 +186,25 @@ def test_a_row_due_while_the_board_is_unplugged_says_since_when_nothing_was_read
         assert [row["note"] for row in quiet] == [f"board unplugged; {since}"] + [since] * (len(quiet) - 1)
         now = datetime.now(ZoneInfo("Europe/Berlin")).replace(tzinfo=None)
         assert all(now - datetime.fromisoformat(row["time"]) < timedelta(minutes=1) for row in quiet)  # when posted
+    finally:
+        logger.close()
+
+
+def test_a_tab_closed_while_its_kernel_runs_posts_no_rows_about_missing_readings(sheet_url, monkeypatch):
+    # The page says every 20 s that it shows the logger; once it is gone, a board that "sends nothing"
+    # is a closed tab, not an unplugged board, and nothing is posted.
+    monkeypatch.setattr(logger_module, "QUIET_CHECK_EVERY", 0.1)
+    monkeypatch.setattr(logger_module, "PAGE_OPEN_WITHIN", 0.5)
+    schedule = sensorlab.DaylightSchedule(day_every="1s", night_every="1s")
+    logger = sensorlab.Logger(sheet=sheet_url, schedule=schedule, name="closed-tab")
+    try:
+        open_comm("closed-tab").deliver(batch(0))  # the first row, due at once
+        logger._on_widget_msg(logger, ALIVE, [])
+        logger.device = {"state": "connected"}  # the page never said Stop: its tab was closed
+        time.sleep(2.0)
+        assert logger.flush(timeout=20)
+        rows = sensorlab.Sheet(sheet_url).rows()
+        assert len(rows) == 1 and "note" not in rows[0]
     finally:
         logger.close()
 

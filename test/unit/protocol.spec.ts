@@ -153,6 +153,11 @@ describe('protocol (browser side) against test/fixtures/protocol', () => {
     expect(protocolFixture('post_now.json')).toStrictEqual(postNow);
   });
 
+  test('alive.json is the message an open page sends every ALIVE_EVERY_MS', () => {
+    const alive: WidgetMessage = { type: 'alive' };
+    expect(protocolFixture('alive.json')).toStrictEqual(alive);
+  });
+
   const invalid = protocolFixture<IInvalidExample[]>('invalid-kernel-messages.json');
 
   test('invalid-kernel-messages.json is not empty', () => {

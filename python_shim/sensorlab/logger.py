@@ -8,8 +8,8 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from ipywidgets import DOMWidget
 
 from . import protocol
@@ -20,6 +20,7 @@ from .devices import DeviceNames, DeviceRows
 from .devicesheets import DeviceSheets
 from .ethercalc import Sheet
 from .outbox import Outbox, posting_status
+from .pandas_loader import PandasMissing
 from .readings import Readings, notes_frame, readings_csv
 from .record import from_frame, from_values
 from .rows import no_readings_since
@@ -27,6 +28,9 @@ from .schedule import DaylightSchedule, LastPost, parse_interval
 from .status import STATUS_EVERY, Throttle, iso, iso_ms
 from .store import LoggerFile, default_data_dir
 from .widgetstate import SEVERAL, LoggerState
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Logger"]
 
@@ -401,9 +405,12 @@ class Logger(LoggerState):
             self.post_now()
         elif kind == "export":
             # The page asked for the download: the CSV goes back as a buffer.
-            DOMWidget.send(
-                self, {"type": "export", "filename": f"{self.name}.csv"}, buffers=[self.to_csv().encode("utf-8")]
-            )
+            try:
+                csv = self.to_csv()
+            except PandasMissing as error:  # a class site offline: the status says why nothing came
+                self._record_error(str(error))
+                return
+            DOMWidget.send(self, {"type": "export", "filename": f"{self.name}.csv"}, buffers=[csv.encode("utf-8")])
         elif kind == "note":
             try:
                 self.note(protocol.parse_note(content))

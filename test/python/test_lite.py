@@ -1,10 +1,12 @@
 """sensorlab where a class site in the browser runs it (JupyterLite's Pyodide kernel), tried under CPython: no
-pandas or numpy."""
+pandas or numpy, an fcntl without file locks."""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+import sensorlab
 
 # Imports sensorlab where pandas and numpy cannot be imported, logs, and prints what it saw as JSON.
 WITHOUT_PANDAS = """
@@ -67,3 +69,23 @@ def test_sensorlab_logs_without_pandas_and_says_what_to_do_for_tables():
     assert set(seen["refused"].values()) == {message}
     # The Download CSV button cannot answer: the status says why.
     assert seen["status"]["errors"] == 1 and seen["status"]["last_error"] == message
+
+
+def test_a_logger_keeps_its_file_where_fcntl_cannot_lock(monkeypatch, tmp_path):
+    import fcntl
+
+    for name in ("flock", "LOCK_EX", "LOCK_NB"):  # Pyodide's fcntl has none of them
+        monkeypatch.delattr(fcntl, name)
+    logger = sensorlab.Logger(name="tab", data_dir=tmp_path)
+    try:
+        logger.record(temperature=21.5)
+        assert logger.status["readings"] == 1
+        (lock,) = tmp_path.glob("*.lock")
+        assert lock.read_text().startswith(" process ")
+    finally:
+        logger.close()
+    again = sensorlab.Logger(name="tab", data_dir=tmp_path)  # the next kernel finds the reading
+    try:
+        assert again.status["readings"] == 1
+    finally:
+        again.close()

@@ -1,12 +1,18 @@
 """sensorlab where a class site in the browser runs it (JupyterLite's Pyodide kernel), tried under CPython: no
-pandas or numpy, an fcntl without file locks."""
+pandas or numpy, an fcntl without file locks, no threads."""
 
+import asyncio
 import json
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
+import pytest
 import sensorlab
+from comms import batch, open_comm
+from sensorlab import timers
 
 # Imports sensorlab where pandas and numpy cannot be imported, logs, and prints what it saw as JSON.
 WITHOUT_PANDAS = """
@@ -89,3 +95,84 @@ def test_a_logger_keeps_its_file_where_fcntl_cannot_lock(monkeypatch, tmp_path):
         assert again.status["readings"] == 1
     finally:
         again.close()
+
+
+@pytest.fixture
+def no_threads(monkeypatch):
+    """This Python has no threads, as in Pyodide: starting one raises."""
+
+    def refuse(_thread):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    timers.threads_available.cache_clear()  # sensorlab finds out again, here and after the test
+    yield
+    timers.threads_available.cache_clear()
+
+
+@pytest.fixture(params=["threads", "event loop"])
+def timer_mode(request) -> str:
+    """Each timer test runs with threads, and without them on the event loop as in Pyodide."""
+    if request.param == "event loop":
+        request.getfixturevalue("no_threads")
+    return request.param
+
+
+async def until(condition, timeout=20.0) -> bool:
+    """Waits on the event loop until ``condition()`` is true; False when ``timeout`` seconds passed first."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    return condition()
+
+
+def test_call_later_runs_once_on_a_thread_or_on_the_event_loop(timer_mode):
+    ran_on = []
+
+    async def scenario():
+        timers.call_later(0.05, lambda: ran_on.append(threading.current_thread()))
+        timers.call_later(0.05, lambda: ran_on.append("cancelled")).cancel()
+        assert await until(lambda: ran_on)
+        await asyncio.sleep(0.2)
+
+    asyncio.run(scenario())  # as in Pyodide, whose event loop always runs
+    assert timers.threads_available() == (timer_mode == "threads")
+    assert len(ran_on) == 1
+    assert (ran_on[0] is threading.main_thread()) == (timer_mode == "event loop")
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")  # the first run's, on purpose
+def test_repeating_goes_on_after_a_failure_until_cancelled(timer_mode):
+    runs = []
+
+    def action():
+        runs.append(time.monotonic())
+        if len(runs) == 1:
+            raise OSError("disk full")
+
+    async def scenario():
+        asyncio.get_running_loop().set_exception_handler(lambda _loop, _context: None)  # the first run's
+        repeating = timers.Repeating(0.05, action)
+        assert await until(lambda: len(runs) >= 3)
+        repeating.cancel()
+        cancelled_after = len(runs)
+        await asyncio.sleep(0.3)
+        return cancelled_after
+
+    assert asyncio.run(scenario()) == len(runs)
+    assert all(later - earlier >= 0.04 for earlier, later in zip(runs, runs[1:]))
+
+
+def test_a_logger_takes_readings_and_sends_its_status_without_threads(no_threads):
+    async def scenario():
+        logger = sensorlab.Logger(name="tab")
+        try:
+            comm = open_comm("tab")
+            comm.deliver(batch(0))
+            assert comm.sent[-1] == {"type": "ack", "seq": 0}
+            # The status reaches the widget from the event loop, half a second after the batch.
+            assert await until(lambda: logger._status.get("readings") == 3)
+        finally:
+            logger.close()
+
+    asyncio.run(scenario())

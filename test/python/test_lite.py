@@ -1,5 +1,5 @@
 """sensorlab where a class site in the browser runs it (JupyterLite's Pyodide kernel), tried under CPython: no
-pandas or numpy, an fcntl without file locks, no threads."""
+pandas or numpy, a stand-in ipykernel, an fcntl without file locks, no threads."""
 
 import asyncio
 import json
@@ -11,17 +11,25 @@ from pathlib import Path
 
 import pytest
 import sensorlab
+import tomllib
 from comms import batch, open_comm
+from packaging.requirements import Requirement
 from sensorlab import timers
 
-# Imports sensorlab where pandas and numpy cannot be imported, logs, and prints what it saw as JSON.
-WITHOUT_PANDAS = """
+# Imports sensorlab without what an offline class site's Python lacks, logs, and prints what it saw as JSON.
+IN_AN_OFFLINE_SITE = """
 import json, sys
 from datetime import datetime
 
+# No pandas or numpy offline; the site's ipykernel is a stand-in without the kernel.
+MISSING = ("pandas", "numpy", "ipykernel.kernelbase")
+
+def missing(name):
+    return any(name == module or name.startswith(module + ".") for module in MISSING)
+
 class NotHere:
     def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in ("pandas", "numpy"):
+        if missing(name):
             raise ModuleNotFoundError(f"No module named {name!r}")
 
 sys.meta_path.insert(0, NotHere())
@@ -52,15 +60,18 @@ print(json.dumps({
     "acks": comm.sent[1:],
     "status": logger.status,
     "refused": refused,
-    "imported": sorted({name.partition(".")[0] for name in sys.modules} & {"pandas", "numpy"}),
+    "imported": sorted(name for name in sys.modules if missing(name)),
 }))
 logger.close()
 """
 
 
-def test_sensorlab_logs_without_pandas_and_says_what_to_do_for_tables():
+def test_sensorlab_logs_without_pandas_or_ipykernel_and_says_what_to_do_for_tables():
     done = subprocess.run(
-        [sys.executable, "-c", WITHOUT_PANDAS, str(Path(__file__).parent)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", IN_AN_OFFLINE_SITE, str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
@@ -75,6 +86,19 @@ def test_sensorlab_logs_without_pandas_and_says_what_to_do_for_tables():
     assert set(seen["refused"].values()) == {message}
     # The Download CSV button cannot answer: the status says why.
     assert seen["status"]["errors"] == 1 and seen["status"]["last_error"] == message
+
+
+def test_a_class_site_installs_sensorlab_without_ipykernel_or_pandas():
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
+    requirements = [Requirement(text) for text in project["dependencies"]]
+
+    def required_on(platform: str) -> set[str]:
+        return {r.name for r in requirements if not r.marker or r.marker.evaluate({"sys_platform": platform})}
+
+    # Its kernel brings a stand-in ipykernel (6.9.2) that an ipykernel requirement would refuse, and an
+    # offline site has no pandas; a server needs both.
+    assert not {"ipykernel", "pandas"} & required_on("emscripten")
+    assert {"ipykernel", "pandas"} <= required_on("linux")
 
 
 def test_a_logger_keeps_its_file_where_fcntl_cannot_lock(monkeypatch, tmp_path):

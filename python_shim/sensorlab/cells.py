@@ -26,7 +26,7 @@ def _running_cell() -> tuple[str | None, str | None]:
         if not Kernel.initialized():
             return None, None
         parent = Kernel.instance().get_parent() or {}
-    except Exception:  # another kernel, or none: no cell to go by
+    except Exception:  # another kernel (a class site's stand-in ipykernel has no kernelbase), or none: no cell to go by
         return None, None
     cell = (parent.get("metadata") or {}).get("cellId")
     execution = (parent.get("header") or {}).get("msg_id")

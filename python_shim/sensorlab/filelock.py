@@ -28,10 +28,13 @@ class FileInUse(RuntimeError):
 def _lock(fd: int) -> bool:
     """Lock the first byte of the lock file (the holder's name follows it); False if another process has it."""
     try:
-        if fcntl:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        else:
+        if fcntl is None:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        elif hasattr(fcntl, "flock"):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # Else Pyodide (a class site in the browser), whose fcntl cannot lock: its kernel is the one process of
+        # its browser tab. Two tabs of one site may share files kept in the browser's storage: only the
+        # browser can lock those (Web Locks, issue 22).
     except OSError:
         return False
     return True

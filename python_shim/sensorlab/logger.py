@@ -8,8 +8,8 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from ipywidgets import DOMWidget
 
 from . import protocol
@@ -20,13 +20,18 @@ from .devices import DeviceNames, DeviceRows
 from .devicesheets import DeviceSheets
 from .ethercalc import Sheet
 from .outbox import Outbox, posting_status
+from .pandas_loader import PandasMissing
 from .readings import Readings, notes_frame, readings_csv
 from .record import from_frame, from_values
 from .rows import no_readings_since
 from .schedule import DaylightSchedule, LastPost, parse_interval
 from .status import STATUS_EVERY, Throttle, iso, iso_ms
 from .store import LoggerFile, default_data_dir
+from .timers import Repeating
 from .widgetstate import SEVERAL, LoggerState
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Logger"]
 
@@ -113,6 +118,7 @@ class Logger(LoggerState):
         self._closed = False
         self._pending_at_close = 0
         self._outbox = None
+        self._quiet_looks: Repeating | None = None
         # On the widget's own comm: a message the kernel sends on the readings comm from a
         # cell makes ipykernel route the browser's next messages there to the cell's
         # thread, and the answer could then not arrive while this cell waits.
@@ -162,7 +168,8 @@ class Logger(LoggerState):
         )
         self._channel.open()
         if sheet:
-            threading.Thread(target=self._post_while_quiet, name=f"sensorlab {name} schedule", daemon=True).start()
+            self._readings_at_last_look = len(self._readings)
+            self._quiet_looks = Repeating(QUIET_CHECK_EVERY, self._post_if_quiet)
         self._publish_status()
 
     # -- what users read --------------------------------------------------------
@@ -317,6 +324,8 @@ class Logger(LoggerState):
                 return
             self._closed = True
         self._status_throttle.stop()
+        if self._quiet_looks:
+            self._quiet_looks.cancel()
         if self._outbox:
             self._outbox.close()  # waits a while for the post in progress, so the next owner finds it done
             self._pending_at_close = self._outbox.pending
@@ -366,19 +375,17 @@ class Logger(LoggerState):
                 self._queue_row(now, on_schedule=True)
         self._status_throttle.changed()
 
-    def _post_while_quiet(self) -> None:
+    def _post_if_quiet(self) -> None:
         """Posts a row that is due when no batch comes to post it (a board unplugged, a program printing
         nothing): the row then says since when nothing was read. Only while a page shows the logger with its
         sensor started, and after a whole look with nothing arriving: a batch may be on its way."""
-        arrived = len(self._readings)
-        while not self._closed:
-            time.sleep(QUIET_CHECK_EVERY)
-            with self._lock:
-                quiet, arrived = len(self._readings) == arrived, len(self._readings)
-                page_open = time.monotonic() - self._page_seen < PAGE_OPEN_WITHIN
-                started = page_open and self._channel.attached and self.device.get("state", "stopped") != "stopped"
-                if quiet and started and not self._closed:
-                    self._take_readings([], time.time())
+        with self._lock:
+            arrived = len(self._readings)
+            quiet, self._readings_at_last_look = arrived == self._readings_at_last_look, arrived
+            page_open = time.monotonic() - self._page_seen < PAGE_OPEN_WITHIN
+            started = page_open and self._channel.attached and self.device.get("state", "stopped") != "stopped"
+            if quiet and started and not self._closed:
+                self._take_readings([], time.time())
 
     def _queue_row(self, now: datetime, on_schedule: bool = False) -> dict | list[dict] | None:
         """Queue the rows since the previous one (on the schedule also one per device that sent nothing
@@ -408,9 +415,12 @@ class Logger(LoggerState):
             self.post_now()
         elif kind == "export":
             # The page asked for the download: the CSV goes back as a buffer.
-            DOMWidget.send(
-                self, {"type": "export", "filename": f"{self.name}.csv"}, buffers=[self.to_csv().encode("utf-8")]
-            )
+            try:
+                csv = self.to_csv()
+            except PandasMissing as error:  # a class site offline: the status says why nothing came
+                self._record_error(str(error))
+                return
+            DOMWidget.send(self, {"type": "export", "filename": f"{self.name}.csv"}, buffers=[csv.encode("utf-8")])
         elif kind == "note":
             try:
                 self.note(protocol.parse_note(content))

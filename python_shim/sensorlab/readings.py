@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from array import array
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import protocol
+from .pandas_loader import load
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["RESERVED_COLUMNS", "Readings", "channel_values", "neutralise", "notes_frame", "readings_csv"]
 
@@ -98,6 +100,7 @@ class Readings:
     def frame(self, tz, name_of) -> pd.DataFrame:
         """time, source, device (``name_of(source, device)``), one column per channel, received; times in
         the zone ``tz``."""
+        pd, np = load("pandas"), load("numpy")
         places = np.frombuffer(self.device, dtype=np.int32) if len(self.device) else np.zeros(0, dtype=np.int32)
         sources = np.array([source for source, _ in self.devices] or [""], dtype=object)
         names = np.array([name_of(source, device) for source, device in self.devices] or [""], dtype=object)
@@ -114,6 +117,7 @@ class Readings:
 
 def notes_frame(notes: list[tuple[float, str]], tz) -> pd.DataFrame:
     """Notes given as (epoch seconds, text): a DataFrame of time and note."""
+    pd = load("pandas")
     return pd.DataFrame(
         {
             "time": pd.to_datetime([t for t, _ in notes], unit="s", utc=True).tz_convert(tz),

@@ -7,13 +7,16 @@ import numbers
 import time as clock
 from collections.abc import Callable
 from datetime import datetime, timezone
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import protocol
 from .devices import DEVICE_COLUMN, given_name
+from .pandas_loader import load
 from .schedule import clocks_jump
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 __all__ = ["PYTHON_SOURCE", "from_frame", "from_values"]
 
@@ -32,6 +35,7 @@ def _device(name) -> str | None:
 def _epoch_ms(times: pd.Series, tz, at: Callable[[int], str]) -> np.ndarray:
     """Moments (datetimes, pandas Timestamps or ISO text) in epoch milliseconds, NaN for none. A time without a
     zone is one the clocks of ``tz`` showed (see ``_shown_in``); ``at(place)`` names a refused one."""
+    pd, np = load("pandas"), load("numpy")
     times = pd.to_datetime(times)
     zoned = times if times.dt.tz is not None else times.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
     stamps = ((zoned - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(milliseconds=1)).to_numpy(copy=True)  # NaT → NaN
@@ -87,13 +91,14 @@ def _reading(stamp: float, values: dict, device: str | None, latest: float, at: 
 def from_values(values: dict, device=None, when=None, tz=None) -> protocol.Reading:
     """One reading of ``values`` (name → number) at ``when`` (now by default)."""
     at = "The reading"
-    stamp = clock.time() * 1000 if when is None else _epoch_ms(pd.Series([when]), tz, lambda _: at)[0]
+    stamp = clock.time() * 1000 if when is None else _epoch_ms(load("pandas").Series([when]), tz, lambda _: at)[0]
     return _reading(stamp, _checked(values, at), _device(device), protocol.latest_time(), at)
 
 
 def from_frame(frame: pd.DataFrame, tz) -> list[protocol.Reading]:
     """A reading per row of ``frame``: its time from a ``time`` column or the index, its values from the
     other columns (an empty cell is no value), its device from an optional ``device`` column."""
+    pd = load("pandas")
     if not isinstance(frame, pd.DataFrame):
         raise ValueError("record_many takes a pandas DataFrame with a time column (or index) and a column per value")
     if "time" in frame.columns:

@@ -6,28 +6,28 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from .timers import call_later
+
 __all__ = ["STATUS_EVERY", "Throttle", "iso", "iso_ms"]
 
 STATUS_EVERY = 0.5  # seconds between two status updates sent to the browser
 
 
 class Throttle:
-    """Runs ``action`` on a timer thread ``every`` seconds after a change, once for all changes meanwhile."""
+    """Runs ``action`` ``every`` seconds after a change (see timers.call_later), once for all changes meanwhile."""
 
     def __init__(self, every: float, action: Callable[[], None]):
         self._every = every
         self._action = action
         self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._timer = None  # what call_later gave, while a run is due
         self._stopped = False
 
     def changed(self) -> None:
         with self._lock:
             if self._stopped or self._timer is not None:
                 return
-            self._timer = threading.Timer(self._every, self._run)
-            self._timer.daemon = True
-            self._timer.start()
+            self._timer = call_later(self._every, self._run)
 
     def stop(self) -> None:
         with self._lock:

@@ -1,0 +1,57 @@
+"""Calling a function later, once or every few seconds: on a timer thread where Python has threads, on the
+asyncio event loop where it has none (Pyodide, the Python of a class site in the browser, whose event loop
+always runs and runs a callback between cells and messages)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+from collections.abc import Callable
+
+__all__ = ["Repeating", "call_later", "threads_available"]
+
+
+@functools.cache
+def threads_available() -> bool:
+    """Whether this Python can start threads, found out once by starting one: Pyodide raises RuntimeError."""
+    try:
+        threading.Thread(target=lambda: None, name="sensorlab thread check", daemon=True).start()
+    except RuntimeError:
+        return False
+    return True
+
+
+def call_later(seconds: float, action: Callable[[], None]) -> threading.Timer | asyncio.TimerHandle:
+    """Run ``action`` once, ``seconds`` from now; ``cancel()`` on what it returns stops that."""
+    if threads_available():
+        timer = threading.Timer(seconds, action)
+        timer.daemon = True
+        timer.start()
+        return timer
+    return asyncio.get_event_loop().call_later(seconds, action)
+
+
+class Repeating:
+    """Runs ``action`` every ``seconds`` until ``cancel()``; one that fails is run again the next time."""
+
+    def __init__(self, seconds: float, action: Callable[[], None]):
+        self._seconds = seconds
+        self._action = action
+        self._cancelled = False
+        self._lock = threading.Lock()
+        with self._lock:  # a first run that comes at once waits until its timer is kept
+            self._next = call_later(seconds, self._run)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            self._next.cancel()
+
+    def _run(self) -> None:
+        try:
+            self._action()
+        finally:
+            with self._lock:
+                if not self._cancelled:
+                    self._next = call_later(self._seconds, self._run)

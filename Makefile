@@ -6,7 +6,7 @@ PY := $(BIN)/python
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo hub-demo lite lite-demo test bench install system-packages build lint jest pytest browser-test clean
+.PHONY: demo hub-demo lite lite-demo lite-test test bench install system-packages build lint jest pytest browser-test clean
 
 demo: build
 	$(PY) test/servers/servers.py demo
@@ -111,6 +111,10 @@ pytest: build
 browser-test: build
 	$(PY) test/servers/servers.py run -- $(PY) test/servers/hub.py run -- \
 		npx playwright test --config test/browser/playwright.config.ts
+
+# The class site in Chromium with every request leaving 127.0.0.1 failing the test (not yet in `make test`).
+lite-test: lite
+	$(PY) test/servers/lite.py run -- npx playwright test --config test/lite/playwright.config.ts
 
 clean:
 	rm -rf lib dist build tsconfig.tsbuildinfo python_shim/sensorlab/labextension $(VENV) $(LITE_VENV) node_modules \

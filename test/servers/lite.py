@@ -102,6 +102,12 @@ def lock_closure(packages: dict, roots: tuple[str, ...]) -> set[str]:
     return shipped
 
 
+def wheel_project(wheel: Path) -> tuple[str, str]:
+    """A wheel's (normalized project name, version), from its file name."""
+    name, version = wheel.name.split("-")[:2]
+    return normalized(name), version
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -153,9 +159,7 @@ def stage_pyodide(dest: Path, site_wheels: list[Path]) -> None:
     from_lock = lock_closure(packages, LOCK_PACKAGES_SHIPPED)
     lock_wheels = CACHE / "pyodide-wheels"
     pip_download([f"{packages[name]['name']}=={packages[name]['version']}" for name in sorted(from_lock)], lock_wheels)
-    by_name = {
-        (normalized(wheel.name.split("-")[0]), wheel.name.split("-")[1]): wheel for wheel in lock_wheels.glob("*.whl")
-    }
+    by_name = {wheel_project(wheel): wheel for wheel in lock_wheels.glob("*.whl")}
     for name, package in packages.items():
         if name in from_lock:
             # The registry's wheels, not Pyodide's rebuilds of them: other bytes, so other sums.
@@ -165,7 +169,7 @@ def stage_pyodide(dest: Path, site_wheels: list[Path]) -> None:
             package["sha256"] = sha256(wheel)
         else:
             package["file_name"] = f"{constants.PYODIDE_CDN_URL}/{package['file_name']}"
-    shipped = from_lock | {normalized(wheel.name.split("-")[0]) for wheel in site_wheels}
+    shipped = from_lock | {wheel_project(wheel)[0] for wheel in site_wheels}
     for wheel in site_wheels:
         shutil.copy2(wheel, dest / wheel.name)
         entry = lock_entry(wheel, shipped)

@@ -14,7 +14,9 @@ module.exports = tseslint.config(
       'test-results/',
       'playwright-report/',
       'bench/.work/',
-      '.venv/'
+      '.venv/',
+      '.venv-lite/',
+      'build/'
     ]
   },
   js.configs.recommended,

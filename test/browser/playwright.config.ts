@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './chromium';
 
 const jupyter = process.env.SENSORLAB_JUPYTER;
 if (!jupyter) {
@@ -28,20 +29,7 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     viewport: { width: 1280, height: 900 },
-    launchOptions: {
-      // Debian's Chromium; no browser is ever downloaded.
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--enable-features=WebBluetooth'
-      ]
-    },
+    launchOptions: chromiumLaunchOptions,
     screenshot: 'only-on-failure'
   }
 });

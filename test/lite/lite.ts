@@ -1,0 +1,48 @@
+/** Drive the class site (JupyterLite) through its page, with no request leaving 127.0.0.1. */
+import { expect, Page, test as base } from '@playwright/test';
+
+/**
+ * Every request to another host is aborted and listed; the test fails if there is any, so a
+ * site that would need the network in a classroom without it fails here.
+ */
+export const test = base.extend<{ leaving: string[] }>({
+  leaving: [
+    async ({ context }, use) => {
+      const leaving: string[] = [];
+      // Also routes the kernel's web worker, which fetches Pyodide and the wheels.
+      await context.route('**/*', route => {
+        if (new URL(route.request().url()).hostname === '127.0.0.1') {
+          return route.continue();
+        }
+        leaving.push(route.request().url());
+        return route.abort();
+      });
+      await use(leaving);
+      expect(leaving, 'requests that would leave 127.0.0.1').toEqual([]);
+    },
+    { auto: true }
+  ]
+});
+
+export { expect };
+
+/** Open the site and a new notebook on the Pyodide kernel. */
+export async function newPyodideNotebook(page: Page): Promise<void> {
+  await page.goto('lab/index.html');
+  await page
+    .locator('.jp-Launcher-section', { hasText: 'Notebook' })
+    .locator('.jp-LauncherCard[title="Python (Pyodide)"]')
+    .click();
+  await expect(page.locator('.jp-Notebook .jp-Cell')).toHaveCount(1);
+}
+
+/** Type ``code`` into the notebook's cell ``index`` as a person would, run it, return what it shows. */
+export async function runCell(page: Page, index: number, code: string): Promise<string> {
+  const cell = page.locator('.jp-Notebook .jp-Cell').nth(index);
+  await cell.locator('.cm-content').click();
+  await page.keyboard.type(code);
+  await page.keyboard.press('Shift+Enter');
+  // The first cell waits for the kernel to start: Pyodide, then the packages it loads.
+  await expect(cell.locator('.jp-InputPrompt')).toHaveText(/\[\d+\]/, { timeout: 120_000 });
+  return cell.locator('.jp-OutputArea').innerText();
+}

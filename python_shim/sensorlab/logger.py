@@ -39,10 +39,9 @@ log = logging.getLogger("sensorlab")
 
 REQUEST_TIMEOUT = 10.0  # seconds logger.send and set_period wait for the browser
 CHARTED = 1000  # readings made in Python sent to the widget's chart at most at once
-QUIET_CHECK_EVERY = 30.0  # seconds between two looks for a row due while no batch comes
-# A page that showed the logger within this many seconds is open (it says so every 20 s): a tab closed
-# while its kernel goes on running must not make the kernel post "no readings since" rows.
-PAGE_OPEN_WITHIN = 60.0
+# Seconds between two looks for a row due while no batch comes: longer than the 20 s between two
+# "alive" messages of an open page, so a page open since the previous look has said so in between.
+QUIET_CHECK_EVERY = 30.0
 
 
 class Logger(LoggerState):
@@ -151,7 +150,9 @@ class Logger(LoggerState):
         self._names = DeviceNames(self._file)
         self._note = self._file.get("note") or ""
         self._post_notice = ""  # why post_now posted nothing, until a row goes
-        self._page_seen = float("-inf")  # monotonic: when a page last said it shows this logger
+        # Monotonic: when a page last said it shows this logger, and when the logger last looked for quiet.
+        self._page_seen = float("-inf")
+        self._looked_at = time.monotonic()
         self._notes = self._file.notes()
         last_post = self._file.get("last_post")
         self._last_post = LastPost(datetime.fromisoformat(last_post) if last_post else None)
@@ -382,7 +383,8 @@ class Logger(LoggerState):
         with self._lock:
             arrived = len(self._readings)
             quiet, self._readings_at_last_look = arrived == self._readings_at_last_look, arrived
-            page_open = time.monotonic() - self._page_seen < PAGE_OPEN_WITHIN
+            # A tab closed while its kernel runs on is no unplugged board: no row says so.
+            page_open, self._looked_at = self._page_seen > self._looked_at, time.monotonic()
             started = page_open and self._channel.attached and self.device.get("state", "stopped") != "stopped"
             if quiet and started and not self._closed:
                 self._take_readings([], time.time())

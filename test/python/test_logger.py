@@ -194,13 +194,12 @@ def test_a_tab_closed_while_its_kernel_runs_posts_no_rows_about_missing_readings
     # The page says every 20 s that it shows the logger; once it is gone, a board that "sends nothing"
     # is a closed tab, not an unplugged board, and nothing is posted.
     monkeypatch.setattr(logger_module, "QUIET_CHECK_EVERY", 0.1)
-    monkeypatch.setattr(logger_module, "PAGE_OPEN_WITHIN", 0.5)
     schedule = sensorlab.DaylightSchedule(day_every="1s", night_every="1s")
     logger = sensorlab.Logger(sheet=sheet_url, schedule=schedule, name="closed-tab")
     try:
         open_comm("closed-tab").deliver(batch(0))  # the first row, due at once
-        logger._on_widget_msg(logger, ALIVE, [])
-        logger.device = {"state": "connected"}  # the page never said Stop: its tab was closed
+        logger._on_widget_msg(logger, ALIVE, [])  # the page's last word before its tab was closed
+        logger.device = {"state": "connected"}  # it never said Stop
         time.sleep(2.0)
         assert logger.flush(timeout=20)
         rows = sensorlab.Sheet(sheet_url).rows()

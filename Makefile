@@ -25,7 +25,7 @@ lite: build $(LITE_VENV)/.installed
 lite-demo: lite
 	$(PY) test/servers/lite.py demo
 
-test: build
+test: build lite
 	$(PY) test/run_all.py
 
 # The benchmark (about 5 minutes): writes bench/results.md. Not part of `make test`.

@@ -39,9 +39,11 @@ LINTERS = {
 }
 
 
-def run() -> tuple[int, int]:
-    """(linters with no finding, findings); a linter that fails without a finding counts as one."""
+def run() -> tuple[int, int, list[str]]:
+    """(linters with no finding, findings, the linters that found some); a linter that fails
+    without a finding counts as one."""
     clean = findings = 0
+    unclean = []
     for name, (cmd, count) in LINTERS.items():
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         out = done.stdout + done.stderr
@@ -53,14 +55,15 @@ def run() -> tuple[int, int]:
             found = 1  # it failed and said why in a form we did not read
         if found:
             print(f"{name}: {found} finding(s)\n{out.strip()}", flush=True)
+            unclean.append(f"{name}: {found} finding(s)")
         else:
             print(f"{name}: clean", flush=True)
             clean += 1
         findings += found
-    return clean, findings
+    return clean, findings, unclean
 
 
 if __name__ == "__main__":
-    passed, failed = run()
+    passed, failed, _ = run()
     print(f"lint: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

@@ -20,6 +20,7 @@ import time as _time
 import uuid
 from urllib.parse import urlsplit
 
+from . import timers
 from .sheetserver import SheetConnection, SheetError, SheetFull, SheetTooLarge, SlowDown
 from .socialcalc import (
     cell_value,
@@ -308,7 +309,7 @@ class Sheet:
                     self._header = header
                     return claimed
             self.grid()  # another logger named a column just now: look again
-            _time.sleep(random.uniform(0, 0.2))
+            timers.sleep(random.uniform(0, 0.2))
         raise SheetError("Loggers kept adding columns to the sheet at the same moment; rows are sent again.")
 
     @staticmethod
@@ -316,7 +317,7 @@ class Sheet:
         """Wait until a write sent at the same moment as ours, by another logger, has landed: well longer
         than ours took (``written_in``), and at least HEADINGS_SETTLE (the 2020 server applies writes after
         answering them)."""
-        _time.sleep(max(HEADINGS_SETTLE, 4 * written_in))
+        timers.sleep(max(HEADINGS_SETTLE, 4 * written_in))
 
     def _keep_in_own_columns(self, claimed: dict[int, str], ids: list[str]) -> None:
         """A heading write held up on the way can still land on ours after we looked, so that our values
@@ -390,7 +391,7 @@ class Sheet:
                     f"The sheet server took the rows but they did not show up in {self.url} "
                     f"within {self.confirm_within:g} s. They will be checked and sent again."
                 )
-            _time.sleep(delay)
+            timers.sleep(delay)
             delay = min(delay * 2, 1.0)
 
     def missing(self, rows) -> list[dict]:

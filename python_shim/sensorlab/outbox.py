@@ -1,18 +1,20 @@
-"""Rows waiting to be posted: the posting logic (``Poster``) and the thread that drives it (``Outbox``).
+"""Rows waiting to be posted: the posting logic (``Poster``) and what drives it (``Outbox``): a thread, or
+on a class site (Pyodide, no threads) a task on the kernel's event loop.
 
 The logic never waits or starts threads itself: ``Poster.post_once`` does one step and
-says when the next one is due, so a thread drives it here and an asyncio task can
-drive it where there are no threads (JupyterLite).
+says when the next one is due.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import threading
 import time
 from datetime import datetime, timedelta
 
+from . import timers
 from .ethercalc import ROW_ID, Sheet, SheetError, SheetFull, SlowDown
 from .status import iso
 
@@ -234,7 +236,8 @@ class Poster:
 
 
 class Outbox:
-    """Drives a ``Poster`` on a worker thread, so the kernel never waits for the network.
+    """Drives a ``Poster`` on a worker thread (a task on the event loop where there are no threads), so the
+    kernel never waits for the network.
 
     Rows wait in the logger's SQLite file, so a restarted kernel posts what was left.
 
@@ -253,8 +256,13 @@ class Outbox:
         self._closed = False
         self._poster = Poster(sheet, store, on_change)
         self._posting = _posting_lock(store)
-        self._worker = threading.Thread(target=self._run, name=f"sensorlab-outbox-{sheet.name}", daemon=True)
-        self._worker.start()
+        if timers.threads_available():
+            self._worker = threading.Thread(target=self._run, name=f"sensorlab-outbox-{sheet.name}", daemon=True)
+            self._worker.start()
+        else:  # a class site (Pyodide): a task on the kernel's event loop, whose posts wait by suspending
+            self._rows_came = asyncio.Event()
+            self._mid_post = False  # the task is suspended inside a post: close() waits for it
+            self._worker = asyncio.ensure_future(self._run_as_task())
 
     sheet = property(lambda self: self._poster.sheet, doc="The sheet rows go to now.")
     pending = property(lambda self: self._poster.pending)
@@ -269,11 +277,15 @@ class Outbox:
         with self._cond:
             self._store.put_row(row)
             self._cond.notify_all()
+        if isinstance(self._worker, asyncio.Future):
+            self._rows_came.set()
         self._poster._on_change()
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every row is posted; False if ``timeout`` seconds passed first."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        if isinstance(self._worker, asyncio.Future):
+            return self._wait_for_task(lambda: not self.pending, deadline)
         with self._cond:
             while self.pending and not self._closed and self._worker.is_alive():
                 remaining = None if deadline is None else deadline - time.monotonic()
@@ -292,10 +304,15 @@ class Outbox:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        if self._worker is not threading.current_thread():
-            self._worker.join(wait)
-        if not self._worker.is_alive():
-            return True
+        if isinstance(self._worker, asyncio.Future):
+            self._rows_came.set()
+            if self._wait_for_task(lambda: not self._mid_post, time.monotonic() + wait):
+                return True
+        else:
+            if self._worker is not threading.current_thread():
+                self._worker.join(wait)
+            if not self._worker.is_alive():
+                return True
         self._poster.stopped = True
         log.warning(
             "sensorlab: the sheet server %s did not finish the post in progress within %g s of logger.close(). "
@@ -305,6 +322,48 @@ class Outbox:
             wait,
         )
         return False
+
+    def _wait_for_task(self, done, deadline: float | None) -> bool:
+        """On a class site: whether ``done()`` came true before ``deadline`` while the posting task ran.
+        Without JSPI a cell cannot let the task run while it waits: it says so rather than hang."""
+        while not done() and not self._worker.done():
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            if not timers.can_suspend():
+                log.warning(
+                    "sensorlab: this browser cannot wait inside a cell for rows to be posted; they are "
+                    "posted between cells. Chromium and Chrome can wait."
+                )
+                break
+            timers.sleep(0.1)
+        return done()
+
+    async def _run_as_task(self) -> None:
+        """``_run`` for the event loop: each post suspends the task (not the kernel) while it waits."""
+        wait: float | None = 0.0
+        while not self._closed:
+            if wait is None and self.pending:  # a row came while the last step ran
+                wait = 0.0
+            if wait is None or wait > 0:
+                self._rows_came.clear()
+                try:
+                    await asyncio.wait_for(self._rows_came.wait(), wait)
+                except TimeoutError:
+                    pass
+                if self._closed:
+                    return
+            if not self._posting.acquire(blocking=False):  # a predecessor of this name is mid-post
+                wait = IN_FLIGHT_CHECK_EVERY
+                continue
+            self._mid_post = True
+            try:
+                wait = self._poster.post_once()
+            except Exception:  # post_once reports its own errors; this is the last guard
+                log.exception("sensorlab's outbox stumbled; it tries again")
+                wait = RETRY_MAX
+            finally:
+                self._mid_post = False
+                self._posting.release()
 
     def _run(self) -> None:
         wait: float | None = 0.0

@@ -6,6 +6,8 @@ import json
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
+# On a class site (Pyodide) requests sends through the browser's fetch and, where the browser has
+# JavaScript promise integration, suspends the posting task rather than the whole kernel.
 import requests
 
 __all__ = ["SERVER_BODY_LIMIT", "SheetConnection", "SheetError", "SheetFull", "SheetTooLarge", "SlowDown"]

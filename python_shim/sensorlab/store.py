@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import sqlite3
+import sys
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -38,7 +39,10 @@ ADDED_COLUMNS = {"readings": ("device TEXT",), "outbox": ("queue TEXT NOT NULL D
 
 
 def default_data_dir() -> Path:
-    """``.sensorlab`` in the kernel's folder, which is the notebook's folder."""
+    """``.sensorlab`` in the kernel's folder, which is the notebook's folder. On a class site (Pyodide) SQLite
+    cannot keep a file on the notebooks' drive: the file is kept in the kernel's memory until the tab closes."""
+    if sys.platform == "emscripten":
+        return Path("/tmp/sensorlab")
     return Path.cwd() / ".sensorlab"
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import threading
+import time
 from collections.abc import Callable
 
-__all__ = ["Repeating", "call_later", "threads_available"]
+__all__ = ["Repeating", "call_later", "can_suspend", "sleep", "threads_available"]
 
 
 @functools.cache
@@ -20,6 +21,27 @@ def threads_available() -> bool:
     except RuntimeError:
         return False
     return True
+
+
+def can_suspend() -> bool:
+    """Whether code here can wait for a promise without stopping the kernel: Pyodide with the browser's
+    JavaScript promise integration (JSPI), in a cell or an asyncio task. Always False outside Pyodide."""
+    try:
+        from pyodide.ffi import can_run_sync
+    except ImportError:
+        return False
+    return can_run_sync()
+
+
+def sleep(seconds: float) -> None:
+    """``time.sleep``; where code can suspend (Pyodide with JSPI), a pause in which the kernel goes on
+    handling messages and other tasks, as a thread's sleep lets it on a server."""
+    if can_suspend():
+        from pyodide.ffi import run_sync
+
+        run_sync(asyncio.sleep(seconds))
+    else:
+        time.sleep(seconds)
 
 
 def call_later(seconds: float, action: Callable[[], None]) -> threading.Timer | asyncio.TimerHandle:

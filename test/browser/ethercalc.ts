@@ -1,14 +1,14 @@
 /** Read a sheet back from the real EtherCalc the tests run (2020 or 2026), through its CSV API. */
 import { sheetContent } from '../../src/sheet';
 
-const server = process.env.SENSORLAB_ETHERCALC as string;
+const defaultServer = process.env.SENSORLAB_ETHERCALC as string;
 
 export function sheetName(url: string): string {
   return url.split('/').pop() as string;
 }
 
 /** The header and rows as people see them: the row id left out, the 2026 server's ' marks removed. */
-export async function sheetCsv(name: string): Promise<string[][]> {
+export async function sheetCsv(name: string, server = defaultServer): Promise<string[][]> {
   const response = await fetch(`${server}/_/${name}/csv`);
   if (response.status === 404) {
     return [];

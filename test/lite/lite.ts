@@ -34,6 +34,10 @@ export async function newPyodideNotebook(page: Page): Promise<void> {
     .locator('.jp-LauncherCard[title="Python (Pyodide)"]')
     .click();
   await expect(page.locator('.jp-Notebook .jp-Cell')).toHaveCount(1);
+  // A cell run while the kernel still starts can be lost: wait until it is idle.
+  await expect(page.locator('.jp-StatusBar-TextItem', { hasText: 'Python (Pyodide) | Idle' })).toBeVisible({
+    timeout: 120_000
+  });
 }
 
 /** Type ``code`` into the notebook's cell ``index`` as a person would, run it, return what it shows. */
@@ -42,7 +46,6 @@ export async function runCell(page: Page, index: number, code: string): Promise<
   await cell.locator('.cm-content').click();
   await page.keyboard.type(code);
   await page.keyboard.press('Shift+Enter');
-  // The first cell waits for the kernel to start: Pyodide, then the packages it loads.
   await expect(cell.locator('.jp-InputPrompt')).toHaveText(/\[\d+\]/, { timeout: 120_000 });
   return cell.locator('.jp-OutputArea').innerText();
 }

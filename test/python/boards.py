@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import fcntl
 import json
 import re
 import shutil
@@ -25,7 +26,11 @@ PASTE_PIECE = 16  # characters sent to the micro:bit's REPL before waiting for t
 
 def build_boards() -> None:
     """Build the simavr harness and the Arduino sketch; a missing toolchain fails loudly."""
-    done = subprocess.run(["make", "-s", "-C", str(BOARDS)], capture_output=True, text=True)
+    (BOARDS / ".build").mkdir(exist_ok=True)
+    # pytest's workers run side by side: one builds, the others wait for it.
+    with open(BOARDS / ".build" / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = subprocess.run(["make", "-s", "-C", str(BOARDS)], capture_output=True, text=True)
     if done.returncode != 0:
         pytest.fail(
             "Building the board programs failed (are the Debian packages there? `make "

@@ -182,6 +182,7 @@ def test_sheet_rows_show_a_late_copy_once(sheet_url):
     wait_until(lambda: len(Sheet(sheet_url).rows()) == 3)
 
 
+@pytest.mark.loads_server
 def test_thirty_loggers_adding_a_column_each_in_the_same_second_keep_every_value_under_its_own_heading(ethercalc):
     # The bug: the loggers picked the same empty heading cell, the last heading written stood, and the
     # others' values stayed under it (11 of 68 values on the 2026 server, 21 of 72 on the 2020 one).

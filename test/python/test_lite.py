@@ -200,3 +200,29 @@ def test_a_logger_takes_readings_and_sends_its_status_without_threads(no_threads
             logger.close()
 
     asyncio.run(scenario())
+
+
+def test_an_outbox_posts_from_the_event_loop_without_threads_and_closes_between_posts(no_threads, sheet_url, tmp_path):
+    from sensorlab.outbox import Outbox
+    from sensorlab.store import LoggerFile
+
+    async def scenario():
+        outbox = Outbox(sensorlab.Sheet(sheet_url), LoggerFile(tmp_path, "tab"))
+        assert isinstance(outbox._worker, asyncio.Task)
+        try:
+            outbox.put({"time": "t0", "n": 0})
+            assert await until(lambda: outbox.posted == 1)
+            # Rows put while the task waits wake it.
+            outbox.put({"time": "t1", "n": 1})
+            outbox.put({"time": "t2", "n": 2})
+            assert await until(lambda: outbox.posted == 3)
+        finally:
+            # A cell runs between posts: close() finds no post in progress and the task ends.
+            assert outbox.close(5)
+        assert await until(outbox._worker.done, 5)
+        return outbox
+
+    outbox = asyncio.run(scenario())
+    assert (outbox.pending, outbox.errors) == (0, 0)
+    rows = sensorlab.Sheet(sheet_url).rows()
+    assert [(row["time"], row["n"]) for row in rows] == [("t0", 0.0), ("t1", 1.0), ("t2", 2.0)]

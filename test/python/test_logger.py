@@ -108,13 +108,13 @@ def test_rows_are_posted_when_due_and_on_demand(sheet_url):
         comm = open_comm("posting")
         comm.deliver(batch(0))  # nothing posted yet: a row is due at once
         comm.deliver(batch(1, start=3))  # within the hour: not due
-        assert logger.flush(timeout=20)
+        assert logger.flush(timeout=60)
         rows = sensorlab.Sheet(sheet_url).rows()
         assert len(rows) == 1
         assert rows[0]["temperature"] == 22.0 and rows[0]["humidity"] == 40.5
         assert sensorlab.Sheet(sheet_url).header() == ["time", "humidity", "temperature", "row id"]
         logger.post_now()
-        assert logger.flush(timeout=20)
+        assert logger.flush(timeout=60)
         assert len(sensorlab.Sheet(sheet_url).rows()) == 2
         status = logger.status
         assert status["posted"] == 2 and status["pending"] == 0 and status["errors"] == 0
@@ -145,7 +145,7 @@ def test_post_now_with_nothing_new_posts_nothing_and_says_so_but_a_note_alone_ma
         row = logger.post_now()
         assert set(row) == {"time", "note"} and row["note"] == "window opened"
         assert logger.status["post_notice"] == ""  # a row went
-        assert logger.flush(timeout=20)
+        assert logger.flush(timeout=60)
         rows = sensorlab.Sheet(sheet_url).rows()
         assert [(r.get("temperature"), r.get("note")) for r in rows] == [(22.0, None), (None, "window opened")]
     finally:
@@ -178,7 +178,7 @@ def test_a_row_due_while_the_board_is_unplugged_says_since_when_nothing_was_read
             logger._on_widget_msg(logger, ALIVE, [])  # the page is open
             time.sleep(0.1)
         logger.device = {"state": "stopped"}
-        assert logger.flush(timeout=20)
+        assert logger.flush(timeout=60)
         first, *quiet = sensorlab.Sheet(sheet_url).rows()
         assert first["temperature"] == 22.0 and "note" not in first
         assert quiet and all(set(row) == {"time", "note"} for row in quiet)
@@ -201,7 +201,7 @@ def test_a_tab_closed_while_its_kernel_runs_posts_no_rows_about_missing_readings
         logger._on_widget_msg(logger, ALIVE, [])  # the page's last word before its tab was closed
         logger.device = {"state": "connected"}  # it never said Stop
         time.sleep(2.0)
-        assert logger.flush(timeout=20)
+        assert logger.flush(timeout=60)
         rows = sensorlab.Sheet(sheet_url).rows()
         assert len(rows) == 1 and "note" not in rows[0]
     finally:
@@ -215,7 +215,7 @@ def test_a_logger_fed_from_python_alone_posts_only_what_it_records(sheet_url, mo
     try:
         logger.record(temperature=21.5)
         time.sleep(1.5)  # no page shows it: nothing can be unplugged
-        assert logger.flush(timeout=20)
+        assert logger.flush(timeout=60)
         assert [set(row) for row in sensorlab.Sheet(sheet_url).rows()] == [{"time", "temperature"}]
     finally:
         logger.close()
@@ -367,7 +367,7 @@ def test_a_device_channel_called_time_is_kept_beside_the_timestamp(sheet_url):
             "received",
         ]
         assert data["time"].iloc[0].timestamp() == 1795255200 and data["device time"].iloc[0] == 6
-        assert logger.flush(timeout=20)
+        assert logger.flush(timeout=60)
         row = sensorlab.Sheet(sheet_url).rows()[0]
         assert row["device time"] == 6.0 and row["time"].startswith("20")
     finally:
@@ -380,7 +380,7 @@ def test_a_new_kernel_finds_the_readings_and_rows_of_the_old_one(sheet_url, note
     comm = open_comm("durable", stream="page-1")
     comm.deliver(batch(0))
     comm.deliver(batch(1, start=3))
-    assert first.flush(timeout=20)
+    assert first.flush(timeout=60)
     first.close()
     assert (notebook_folder / ".sensorlab" / "durable.sqlite3").exists()
 
@@ -447,7 +447,7 @@ def test_a_note_goes_into_the_next_row_and_the_export(sheet_url):
         assert logger.status["note"] == "window opened"
         comm.deliver(batch(1, start=3))
         logger.post_now()
-        assert logger.flush(timeout=20)
+        assert logger.flush(timeout=60)
         rows = sensorlab.Sheet(sheet_url).rows()
         assert "note" not in rows[0] and rows[1]["note"] == "window opened"
         assert logger.status["note"] == ""

@@ -20,7 +20,7 @@ def test_a_row_holds_only_values_read_since_the_previous_row(sheet_url):
         comm.deliver(reading(1, {"lux": 300}, source="other board", at=5000))
         logger.post_now()  # only the other board spoke since the first row
         assert logger.post_now() is None  # nothing was read since: no row
-        assert logger.flush(timeout=20)
+        assert logger.flush(timeout=60)
         first, second = sensorlab.Sheet(sheet_url).rows()
         assert first["temperature"] == 22.0 and first["humidity"] == 40.5 and "lux" not in first
         assert second["lux"] == 300.0 and "temperature" not in second and "humidity" not in second
@@ -39,7 +39,7 @@ def test_readings_replayed_from_disk_are_not_posted_as_current(sheet_url):
         assert len(logger.data) == 3
         assert logger.post_now() is None  # they were read by a kernel before: nothing new
         open_comm("replayed", stream="page-2").deliver(reading(0, {"humidity": 41.0}))  # the first row: due at once
-        assert logger.flush(timeout=20)
+        assert logger.flush(timeout=60)
         [row] = sensorlab.Sheet(sheet_url).rows()
         assert row["humidity"] == 41.0 and "temperature" not in row
     finally:
@@ -53,7 +53,7 @@ def test_mean_rows_hold_the_mean_min_and_max_of_the_interval(sheet_url):
         comm.deliver(batch(0))  # 20, 21, 22: one batch, one row
         comm.deliver(batch(1, start=3, count=2))  # 20, 21
         logger.post_now()
-        assert logger.flush(timeout=20)
+        assert logger.flush(timeout=60)
         first, second = sensorlab.Sheet(sheet_url).rows()
         assert (first["temperature"], first["temperature min"], first["temperature max"]) == (21.0, 20.0, 22.0)
         assert (second["temperature"], second["temperature min"], second["temperature max"]) == (20.5, 20.0, 21.0)

@@ -1,0 +1,115 @@
+/**
+ * The Logger in the class site's Pyodide kernel posts to each real EtherCalc from a task on the
+ * kernel's event loop: the posts wait by suspending (the browser's JavaScript promise
+ * integration), so cells go on running and `flush()` waits inside a cell.
+ */
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { sheetCsv } from '../browser/ethercalc';
+import { expect, newPyodideNotebook, runCell, test } from './lite';
+
+const ethercalcs: Record<string, string> = JSON.parse(process.env.SENSORLAB_ETHERCALCS ?? '{}');
+
+for (const [kind, server] of Object.entries(ethercalcs)) {
+  test(`rows reach the ${kind} EtherCalc from the Pyodide kernel, and flush() waits for them in a cell`, async ({
+    page
+  }) => {
+    const name = `lite-${Math.random().toString(16).slice(2, 10)}`;
+    await newPyodideNotebook(page);
+    await runCell(
+      page,
+      0,
+      `import sensorlab; logger = sensorlab.Logger(sheet="${server}/${name}", name="lite"); ` +
+        'logger.record(temperature=21.5)'
+    );
+    // The first reading makes a row due at once; the task posts it between cells.
+    await expect
+      .poll(() => sheetCsv(name, server), { timeout: 60_000 })
+      .toEqual([
+        ['time', 'temperature'],
+        [expect.any(String), '21.5']
+      ]);
+    await runCell(page, 1, 'logger.post_now(); logger.record(temperature=22.0); logger.post_now()');
+    expect(await runCell(page, 2, 'logger.flush(30), logger.status["pending"], logger.status["errors"]')).toContain(
+      '(True, 0, 0)'
+    );
+    expect(await sheetCsv(name, server)).toHaveLength(3);
+    expect(await runCell(page, 3, 'logger.close()')).not.toContain('Error');
+  });
+}
+
+/**
+ * Between the page and EtherCalc: holds every request until ``release()``, then forwards it, and
+ * answers the browser's CORS questions itself, as a server far away behind a slow network.
+ */
+async function holdingProxy(target: string) {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>(resolve => (release = resolve));
+  let held = 0;
+  const server = http.createServer(async (request, response) => {
+    const cors = {
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
+      'Access-Control-Allow-Headers': request.headers['access-control-request-headers'] ?? '*'
+    };
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, cors).end();
+      return;
+    }
+    const body: Buffer[] = [];
+    for await (const piece of request) {
+      body.push(piece as Buffer);
+    }
+    held += 1;
+    await released;
+    held -= 1;
+    const answer = await fetch(target + request.url, {
+      method: request.method,
+      headers: request.headers['content-type'] ? { 'Content-Type': request.headers['content-type'] } : {},
+      body: request.method === 'GET' ? undefined : Buffer.concat(body)
+    });
+    const type = answer.headers.get('content-type');
+    response.writeHead(answer.status, { ...cors, ...(type ? { 'Content-Type': type } : {}) });
+    response.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    held: () => held,
+    release,
+    close: () => new Promise(resolve => server.close(resolve))
+  };
+}
+
+for (const [kind, server] of Object.entries(ethercalcs)) {
+  test(`with the ${kind} EtherCalc behind a network that holds every request, cells run and readings are taken`, async ({
+    page
+  }) => {
+    const proxy = await holdingProxy(server);
+    const name = `lite-slow-${Math.random().toString(16).slice(2, 10)}`;
+    try {
+      await newPyodideNotebook(page);
+      await runCell(
+        page,
+        0,
+        `import sensorlab; logger = sensorlab.Logger(sheet="${proxy.url}/${name}", name="slow"); ` +
+          'logger.record(temperature=21.5)'
+      );
+      await expect.poll(proxy.held).toBeGreaterThan(0); // the first post is on its way, and held
+      // The kernel is not waiting for it: a cell runs and a reading is taken meanwhile.
+      expect(await runCell(page, 1, 'logger.record(temperature=22.0); logger.status["readings"]')).toContain('2');
+      expect(proxy.held()).toBeGreaterThan(0);
+      proxy.release();
+      expect(await runCell(page, 2, 'logger.post_now(); logger.flush(60), logger.status["errors"]')).toContain(
+        '(True, 0)'
+      );
+      expect(await sheetCsv(name, server)).toEqual([
+        ['time', 'temperature'],
+        [expect.any(String), '21.5'],
+        [expect.any(String), '22']
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  });
+}

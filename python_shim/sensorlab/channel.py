@@ -156,12 +156,23 @@ class ReadingsChannel:
             if failure is not None:
                 self._not_stored(comm, message, failure)
                 return
-            comm.send(protocol.ack(message.seq, message.stream))
+            # A batch seen before is acked once kept too: its first copy may not be yet (a class site).
+            self._file.when_kept(lambda problem: self._kept(comm, message, problem))
         except Exception as error:  # never let a bad message break the kernel's comm handling
             log.exception("sensorlab could not handle readings")
             self._on_error(f"Readings could not be stored: {error!r}")
 
-    def _not_stored(self, comm, message: protocol.Batch, error: sqlite3.Error) -> None:
+    def _kept(self, comm, message: protocol.Batch, problem: BaseException | None) -> None:
+        """Ack a batch once it is kept (at once on a server; on a class site, once the browser stored it)."""
+        with self._lock:
+            if comm not in self._comms:  # closed meanwhile: the browser sends the batch again
+                return
+        if problem is not None:
+            self._not_stored(comm, message, problem)
+        else:
+            comm.send(protocol.ack(message.seq, message.stream))
+
+    def _not_stored(self, comm, message: protocol.Batch, error: BaseException) -> None:
         log.warning("sensorlab could not store batch %s: %s", message.seq, error)
         self._on_error(f"The notebook could not store readings ({error}); the browser sends them again.")
         comm.send(protocol.not_stored(message.seq, str(error), message.stream))

@@ -154,6 +154,7 @@ class Poster:
                         "until": time.time() + self.sheet.timeout + IN_FLIGHT_MARGIN,
                     },
                 )
+                self._store.wait_until_kept()  # a post must never be under way unknown to the next owner
                 self.sheet.append(unsent)
             if self.stopped:  # close() gave up waiting and closed the file
                 return None

@@ -3,6 +3,7 @@
 One SQLite file per logger in the data folder (``.sensorlab/`` beside the notebook by
 default), so a restarted kernel finds its readings and its pending rows again, and a
 batch the browser sends twice is stored once. One process at a time has a logger's file.
+On a class site the file is kept in the browser's storage (``browserstorage``), held by one tab.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from . import protocol
-from .filelock import ProcessLock
+from . import browserstorage, protocol
+from .browserstorage import BrowserFolder
+from .filelock import FileInUse, ProcessLock
 
 __all__ = ["LoggerFile", "RowQueue", "default_data_dir"]
 
@@ -40,10 +42,30 @@ ADDED_COLUMNS = {"readings": ("device TEXT",), "outbox": ("queue TEXT NOT NULL D
 
 def default_data_dir() -> Path:
     """``.sensorlab`` in the kernel's folder, which is the notebook's folder. On a class site (Pyodide) SQLite
-    cannot keep a file on the notebooks' drive: the file is kept in the kernel's memory until the tab closes."""
+    cannot keep a file on the notebooks' drive: each logger's file is kept in the browser's storage."""
     if sys.platform == "emscripten":
-        return Path("/tmp/sensorlab")
+        return Path("/sensorlab")
     return Path.cwd() / ".sensorlab"
+
+
+def _browser_folder(data_dir: Path, logger: str) -> tuple[BrowserFolder | None, str]:
+    """On a class site, the logger's folder in the browser's storage, or None and why it has none."""
+    if sys.platform != "emscripten":
+        return None, ""
+    if not browserstorage.available():
+        return None, (
+            "This browser cannot keep readings after the tab closes (it lacks JavaScript promise integration): "
+            "they are kept while this tab is open. Use Chrome or Edge 137 or newer to keep them across a reload."
+        )
+    try:
+        return BrowserFolder(data_dir / _file_name(logger).removesuffix(".sqlite3"), logger), ""
+    except FileInUse:
+        raise
+    except Exception as error:  # storage refused: a private window, site data blocked
+        return None, (
+            f"This browser would not keep the readings ({error}): they are kept while this tab is open. "
+            "Allow this site to store data (not a private window) to keep them across a reload."
+        )
 
 
 def _old_file_name(logger: str) -> str:
@@ -79,12 +101,15 @@ class LoggerFile:
     """A logger's SQLite file; safe to use from the comm, worker and main threads."""
 
     def __init__(self, data_dir: Path, logger: str):
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = data_dir / _file_name(logger)
         self._lock = threading.Lock()
         # What went wrong with the file, in words for the status, or "".
-        self.problem = ""
-        self._hold = ProcessLock(self.path, logger)  # raises FileInUse, naming the process that has it
+        self._folder, self.problem = _browser_folder(data_dir, logger)
+        if self._folder is not None:
+            data_dir = self._folder.path
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / _file_name(logger)
+        # Raises FileInUse, naming the process (or on a class site, the tab) that has it.
+        self._hold = self._folder or ProcessLock(self.path, logger)
         try:
             _adopt_old_file(data_dir, logger, self.path)
             self._db = self._open_or_keep_aside()
@@ -135,6 +160,30 @@ class LoggerFile:
             self._db.close()
             self._hold.release()
 
+    # -- what survives a reload (a class site) ----------------------------------------
+    # On a server a write is kept once SQLite has it. On a class site it is kept once the browser's
+    # storage has a copy: each write starts one (shared by the writes made while one runs).
+
+    def when_kept(self, then) -> None:
+        """Call ``then(None)`` once all written so far is kept, or ``then(error)`` if it could not be."""
+        if self._folder is None:
+            then(None)
+        else:
+            self._folder.when_kept(then)
+
+    def wait_until_kept(self) -> None:
+        """Return once all written so far is kept (where the caller can wait); raise if it could not be."""
+        if self._folder is not None:
+            self._folder.wait_until_kept()
+
+    def _written(self) -> None:
+        if self._folder is not None:
+            self._folder.when_kept(self._not_kept)
+
+    def _not_kept(self, error: BaseException | None) -> None:
+        if error is not None:  # the next write tries again
+            log.warning("sensorlab: this browser did not keep %s: %s", self.path.name, error)
+
     # -- readings ----------------------------------------------------------------
 
     def add_batch(self, stream: str, seq: int, readings: list[protocol.Reading], received: float) -> bool:
@@ -144,13 +193,15 @@ class LoggerFile:
             if self._db.execute("INSERT OR IGNORE INTO batches VALUES (?, ?)", (stream, seq)).rowcount == 0:
                 return False
             self._insert_readings(readings, received)
-            return True
+        self._written()
+        return True
 
     def add_readings(self, readings: list[protocol.Reading], received: float) -> None:
         """Store readings that came from no batch (made in Python)."""
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             self._insert_readings(readings, received)
+        self._written()
 
     def _insert_readings(self, readings: list[protocol.Reading], received: float) -> None:
         self._db.executemany(
@@ -162,6 +213,7 @@ class LoggerFile:
         """Remember a batch that was refused, so it counts as handled."""
         with self._lock:
             self._db.execute("INSERT OR IGNORE INTO batches VALUES (?, ?)", (stream, seq))
+        self._written()
 
     def readings(self):
         """Every stored reading, oldest first, as (Reading, received)."""
@@ -185,6 +237,7 @@ class LoggerFile:
     def put_row(self, row: dict, queue: str = "") -> None:
         with self._lock:
             self._db.execute("INSERT INTO outbox (row, queue) VALUES (?, ?)", (json.dumps(row), queue))
+        self._written()
 
     def pending_rows(self, limit: int, queue: str = "") -> list[tuple[int, dict]]:
         with self._lock:
@@ -197,6 +250,7 @@ class LoggerFile:
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
+        self._written()
 
     def pending_count(self, queue: str = "") -> int:
         with self._lock:
@@ -217,6 +271,7 @@ class LoggerFile:
     def add_note(self, time: float, text: str) -> None:
         with self._lock:
             self._db.execute("INSERT INTO notes VALUES (?, ?)", (time, text))
+        self._written()
 
     def notes(self) -> list[tuple[float, str]]:
         """Every note as (epoch seconds, text), oldest first."""
@@ -233,6 +288,7 @@ class LoggerFile:
     def set(self, key: str, value) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value)))
+        self._written()
 
 
 class RowQueue:
@@ -257,6 +313,9 @@ class RowQueue:
 
     def get(self, key: str):
         return self._file.get(f"{self.name}#{key}")
+
+    def wait_until_kept(self) -> None:
+        self._file.wait_until_kept()
 
     def set(self, key: str, value) -> None:
         self._file.set(f"{self.name}#{key}", value)

@@ -1,5 +1,6 @@
 /** Read a sheet back from the real EtherCalc the tests run (2020 or 2026), through its CSV API. */
-import { sheetContent } from '../../src/sheet';
+import Papa from 'papaparse';
+import { ROW_ID, sheetContent } from '../../src/sheet';
 
 const defaultServer = process.env.SENSORLAB_ETHERCALC as string;
 
@@ -15,4 +16,15 @@ export async function sheetCsv(name: string, server = defaultServer): Promise<st
   }
   const { header, rows } = sheetContent(await response.text());
   return header.length ? [header, ...rows] : [];
+}
+
+/** Every row id in the sheet, each copy: a row posted twice shows its id twice here. */
+export async function sheetRowIds(name: string, server = defaultServer): Promise<string[]> {
+  const response = await fetch(`${server}/_/${name}/csv`);
+  if (response.status === 404) {
+    return [];
+  }
+  const [header = [], ...rows] = Papa.parse<string[]>(await response.text(), { skipEmptyLines: true }).data;
+  const idColumn = header.indexOf(ROW_ID);
+  return idColumn < 0 ? [] : rows.map(row => row[idColumn]);
 }

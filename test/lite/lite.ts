@@ -10,8 +10,12 @@ export const test = base.extend<{ leaving: string[] }>({
     async ({ context }, use) => {
       const leaving: string[] = [];
       // Also routes the kernel's web worker, which fetches Pyodide and the wheels.
-      await context.route('**/*', route => {
-        if (new URL(route.request().url()).hostname === '127.0.0.1') {
+      await context.route('**/*', async route => {
+        const url = new URL(route.request().url());
+        if (url.hostname === '127.0.0.1' && url.pathname.endsWith('/jupyter-lite.json')) {
+          return route.fulfill({ json: withAppInWindow(await (await route.fetch()).json()) });
+        }
+        if (url.hostname === '127.0.0.1') {
           return route.continue();
         }
         leaving.push(route.request().url());
@@ -26,9 +30,15 @@ export const test = base.extend<{ leaving: string[] }>({
 
 export { expect };
 
-/** Open the site and a new notebook on the Pyodide kernel. */
+/** The site's settings, plus `window.jupyterapp` for the tests (as Galata has it), which the published site leaves out. */
+function withAppInWindow(config: any): any {
+  config['jupyter-config-data'] = { ...config['jupyter-config-data'], exposeAppInBrowser: true };
+  return config;
+}
+
+/** Open the site (again, if open: as a reload) and a new notebook on the Pyodide kernel, from the launcher. */
 export async function newPyodideNotebook(page: Page): Promise<void> {
-  await page.goto('lab/index.html');
+  await page.goto('lab/index.html?reset'); // not the notebooks open before: the launcher
   await page
     .locator('.jp-Launcher-section', { hasText: 'Notebook' })
     .locator('.jp-LauncherCard[title="Python (Pyodide)"]')

@@ -3,9 +3,8 @@
  * kernel's event loop: the posts wait by suspending (the browser's JavaScript promise
  * integration), so cells go on running and `flush()` waits inside a cell.
  */
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { sheetCsv } from '../browser/ethercalc';
+import { holdingProxy } from './holding-proxy';
 import { expect, newPyodideNotebook, runCell, test } from './lite';
 
 const ethercalcs: Record<string, string> = JSON.parse(process.env.SENSORLAB_ETHERCALCS ?? '{}');
@@ -36,49 +35,6 @@ for (const [kind, server] of Object.entries(ethercalcs)) {
     expect(await sheetCsv(name, server)).toHaveLength(3);
     expect(await runCell(page, 3, 'logger.close()')).not.toContain('Error');
   });
-}
-
-/**
- * Between the page and EtherCalc: holds every request until ``release()``, then forwards it, and
- * answers the browser's CORS questions itself, as a server far away behind a slow network.
- */
-async function holdingProxy(target: string) {
-  let release: () => void = () => undefined;
-  const released = new Promise<void>(resolve => (release = resolve));
-  let held = 0;
-  const server = http.createServer(async (request, response) => {
-    const cors = {
-      'Access-Control-Allow-Origin': '*',
-      'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
-      'Access-Control-Allow-Headers': request.headers['access-control-request-headers'] ?? '*'
-    };
-    if (request.method === 'OPTIONS') {
-      response.writeHead(204, cors).end();
-      return;
-    }
-    const body: Buffer[] = [];
-    for await (const piece of request) {
-      body.push(piece as Buffer);
-    }
-    held += 1;
-    await released;
-    held -= 1;
-    const answer = await fetch(target + request.url, {
-      method: request.method,
-      headers: request.headers['content-type'] ? { 'Content-Type': request.headers['content-type'] } : {},
-      body: request.method === 'GET' ? undefined : Buffer.concat(body)
-    });
-    const type = answer.headers.get('content-type');
-    response.writeHead(answer.status, { ...cors, ...(type ? { 'Content-Type': type } : {}) });
-    response.end(Buffer.from(await answer.arrayBuffer()));
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    held: () => held,
-    release,
-    close: () => new Promise(resolve => server.close(resolve))
-  };
 }
 
 for (const [kind, server] of Object.entries(ethercalcs)) {

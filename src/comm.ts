@@ -6,6 +6,8 @@ import { BrowserMessage, KernelMessage, openData, parseKernelMessage, READINGS_T
 
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 15000;
+// How long an open may wait for the kernel's hello while the kernel is idle.
+const UNANSWERED_OPEN_MS = 3000;
 
 /**
  * The readings comm to one logger in one kernel, opened by the browser.
@@ -58,7 +60,7 @@ export class ReadingsChannel implements IReadingsChannel {
       return;
     }
     this._disposed = true;
-    this._clearRetry();
+    this._clearTimers();
     this._dropComm(true);
     Signal.disconnectReceiver(this);
     Signal.clearData(this);
@@ -96,6 +98,24 @@ export class ReadingsChannel implements IReadingsChannel {
     });
   }
 
+  /**
+   * An open still unanswered while the kernel has been idle a while was lost: JupyterLite's kernel drops
+   * the messages waiting behind a cell that fails in a run-all. Open the channel again.
+   */
+  private _watchUnanswered(): void {
+    if (this._unanswered !== null || !this._comm || this._hello) {
+      return;
+    }
+    const comm = this._comm;
+    this._unanswered = setTimeout(() => {
+      this._unanswered = null;
+      if (comm === this._comm && !this._hello && this.kernel.status === 'idle') {
+        this._dropComm(true);
+        this._open();
+      }
+    }, UNANSWERED_OPEN_MS);
+  }
+
   private _onMessage(comm: Kernel.IComm, msg: KM.ICommMsgMsg): void {
     if (comm !== this._comm) {
       return;
@@ -119,10 +139,12 @@ export class ReadingsChannel implements IReadingsChannel {
       // The kernel forgets every comm when it restarts.
       this._problem = 'The kernel is restarting.';
       this._dropComm(false);
-      this._clearRetry();
+      this._clearTimers();
     } else if (status === 'idle' && !this._comm && this._retry === null) {
       this._retryMs = RETRY_MIN_MS;
       this._open();
+    } else if (status === 'idle') {
+      this._watchUnanswered();
     }
   }
 
@@ -150,10 +172,14 @@ export class ReadingsChannel implements IReadingsChannel {
     this._retryMs = Math.min(this._retryMs * 2, RETRY_MAX_MS);
   }
 
-  private _clearRetry(): void {
+  private _clearTimers(): void {
     if (this._retry !== null) {
       clearTimeout(this._retry);
       this._retry = null;
+    }
+    if (this._unanswered !== null) {
+      clearTimeout(this._unanswered);
+      this._unanswered = null;
     }
   }
 
@@ -161,6 +187,7 @@ export class ReadingsChannel implements IReadingsChannel {
   private _hello = false;
   private _problem = 'Opening the connection to the kernel…';
   private _retry: ReturnType<typeof setTimeout> | null = null;
+  private _unanswered: ReturnType<typeof setTimeout> | null = null;
   private _retryMs = RETRY_MIN_MS;
   private _disposed = false;
   private _opened = new Signal<this, void>(this);

@@ -4,6 +4,7 @@ from ._version import __version__
 from .channel import register_comm_target
 from .ethercalc import Sheet, SheetError
 from .logger import Logger
+from .pandas_loader import explain_missing_packages
 from .schedule import DaylightSchedule
 
 __all__ = ["__version__", "Sheet", "SheetError", "DaylightSchedule", "Logger"]
@@ -14,3 +15,4 @@ def _jupyter_labextension_paths():
 
 
 register_comm_target()
+explain_missing_packages()

@@ -5,9 +5,12 @@ import { expect, Page, test as base } from '@playwright/test';
  * Every request to another host is aborted and listed; the test fails if there is any, so a
  * site that would need the network in a classroom without it fails here.
  */
-export const test = base.extend<{ leaving: string[] }>({
+export const test = base.extend<{ leaving: string[]; fetchedOnline: string[] }>({
+  // Packages a test's cells fetch from Pyodide's server when online (pandas): offline, they fail as they
+  // should, and are not counted as leaving.
+  fetchedOnline: [[], { option: true }],
   leaving: [
-    async ({ context }, use) => {
+    async ({ context, fetchedOnline }, use) => {
       const leaving: string[] = [];
       // Also routes the kernel's web worker, which fetches Pyodide and the wheels.
       await context.route('**/*', async route => {
@@ -18,7 +21,10 @@ export const test = base.extend<{ leaving: string[] }>({
         if (url.hostname === '127.0.0.1') {
           return route.continue();
         }
-        leaving.push(route.request().url());
+        const wheel = url.pathname.split('/').pop() ?? '';
+        if (!fetchedOnline.some(name => wheel.startsWith(`${name}-`))) {
+          leaving.push(route.request().url());
+        }
         return route.abort();
       });
       await use(leaving);
@@ -45,9 +51,32 @@ export async function newPyodideNotebook(page: Page): Promise<void> {
     .click();
   await expect(page.locator('.jp-Notebook .jp-Cell')).toHaveCount(1);
   // A cell run while the kernel still starts can be lost: wait until it is idle.
+  await kernelIdle(page);
+}
+
+/** Open a file of the site (a lesson) on a new page and wait until its kernel is idle. */
+export async function openInSite(page: Page, path: string): Promise<void> {
+  await page.goto('lab/index.html?reset');
+  await page.locator('.jp-DirListing-content').getByText(path, { exact: true }).dblclick();
+  await kernelIdle(page);
+}
+
+async function kernelIdle(page: Page): Promise<void> {
   await expect(page.locator('.jp-StatusBar-TextItem', { hasText: 'Python (Pyodide) | Idle' })).toBeVisible({
     timeout: 120_000
   });
+}
+
+/** Run the open notebook's cell ``index`` again and return what it shows. */
+export async function rerunCell(page: Page, index: number): Promise<string> {
+  await page.evaluate(async index => {
+    const app = (window as any).jupyterapp;
+    app.shell.currentWidget.content.activeCellIndex = index;
+    await app.commands.execute('notebook:run-cell');
+  }, index);
+  const cell = page.locator('.jp-Notebook .jp-Cell').nth(index);
+  await expect(cell.locator('.jp-InputPrompt')).toHaveText(/\[\d+\]/, { timeout: 120_000 });
+  return cell.locator('.jp-OutputArea').innerText();
 }
 
 /** Type ``code`` into the notebook's cell ``index`` as a person would, run it, return what it shows. */

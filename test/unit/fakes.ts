@@ -159,6 +159,7 @@ export class FakeComm {
 export class FakeKernel {
   readonly id = 'kernel-1';
   isDisposed = false;
+  status = 'idle';
   readonly statusChanged = new Signal<this, string>(this);
   readonly disposed = new Signal<this, void>(this);
   readonly comms: FakeComm[] = [];
@@ -166,6 +167,11 @@ export class FakeKernel {
     const comm = new FakeComm();
     this.comms.push(comm);
     return comm;
+  }
+  /** The kernel's status changes, as Jupyter reports it. */
+  setStatus(status: string): void {
+    this.status = status;
+    this.statusChanged.emit(status);
   }
 }
 

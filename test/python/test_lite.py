@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,104 @@ def test_an_outbox_posts_from_the_event_loop_without_threads_and_closes_between_
     assert (outbox.pending, outbox.errors) == (0, 0)
     rows = sensorlab.Sheet(sheet_url).rows()
     assert [(row["time"], row["n"]) for row in rows] == [("t0", 0.0), ("t1", 1.0), ("t2", 2.0)]
+
+
+class FakeBrowser:
+    """What sensorlab's class-site storage meets in a browser tab (the boundary): the kernel's file system with
+    IDBFS mounts, IndexedDB (a copy takes what the folder holds when IndexedDB answers, later) and Web Locks."""
+
+    filesystems = types.SimpleNamespace(IDBFS="IDBFS")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.files: dict[str, int] = {}  # the folder in the kernel's memory
+        self.stored: dict[str, int] = {}  # IndexedDB's copy of it
+        self.copies: list[dict[str, int]] = []
+        self.locks: set[str] = set()
+        self.mounted: set[str] = set()
+        self.modules = {
+            "js": types.SimpleNamespace(Object=types.SimpleNamespace(new=dict)),
+            "pyodide": types.ModuleType("pyodide"),
+            "pyodide.ffi": types.SimpleNamespace(run_sync=loop.run_until_complete, can_run_sync=lambda: True),
+        }
+
+    def mkdirTree(self, path):
+        pass
+
+    def mount(self, kind, options, path):
+        self.mounted.add(path)
+
+    def unmount(self, path):
+        self.mounted.remove(path)
+
+    async def sync(self, fs, path, populate):
+        if populate:
+            self.files.update(self.stored)
+            return
+        await asyncio.sleep(0)  # IndexedDB opens
+        snapshot = dict(self.files)
+        self.copies.append(snapshot)
+        await asyncio.sleep(0.01)  # and writes
+        self.stored = snapshot
+
+    async def hold(self, name):
+        if name in self.locks:
+            return None  # another tab has it
+        self.locks.add(name)
+        return lambda: self.locks.discard(name)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from sensorlab import browserstorage
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    fake = FakeBrowser(loop)
+    for name, module in fake.modules.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    monkeypatch.setattr(browserstorage, "_browser", lambda: (fake, fake))
+    monkeypatch.setattr(browserstorage, "_open", {})
+    yield fake
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+def test_a_write_counts_as_kept_only_after_a_copy_to_indexeddb_that_began_after_it(browser):
+    from sensorlab.browserstorage import BrowserFolder
+
+    loop = asyncio.get_event_loop()
+    folder = BrowserFolder(Path("/sensorlab/tab"), "tab")
+    kept = []  # (value written, value IndexedDB had when the write was said to be kept)
+    for value in (1, 2, 3):
+        browser.files["a"] = value
+        folder.when_kept(lambda error, value=value: kept.append((value, browser.stored["a"], error)))
+        if value == 1:
+            loop.run_until_complete(asyncio.sleep(0.001))  # the first copy is under way before the next writes
+    loop.run_until_complete(asyncio.sleep(0.1))
+    assert kept == [(1, 1, None), (2, 3, None), (3, 3, None)]
+    assert browser.copies == [{"a": 1}, {"a": 3}]  # the writes made during a copy shared the next one
+
+
+def test_a_folder_is_held_by_one_tab_and_let_go_after_its_last_copy(browser):
+    from sensorlab.browserstorage import BrowserFolder
+    from sensorlab.filelock import FileInUse
+
+    loop = asyncio.get_event_loop()
+    path = Path("/sensorlab/tab")
+    folder = BrowserFolder(path, "tab")
+    again = BrowserFolder(path, "tab")  # a Logger of the same name in this tab, made before the old one closes
+    assert again is folder and browser.locks == {f"sensorlab {path}"} and browser.mounted == {str(path)}
+    browser.locks.add("sensorlab /sensorlab/other")  # another tab logs as "other"
+    with pytest.raises(FileInUse, match="already logging in another tab"):
+        BrowserFolder(Path("/sensorlab/other"), "other")
+    assert browser.mounted == {str(path)}
+
+    folder.release()
+    loop.run_until_complete(asyncio.sleep(0.1))
+    assert browser.mounted == {str(path)}  # the other user still has it
+    browser.files["a"] = 1  # what closing the file wrote
+    again.release()
+    assert browser.mounted == {str(path)}  # until its last copy is kept
+    loop.run_until_complete(asyncio.sleep(0.1))
+    assert browser.stored == {"a": 1} and browser.mounted == set()
+    assert browser.locks == {"sensorlab /sensorlab/other"}

@@ -29,7 +29,7 @@ test: build lite
 	$(PY) test/run_all.py
 
 # The benchmark (about 5 minutes): writes bench/results.md. Not part of `make test`.
-bench: build
+bench: build lite
 	$(PY) test/servers/servers.py run -- $(PY) bench/run.py
 
 install: system-packages $(VENV)/.installed node_modules/.installed test/servers/ethercalc/node_modules/.installed \

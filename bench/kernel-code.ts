@@ -82,3 +82,23 @@ never = sensorlab.DaylightSchedule(day_every="24h", night_every="24h")
 ${name} = sensorlab.Logger(name="${name}", schedule=never, forward_every=${forwardEvery}${extra})
 ${name}`;
 }
+
+/**
+ * Python with no numpy (the class site's kernel loads numpy from Pyodide's CDN, which it may not reach):
+ * check readings first..first+count-1 are each in `name` once; their latencies, as `analyse` gives them.
+ */
+export function analysePlain(name: string, first: number, count: number): string {
+  return `
+import json
+_s = ${name}._readings
+_sel = [(int(n), t, r * 1000) for n, t, r in zip(_s.channels["n"], _s.time, _s.received) if ${first} <= n < ${first + count}]
+_nn = sorted(n for n, _, _ in _sel)
+if _nn != list(range(${first}, ${first + count})):
+    raise RuntimeError(f"readings lost or doubled: {len(_nn)} stored, {len(set(_nn))} distinct, ${count} sent")
+_lat = sorted(r - t for _, t, r in _sel)
+def _percentile(q):  # numpy's default (linear between the two nearest ranks)
+    k = (len(_lat) - 1) * q / 100; f = int(k); c = min(f + 1, len(_lat) - 1)
+    return _lat[f] + (_lat[c] - _lat[f]) * (k - f)
+print(json.dumps({"count": len(_sel), "p50": _percentile(50), "p99": _percentile(99), "max": _lat[-1],
+                  "first_time": min(t for _, t, _ in _sel), "last_received": max(r for _, _, r in _sel)}))`;
+}

@@ -7,6 +7,7 @@ import platform
 from pathlib import Path
 
 import devices_report
+import lite_report
 import sheets
 
 COMMAND = "make bench"
@@ -206,6 +207,9 @@ def report(r: dict, seconds: float) -> str:
 
     devices = b["devices"]
     devices_report.report_rows(devices, row, ratio, pct)
+    lite = r.get("lite")
+    if lite:
+        lite_report.report_rows(lite, row, ratio)
 
     notes = missed_notes(r)
     return "\n".join(
@@ -216,7 +220,9 @@ def report(r: dict, seconds: float) -> str:
             f"- date: {r['date']}",
             f"- command: `{COMMAND}` ({seconds / 60:.1f} min for the measurements)",
             f"- software: Node {r['parse']['node']}, Python {platform.python_version()}, Chromium "
-            f"{r.get('chromium', '?')}, everything on 127.0.0.1",
+            f"{r.get('chromium', '?')}"
+            + (f", Pyodide {r['pyodide']} (the class site's kernel)" if r.get("pyodide") else "")
+            + ", everything on 127.0.0.1",
             "",
             "| figure | sensorlab | naive baseline | ratio | target | met? |",
             "|---|---|---|---|---|---|",
@@ -265,6 +271,7 @@ def report(r: dict, seconds: float) -> str:
             "page loads, gzipped. Activation: time inside each plugin's `activate()` (until its promise settles), "
             "recorded by wrapping them before JupyterLab starts them.",
             *devices_report.how_measured(devices),
+            *(lite_report.how_measured(lite) if lite else []),
             "",
             "## Targets missed, by how much, and what limits them" if notes else "## Targets",
             "",
@@ -283,6 +290,7 @@ def report(r: dict, seconds: float) -> str:
             f"- CPU while item 2's readings flowed (cores): browser {t['cores']['browser']:.2f}, Jupyter server "
             f"{t['cores']['server']:.2f}, kernel {t['cores']['kernel']:.2f}.",
             *devices_report.also_seen(devices),
+            *(lite_report.also_seen(lite, b) if lite else []),
             "",
         ]
     )

@@ -2,10 +2,14 @@
 
 Each figure is measured in the same run as its naive baseline. A step that fails (an
 exception, a lost reading) stops the run with an error and writes no results.
+
+`bench/run.py lite` measures the class site alone (item 10) and prints its figures without writing
+bench/results.md; it needs only the EtherCalc servers, e.g. under test/servers/lite.py run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -19,11 +23,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "python"))
+sys.path.insert(0, str(ROOT / "test" / "servers"))
 sys.path.insert(0, str(ROOT / "bench"))
 import kernel  # noqa: E402
+import lite_report  # noqa: E402
 import sheets  # noqa: E402
+from lite import PYODIDE_VERSION, class_site  # noqa: E402
 from proxy import Proxy  # noqa: E402
-from report import PROXY_DELAY, report  # noqa: E402
+from report import PROXY_DELAY, ratio, report  # noqa: E402
 
 CATCH_UP_ROWS = 10_000
 CATCH_UP_BASELINE_ROWS = int(os.environ.get("SENSORLAB_BENCH_BASELINE_ROWS", 2000))
@@ -65,6 +72,39 @@ def browser(ethercalc: str) -> dict:
     return results
 
 
+@contextlib.contextmanager
+def site(workdir: Path):
+    """The class site's address: the one test/servers/lite.py serves, or build/lite/ served here."""
+    if os.environ.get("SENSORLAB_LITE"):
+        yield os.environ["SENSORLAB_LITE"]
+    else:
+        with class_site(workdir) as url:
+            yield url
+
+
+def lite(ethercalc: str) -> dict:
+    """Item 10: the class site's Pyodide kernel (bench/lite.bench.ts)."""
+    with tempfile.TemporaryDirectory(prefix="sensorlab-bench-lite-") as tmp, site(Path(tmp) / "site") as url:
+        out = Path(tmp) / "lite.json"
+        env = dict(os.environ, SENSORLAB_LITE=url, SENSORLAB_ETHERCALC=ethercalc, SENSORLAB_BENCH_LITE_OUT=str(out))
+        subprocess.run(
+            ["npx", "playwright", "test", "--config", "bench/lite.playwright.config.ts"], cwd=ROOT, env=env, check=True
+        )
+        return json.loads(out.read_text())
+
+
+def lite_alone(ethercalc: str) -> int:
+    t = step("10. the class site (Chromium, JupyterLite, Pyodide kernel)")
+    results = lite(ethercalc)
+    print(f"done in {time.monotonic() - t:.0f} s", flush=True)
+    (ROOT / "bench/.work").mkdir(exist_ok=True)
+    (ROOT / "bench/.work/lite.json").write_text(json.dumps(results, indent=1))
+    rows = ["| figure | sensorlab | naive baseline | ratio | target | met? |", "|---|---|---|---|---|---|"]
+    lite_report.report_rows(results, lambda *cells: rows.append(f"| {' | '.join(cells)} |"), ratio)
+    print("\n".join(["", *rows, "", *lite_report.also_seen(results, None)]))
+    return 0
+
+
 def naive_kernel_memory(readings: int, per_message: int) -> dict:
     """The kernel-side baseline of item 5: readings kept as the dicts they arrived as, in a Python process."""
     batches = []
@@ -101,6 +141,10 @@ def shipped_js_gzip() -> tuple[int, int]:
 
 def main() -> int:
     ethercalc = os.environ.get("SENSORLAB_ETHERCALC")
+    if sys.argv[1:] == ["lite"]:
+        if not ethercalc:
+            sys.exit("Run it under test/servers/lite.py run (or servers.py run): it needs a local EtherCalc.")
+        return lite_alone(ethercalc)
     if not ethercalc or not os.environ.get("SENSORLAB_JUPYTER"):
         sys.exit("Run the benchmark with `make bench` (it starts a local EtherCalc and Jupyter server).")
     results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
@@ -125,6 +169,11 @@ def main() -> int:
 
     t = step("2, 3, 5, 6, 9. browser → kernel (Chromium, JupyterLab, ipykernel)")
     results["browser"] = browser(ethercalc)
+    print(f"done in {time.monotonic() - t:.0f} s", flush=True)
+
+    t = step("10. the class site (Chromium, JupyterLite, Pyodide kernel)")
+    results["lite"] = lite(ethercalc)
+    results["pyodide"] = PYODIDE_VERSION
     print(f"done in {time.monotonic() - t:.0f} s", flush=True)
 
     t = step("5. kernel memory baseline")

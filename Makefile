@@ -28,7 +28,7 @@ lite-demo: lite
 test: build lite
 	$(PY) test/run_all.py
 
-# The benchmark (about 5 minutes): writes bench/results.md. Not part of `make test`.
+# The benchmark (about 20 minutes): writes bench/results.md. Not part of `make test`.
 bench: build lite
 	$(PY) test/servers/servers.py run -- $(PY) bench/run.py
 

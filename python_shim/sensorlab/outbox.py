@@ -265,6 +265,11 @@ class Outbox:
             self._mid_post = False  # the task is suspended inside a post: close() waits for it
             self._worker = asyncio.ensure_future(self._run_as_task())
 
+    @property
+    def _on_event_loop(self) -> bool:
+        """Whether posting runs as a task on the event loop (a class site) rather than on a thread."""
+        return isinstance(self._worker, asyncio.Future)
+
     sheet = property(lambda self: self._poster.sheet, doc="The sheet rows go to now.")
     pending = property(lambda self: self._poster.pending)
     posted = property(lambda self: self._poster.posted)
@@ -278,14 +283,14 @@ class Outbox:
         with self._cond:
             self._store.put_row(row)
             self._cond.notify_all()
-        if isinstance(self._worker, asyncio.Future):
+        if self._on_event_loop:
             self._rows_came.set()
         self._poster._on_change()
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every row is posted; False if ``timeout`` seconds passed first."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        if isinstance(self._worker, asyncio.Future):
+        if self._on_event_loop:
             return self._wait_for_task(lambda: not self.pending, deadline)
         with self._cond:
             while self.pending and not self._closed and self._worker.is_alive():
@@ -305,7 +310,7 @@ class Outbox:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        if isinstance(self._worker, asyncio.Future):
+        if self._on_event_loop:
             self._rows_came.set()
             if self._wait_for_task(lambda: not self._mid_post, time.monotonic() + wait):
                 return True

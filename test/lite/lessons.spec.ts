@@ -29,8 +29,9 @@ test.describe('lesson 01', () => {
       await expect.poll(() => sheetCsv(name, server), { timeout: 90_000 }).toHaveLength(3); // a header and two rows
       const [header] = await sheetCsv(name, server);
       expect(header).toEqual(expect.arrayContaining(['time', 'temperature', 'humidity', 'lux', 'heater']));
-      console.log(await rerunCell(page, 5));
-      console.log(await rerunCell(page, 8));
+      // Offline, the cells that make tables say why they cannot, and what to do.
+      expect(await rerunCell(page, 5)).toContain('sensorlab could not load pandas');
+      expect(await rerunCell(page, 8)).toContain('This class site could not load pandas (for tables)');
       await loggerView(page).stop.click();
     });
   }

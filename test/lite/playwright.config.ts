@@ -13,7 +13,7 @@ export default defineConfig({
   testDir: '.',
   timeout: 180_000,
   expect: { timeout: 60_000 },
-  workers: 1,
+  workers: 2, // most of a test waits: on the Pyodide kernel's start, a sheet's schedule, a held post
   retries: 0,
   forbidOnly: true,
   reporter: [['list'], ['json', { outputFile: process.env.SENSORLAB_PW_JSON ?? 'test-results/lite.json' }]],

@@ -3,11 +3,10 @@
 A suite fails when its runner fails, when any of its tests failed or was skipped, or
 when it ran no test at all. The real EtherCalc servers (2020, and 2026 where it is here)
 and Jupyter servers are started and stopped by test/servers/servers.py. pytest talks to
-every EtherCalc; the browser tests run in full with Jupyter posting to the 2020 server,
-and those that talk to EtherCalc (but FIRST_SERVER_ONLY) run again with a Jupyter server posting to the
-2026 one. Each
-browser run has a class JupyterHub (test/servers/hub.py) posting to the same EtherCalc. Last, the class
-site (build/lite/, JupyterLite) is served and tested in Chromium against every EtherCalc.
+every EtherCalc; the browser tests run in full with Jupyter posting to the 2020 server, and those
+that talk to EtherCalc (but FIRST_SERVER_ONLY) run again with a Jupyter server posting to the 2026
+one. Each browser run has a class JupyterHub (test/servers/hub.py) posting to the same EtherCalc.
+Last, the class site (build/lite/, JupyterLite) is served and tested in Chromium against every EtherCalc.
 """
 
 from __future__ import annotations

@@ -59,24 +59,22 @@ _open: dict[Path, BrowserFolder] = {}
 
 
 class BrowserFolder:
-    """A folder kept in this browser's IndexedDB, held by this tab until ``release()``.
+    """A folder kept in this browser's IndexedDB, held by this tab until each user of it called ``release()``.
 
-    Raises FileInUse when another tab of the site holds it.
+    Made by ``open()``, which raises FileInUse when another tab of the site holds it.
     """
 
-    def __new__(cls, path: Path, logger: str):
+    @classmethod
+    def open(cls, path: Path, logger: str) -> BrowserFolder:
+        """The folder at ``path``, mounted and locked for this tab; one more user of it if it is open already."""
         folder = _open.get(path)
         if folder is None:
-            folder = super().__new__(cls)
-            folder._open(path, logger)
+            folder = cls(path, logger)
             _open[path] = folder
         folder._users += 1
         return folder
 
     def __init__(self, path: Path, logger: str):
-        pass  # made in _open(), once per path
-
-    def _open(self, path: Path, logger: str) -> None:
         import js
         from pyodide.ffi import run_sync
 

@@ -58,7 +58,7 @@ def _browser_folder(data_dir: Path, logger: str) -> tuple[BrowserFolder | None, 
             "they are kept while this tab is open. Use Chrome or Edge 137 or newer to keep them across a reload."
         )
     try:
-        return BrowserFolder(data_dir / _file_name(logger).removesuffix(".sqlite3"), logger), ""
+        return BrowserFolder.open(data_dir / _file_name(logger).removesuffix(".sqlite3"), logger), ""
     except FileInUse:
         raise
     except Exception as error:  # storage refused: a private window, site data blocked

@@ -10,21 +10,19 @@ export function sheetName(url: string): string {
 
 /** The header and rows as people see them: the row id left out, the 2026 server's ' marks removed. */
 export async function sheetCsv(name: string, server = defaultServer): Promise<string[][]> {
-  const response = await fetch(`${server}/_/${name}/csv`);
-  if (response.status === 404) {
-    return [];
-  }
-  const { header, rows } = sheetContent(await response.text());
+  const { header, rows } = sheetContent(await sheetText(name, server));
   return header.length ? [header, ...rows] : [];
 }
 
 /** Every row id in the sheet, each copy: a row posted twice shows its id twice here. */
 export async function sheetRowIds(name: string, server = defaultServer): Promise<string[]> {
-  const response = await fetch(`${server}/_/${name}/csv`);
-  if (response.status === 404) {
-    return [];
-  }
-  const [header = [], ...rows] = Papa.parse<string[]>(await response.text(), { skipEmptyLines: true }).data;
+  const [header = [], ...rows] = Papa.parse<string[]>(await sheetText(name, server), { skipEmptyLines: true }).data;
   const idColumn = header.indexOf(ROW_ID);
   return idColumn < 0 ? [] : rows.map(row => row[idColumn]);
+}
+
+/** The sheet as the server's CSV, or '' for a sheet that does not exist yet. */
+async function sheetText(name: string, server: string): Promise<string> {
+  const response = await fetch(`${server}/_/${name}/csv`);
+  return response.status === 404 ? '' : response.text();
 }

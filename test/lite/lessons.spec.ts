@@ -4,13 +4,9 @@
  */
 import { sheetCsv } from '../browser/ethercalc';
 import { kernelJson, kernelRun, loggerView, runAllCells } from '../browser/jupyter';
-import { expect, newPyodideNotebook, openInSite, rerunCell, runCell, test } from './lite';
+import { expect, newPyodideNotebook, openInSite, rerunCell, runCell, test, uniqueName } from './lite';
 
 const ethercalcs: Record<string, string> = JSON.parse(process.env.SENSORLAB_ETHERCALCS ?? '{}');
-
-function unique(prefix: string): string {
-  return `${prefix}-${Math.random().toString(16).slice(2, 10)}`;
-}
 
 test.describe('lesson 01', () => {
   // Its tables need pandas, which a class site fetches from the internet: offline, the fetch fails.
@@ -20,7 +16,7 @@ test.describe('lesson 01', () => {
     test(`runs unchanged: its simulated classroom posts rows to the ${kind} EtherCalc, and its tables say why not offline`, async ({
       page
     }) => {
-      const name = unique('lesson-01');
+      const name = uniqueName('lesson-01');
       await openInSite(page, '01-first-readings.ipynb');
       // What a class's copy of the lesson says in its SHEET line; and a row every 20 s, as `make lite-demo` has it.
       await kernelRun(page, `import os; os.environ.update(SENSORLAB_SHEET="${server}/${name}", SENSORLAB_DEMO="1")`);
@@ -40,7 +36,7 @@ test.describe('lesson 01', () => {
 for (const [kind, server] of Object.entries(ethercalcs)) {
   test(`a USB board's lines reach the ${kind} EtherCalc from the class site`, async ({ page }) => {
     await page.addInitScript({ path: `${__dirname}/../browser/fake-serial.js` });
-    const name = unique('lite-board');
+    const name = uniqueName('lite-board');
     await newPyodideNotebook(page);
     await runCell(
       page,

@@ -42,6 +42,11 @@ function withAppInWindow(config: any): any {
   return config;
 }
 
+/** A sheet or logger name no other test (or earlier run) has used. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Math.random().toString(16).slice(2, 10)}`;
+}
+
 /** Open the site (again, if open: as a reload) and a new notebook on the Pyodide kernel, from the launcher. */
 export async function newPyodideNotebook(page: Page): Promise<void> {
   await page.goto('lab/index.html?reset'); // not the notebooks open before: the launcher

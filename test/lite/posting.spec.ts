@@ -5,7 +5,7 @@
  */
 import { sheetCsv } from '../browser/ethercalc';
 import { holdingProxy } from './holding-proxy';
-import { expect, newPyodideNotebook, runCell, test } from './lite';
+import { expect, newPyodideNotebook, runCell, test, uniqueName } from './lite';
 
 const ethercalcs: Record<string, string> = JSON.parse(process.env.SENSORLAB_ETHERCALCS ?? '{}');
 
@@ -13,7 +13,7 @@ for (const [kind, server] of Object.entries(ethercalcs)) {
   test(`rows reach the ${kind} EtherCalc from the Pyodide kernel, and flush() waits for them in a cell`, async ({
     page
   }) => {
-    const name = `lite-${Math.random().toString(16).slice(2, 10)}`;
+    const name = uniqueName('lite');
     await newPyodideNotebook(page);
     await runCell(
       page,
@@ -42,7 +42,7 @@ for (const [kind, server] of Object.entries(ethercalcs)) {
     page
   }) => {
     const proxy = await holdingProxy(server);
-    const name = `lite-slow-${Math.random().toString(16).slice(2, 10)}`;
+    const name = uniqueName('lite-slow');
     try {
       await newPyodideNotebook(page);
       await runCell(

@@ -7,22 +7,18 @@
 import { sheetRowIds } from '../browser/ethercalc';
 import { kernelJson, loggerView, restartKernel, runAllCells } from '../browser/jupyter';
 import { holdingProxy } from './holding-proxy';
-import { expect, newPyodideNotebook, runCell, test } from './lite';
+import { expect, newPyodideNotebook, runCell, test, uniqueName } from './lite';
 
 const ethercalcs: Record<string, string> = JSON.parse(process.env.SENSORLAB_ETHERCALCS ?? '{}');
 
 // The times of the readings the kernel's logger keeps (pandas is not in the offline site: no logger.data).
 const TIMES = 'import json; print(json.dumps([r.time for r, _ in logger._file.readings()]))';
 
-function unique(prefix: string): string {
-  return `${prefix}-${Math.random().toString(16).slice(2, 10)}`;
-}
-
 for (const [kind, server] of Object.entries(ethercalcs)) {
   test(`a kernel restart and a page reload while logging to the ${kind} EtherCalc lose no reading and post no row twice`, async ({
     page
   }) => {
-    const name = unique('lite-keep');
+    const name = uniqueName('lite-keep');
     const makeLogger =
       `import sensorlab; logger = sensorlab.Logger(sheet="${server}/${name}", name="${name}", ` +
       'schedule=sensorlab.DaylightSchedule(day_every="5s", night_every="5s")); logger';
@@ -62,7 +58,7 @@ for (const [kind, server] of Object.entries(ethercalcs)) {
     page
   }) => {
     const proxy = await holdingProxy(server);
-    const name = unique('lite-wait');
+    const name = uniqueName('lite-wait');
     const makeLogger = `import sensorlab; logger = sensorlab.Logger(sheet="${proxy.url}/${name}", name="${name}")`;
     try {
       await newPyodideNotebook(page);

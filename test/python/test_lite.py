@@ -293,7 +293,7 @@ def test_a_write_counts_as_kept_only_after_a_copy_to_indexeddb_that_began_after_
     from sensorlab.browserstorage import BrowserFolder
 
     loop = asyncio.get_event_loop()
-    folder = BrowserFolder(Path("/sensorlab/tab"), "tab")
+    folder = BrowserFolder.open(Path("/sensorlab/tab"), "tab")
     kept = []  # (value written, value IndexedDB had when the write was said to be kept)
     for value in (1, 2, 3):
         browser.files["a"] = value
@@ -311,12 +311,12 @@ def test_a_folder_is_held_by_one_tab_and_let_go_after_its_last_copy(browser):
 
     loop = asyncio.get_event_loop()
     path = Path("/sensorlab/tab")
-    folder = BrowserFolder(path, "tab")
-    again = BrowserFolder(path, "tab")  # a Logger of the same name in this tab, made before the old one closes
+    folder = BrowserFolder.open(path, "tab")
+    again = BrowserFolder.open(path, "tab")  # a Logger of the same name in this tab, made before the old one closes
     assert again is folder and browser.locks == {f"sensorlab {path}"} and browser.mounted == {str(path)}
     browser.locks.add("sensorlab /sensorlab/other")  # another tab logs as "other"
     with pytest.raises(FileInUse, match="already logging in another tab"):
-        BrowserFolder(Path("/sensorlab/other"), "other")
+        BrowserFolder.open(Path("/sensorlab/other"), "other")
     assert browser.mounted == {str(path)}
 
     folder.release()

@@ -6,7 +6,8 @@ PY := $(BIN)/python
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo hub-demo lite lite-demo lite-test test bench install system-packages build lint jest pytest browser-test clean
+.PHONY: demo hub-demo lite lite-demo lite-test test bench install system-packages build translations lint jest pytest \
+	browser-test clean
 
 demo: build
 	$(PY) test/servers/servers.py demo
@@ -90,6 +91,7 @@ test/servers/hub/node_modules/.installed: test/servers/hub/package.json test/ser
 HUB_USER := $(VENV)/hub-user
 build: install
 	npm run build:prod
+	$(PY) translations/translations.py compile
 	rm -rf dist && $(PY) -m pip wheel -q --no-deps --no-build-isolation -w dist .
 	$(PY) -m pip install -q --force-reinstall --no-deps dist/sensorlab-*.whl
 	[ -x $(HUB_USER)/bin/python ] || python3 -m venv $(HUB_USER)
@@ -97,6 +99,12 @@ build: install
 	$(HUB_USER)/bin/python -m pip install -q -c $(HUB_USER)/constraints.txt jupyterhub jupyterlab \
 		"$$(ls dist/sensorlab-*.whl)[examples]"
 	$(HUB_USER)/bin/python -m pip install -q --force-reinstall --no-deps dist/sensorlab-*.whl
+
+# After changing the words the page or the kernel shows: find them all again (translations/sensorlab.pot)
+# and bring each language's .po up to date; translate what is new, then `make build` compiles them.
+translations: install
+	$(PY) translations/translations.py extract
+	$(PY) translations/translations.py check
 
 # eslint, prettier and stylelint for the frontend, ruff (lint and format) for Python; fails on a finding.
 lint: install

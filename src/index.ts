@@ -2,8 +2,10 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator } from '@jupyterlab/translation';
 import { IJupyterWidgetRegistry } from '@jupyter-widgets/base';
 import { DeviceHub } from './hub';
+import { trans, useTranslator } from './i18n';
 import { MonitorPanel } from './monitor/panel';
 import { CommandIDs, IDeviceHub, MODULE_NAME, MODULE_VERSION } from './tokens';
 import { createLoggerModel } from './widget/model';
@@ -15,11 +17,16 @@ const hubPlugin: JupyterFrontEndPlugin<IDeviceHub> = {
   description: 'Owns the sensors of this browser tab.',
   autoStart: true,
   provides: IDeviceHub,
-  activate: (app: JupyterFrontEnd): IDeviceHub => {
+  // Every other plugin of ours needs the hub, so the language is chosen here, before anything is shown.
+  optional: [ITranslator],
+  activate: (app: JupyterFrontEnd, translator: ITranslator | null): IDeviceHub => {
+    if (translator) {
+      useTranslator(translator);
+    }
     const hub = new DeviceHub();
     app.commands.addCommand(CommandIDs.startSimulated, {
-      label: 'Start the simulated sensor',
-      caption: 'A pretend classroom with a heater, for trying sensorlab without hardware',
+      label: trans.__('Start the simulated sensor'),
+      caption: trans.__('A pretend classroom with a heater, for trying sensorlab without hardware'),
       isEnabled: () => hub.simulated().state === 'stopped',
       execute: () => hub.simulated().start()
     });

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ipywidgets import DOMWidget
-from traitlets import Dict, Float, Int, List, Unicode, validate
+from traitlets import Dict, Float, Int, List, Unicode, observe, validate
 
-from . import protocol
+from . import i18n, protocol
 from ._version import MODULE_VERSION
 
 __all__ = ["FORMATS", "SEVERAL", "SOURCES", "LoggerState"]
@@ -43,6 +43,14 @@ class LoggerState(DOMWidget):
     poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(
         sync=True
     )
+    _language = Unicode("", help="The page's language (BCP 47), set by the page; the kernel's words follow it.").tag(
+        sync=True
+    )
+
+    @observe("_language")
+    def _follow_the_page(self, change):
+        if change["new"]:
+            i18n.use_language(change["new"])
 
     @validate("source", "format")
     def _valid_choice(self, proposal):

@@ -6,6 +6,7 @@ import { DEVICE_KINDS, DeviceKind, IDevice, IDeviceFilter } from '../devices';
 import type { LineFormat } from '../sources/lines';
 import { ISerialOptions, SerialSource } from '../sources/serial';
 import type { ISource, SourceState } from '../sources/types';
+import { pageLanguage } from '../i18n';
 import { DeviceOptions, IDeviceHub, ILoggerHandle, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
 import { ALIVE_EVERY_MS, parseDeviceRequest, parseRecorded, WidgetMessage } from '../protocol';
 import { BluetoothSource, IBluetoothOptions } from '../sources/bluetooth';
@@ -81,12 +82,18 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
         usb_vendor_id: null,
         usb_product_id: null,
         name_prefix: '',
-        poll_every: null
+        poll_every: null,
+        _language: ''
       };
     }
 
     initialize(attributes: any, options: any): void {
       super.initialize(attributes, options);
+      // The kernel speaks the page's language from now on: its errors and status lines come translated.
+      if (this.get('_language') !== pageLanguage()) {
+        this.set('_language', pageLanguage());
+        this.save_changes();
+      }
       this.filter = { kind: 'simulated', devices: [] };
       this.startable = null;
       this.link = null;

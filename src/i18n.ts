@@ -1,0 +1,64 @@
+// The page's language: every word the extension shows goes through `trans` (domain "sensorlab"),
+// and numbers and times are written the way that language writes them.
+import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
+
+/** The translation domain: the Python package's name, where JupyterLab looks for our catalogues. */
+export const DOMAIN = 'sensorlab';
+
+let bundle: TranslationBundle = nullTranslator.load(DOMAIN);
+let language = 'en';
+
+/**
+ * The extension's words. Call it as `trans.__('text %1', value)`, `trans._n('%1 row', '%1 rows', n)`
+ * or `trans._p('context', 'text')`, with literal strings: `make translations` finds them there.
+ * JupyterLab fixes the language when the page loads (changing it reloads the page), so the
+ * bundle is chosen once, by the hub's plugin, before anything is shown.
+ */
+export const trans: Pick<TranslationBundle, '__' | '_n' | '_p'> = {
+  __: (msgid, ...args) => bundle.__(msgid, ...args),
+  _n: (msgid, plural, n, ...args) => bundle._n(msgid, plural, n, ...args),
+  _p: (context, msgid, ...args) => bundle._p(context, msgid, ...args)
+};
+
+/** Use JupyterLab's translator (the hub's plugin calls this once, at activation). */
+export function useTranslator(translator: ITranslator): void {
+  bundle = translator.load(DOMAIN);
+  language = translator.languageCode || 'en';
+  numberFormats.clear();
+}
+
+/** The page's language as a BCP 47 tag ("fr-FR"); the kernel follows it. */
+export function pageLanguage(): string {
+  return language;
+}
+
+const numberFormats = new Map<number, Intl.NumberFormat>();
+
+/** A number with `digits` decimals, as the page's language writes it: 21,5 in French, 21.5 in English. */
+export function formatNumber(value: number, digits = 0): string {
+  let format = numberFormats.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat(language, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    numberFormats.set(digits, format);
+  }
+  return format.format(value);
+}
+
+/** A time of day in the page's language: 14:05:09 (or 2:05:09 PM); without seconds when `seconds` is false. */
+export function formatClock(time: Date | number, seconds = true): string {
+  return new Date(time).toLocaleTimeString(language, {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(seconds ? { second: '2-digit' } : {})
+  });
+}
+
+/** A day and time in the page's language: "07.12. 14:05" in German, "12/07, 02:05 PM" in English. */
+export function formatDayAndTime(time: Date | number): string {
+  return new Date(time).toLocaleString(language, {
+    day: '2-digit',
+    month: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit'
+  });
+}

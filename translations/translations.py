@@ -55,7 +55,7 @@ def template() -> Catalog:
     for path, method, keywords in _sources():
         where = str(path.relative_to(ROOT))
         with path.open("rb") as source:
-            for line, message, comments, context in extract(
+            for _line, message, comments, context in extract(
                 method, source, keywords=keywords, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
             ):
                 # Files without line numbers: a .po changes when a word does, not when code moves.

@@ -97,7 +97,7 @@ build: install
 	[ -x $(HUB_USER)/bin/python ] || python3 -m venv $(HUB_USER)
 	$(PY) -m pip freeze --exclude sensorlab > $(HUB_USER)/constraints.txt
 	$(HUB_USER)/bin/python -m pip install -q -c $(HUB_USER)/constraints.txt jupyterhub jupyterlab \
-		"$$(ls dist/sensorlab-*.whl)[examples]"
+		"$$(ls dist/sensorlab-*.whl)[examples,languages]"
 	$(HUB_USER)/bin/python -m pip install -q --force-reinstall --no-deps dist/sensorlab-*.whl
 
 # After changing the words the page or the kernel shows: find them all again (translations/sensorlab.pot)

@@ -216,10 +216,33 @@ def build() -> int:
             cwd=lite_dir,
             check=True,
         )
+    add_sensorlab_words(sensorlab)
     check_site()
     size = sum(p.stat().st_size for p in OUTPUT.rglob("*") if p.is_file())
     print(f"Class site built in {OUTPUT} ({size / 1e6:.0f} MB) in {time.monotonic() - started:.0f} s.")
     return 0
+
+
+# The languages a teacher can switch the site to (Settings → Language): JupyterLab's and sensorlab's words.
+SITE_LANGUAGES = ("de_DE", "es_ES", "fr_FR")
+
+
+def add_sensorlab_words(wheel: Path) -> None:
+    """Put sensorlab's words beside JupyterLab's in each language of the site.
+
+    The build's translation step takes each language pack's words and, as JupyterLab's server does,
+    those of the packages that declare a `jupyterlab.locale` entry point, which it imports; sensorlab
+    cannot be imported in this build's environment (it needs ipywidgets), so its words come from its
+    wheel here, in the same form."""
+    translations = OUTPUT / "api" / "translations"
+    with zipfile.ZipFile(wheel) as archive:
+        for site_language in sorted(translations.glob("*_*.json")):
+            member = f"sensorlab/locale/{site_language.stem}/LC_MESSAGES/sensorlab.json"
+            if member not in archive.namelist():
+                continue
+            pack = json.loads(site_language.read_text())
+            pack["data"]["sensorlab"] = json.loads(archive.read(member))
+            site_language.write_text(json.dumps(pack))
 
 
 def check_site() -> None:
@@ -242,6 +265,12 @@ def check_site() -> None:
     for extension in ("sensorlab", "@jupyter-widgets/jupyterlab-manager"):
         if not (OUTPUT / "extensions" / extension / "package.json").exists():
             problems.append(f"the extension {extension} is missing")
+    for language in SITE_LANGUAGES:
+        path = OUTPUT / "api" / "translations" / f"{language}.json"
+        words = json.loads(path.read_text())["data"] if path.exists() else {}
+        for domain in ("jupyterlab", "sensorlab"):
+            if domain not in words:
+                problems.append(f"the site has no {language} words of {domain}")
     if problems:
         sys.exit("The class site is incomplete:\n  " + "\n  ".join(problems))
 

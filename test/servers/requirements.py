@@ -10,5 +10,6 @@ for requirement in (
     + project["project"]["dependencies"]
     + project["project"]["optional-dependencies"]["test"]
     + project["project"]["optional-dependencies"]["examples"]
+    + project["project"]["optional-dependencies"]["languages"]
 ):
     print(requirement)

@@ -5,7 +5,8 @@
                               <ll_CC>.po up to date (new words are empty, changed ones fuzzy, gone ones obsolete)
     translations.py compile   write python_shim/sensorlab/locale/<ll_CC>/LC_MESSAGES/sensorlab.mo (the kernel's)
                               and sensorlab.json (the page's, the form JupyterLab's translator reads)
-    translations.py check     fail, saying which, when a word escapes translation in the page's code, or a
+    translations.py check [ll_CC ...]
+                              fail, saying which, when a word escapes translation in the page's code, or a
                               language misses a word, has a fuzzy one, or drops or adds a placeholder
 
 Babel does the extracting and compiling; the .po files beside this script are what translators edit.
@@ -145,8 +146,8 @@ def compile_all() -> None:
 NOT_LITERAL = re.compile(r"\btrans\.(?:__|_n|_p)\(\s*(?![\s'\"])")
 
 
-def problems() -> list[str]:
-    """Every reason the catalogues are not complete, in words."""
+def problems(only: list[str] | None = None) -> list[str]:
+    """Every reason the catalogues (or those of the languages `only`) are not complete, in words."""
     found = []
     for path, method, _ in _sources():
         if method == "javascript":
@@ -154,7 +155,7 @@ def problems() -> list[str]:
                 if NOT_LITERAL.search(line):
                     found.append(f"{path.relative_to(ROOT)}:{number}: translate a literal string, not {line.strip()}")
     pot = template()
-    for language in languages():
+    for language in only or languages():
         catalog = _read(HERE / f"{language}.po")
         for wanted in pot:
             if not wanted.id:
@@ -179,13 +180,13 @@ def _forms(value) -> list[str]:
     return list(value) if isinstance(value, tuple | list) else [value]
 
 
-def main(command: str) -> int:
+def main(command: str, only: list[str]) -> int:
     if command == "extract":
         extract_and_update()
     elif command == "compile":
         compile_all()
     elif command == "check":
-        found = problems()
+        found = problems(only)
         for problem in found:
             print(problem)
         print(f"{len(found)} problems" if found else "every word is translated in " + ", ".join(languages()))
@@ -197,4 +198,4 @@ def main(command: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "", sys.argv[2:]))

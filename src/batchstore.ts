@@ -1,5 +1,6 @@
 // The browser's durable store of batches not yet acked by the kernel (IndexedDB), so a reload loses nothing.
 import { ISignal, Signal } from '@lumino/signaling';
+import { trans } from './i18n';
 import type { IReading } from './sources/types';
 
 /** A batch the browser holds until the kernel acks it, with the stream it belongs to. */
@@ -28,9 +29,12 @@ export interface IBatchStore {
   readonly problemChanged?: ISignal<IBatchStore, string>;
 }
 
-const PROBLEM =
-  'The browser cannot keep the readings on their way across a reload (its storage is full or switched off): ' +
-  'keep this page open until they reach the notebook.';
+/** What the store failing means to a student, and what to do. */
+function storeProblem(): string {
+  return trans.__(
+    'The browser cannot keep the readings on their way across a reload (its storage is full or switched off): keep this page open until they reach the notebook.'
+  );
+}
 
 const DB_NAME = 'sensorlab';
 const STORE = 'held-batches';
@@ -140,7 +144,7 @@ export class IndexedDBBatchStore implements IBatchStore {
     if (error !== null) {
       console.warn('sensorlab: the browser cannot keep readings across a reload', error);
     }
-    const problem = error === null ? '' : PROBLEM;
+    const problem = error === null ? '' : storeProblem();
     if (problem !== this._problem) {
       this._problem = problem;
       this._problemChanged.emit(problem);

@@ -2,6 +2,7 @@
 import type { Kernel, KernelMessage as KM } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { IReadingsChannel } from './forwarder';
+import { trans } from './i18n';
 import { BrowserMessage, KernelMessage, openData, parseKernelMessage, READINGS_TARGET } from './protocol';
 
 const RETRY_MIN_MS = 1000;
@@ -74,7 +75,8 @@ export class ReadingsChannel implements IReadingsChannel {
     try {
       comm = this.kernel.createComm(READINGS_TARGET);
     } catch (error) {
-      this._problem = `Cannot talk to the kernel: ${error}`;
+      // TRANSLATORS: %1 is the error JupyterLab gave, in its words.
+      this._problem = trans.__('Cannot talk to the kernel: %1', String(error));
       this._scheduleRetry();
       return;
     }
@@ -85,7 +87,8 @@ export class ReadingsChannel implements IReadingsChannel {
         return;
       }
       const reason = (msg.content.data as { reason?: string } | undefined)?.reason;
-      this._problem = reason ?? 'The kernel does not know sensorlab yet: run the cell that creates the Logger.';
+      this._problem =
+        reason ?? trans.__('The kernel does not know sensorlab yet: run the cell that creates the Logger.');
       this._dropComm(false);
       this._scheduleRetry();
     };
@@ -137,7 +140,7 @@ export class ReadingsChannel implements IReadingsChannel {
   private _onKernelStatus(_: Kernel.IKernelConnection, status: Kernel.Status): void {
     if (status === 'restarting' || status === 'autorestarting' || status === 'dead') {
       // The kernel forgets every comm when it restarts.
-      this._problem = 'The kernel is restarting.';
+      this._problem = trans.__('The kernel is restarting.');
       this._dropComm(false);
       this._clearTimers();
     } else if (status === 'idle' && !this._comm && this._retry === null) {
@@ -185,7 +188,7 @@ export class ReadingsChannel implements IReadingsChannel {
 
   private _comm: Kernel.IComm | null = null;
   private _hello = false;
-  private _problem = 'Opening the connection to the kernel…';
+  private _problem = trans.__('Opening the connection to the kernel…');
   private _retry: ReturnType<typeof setTimeout> | null = null;
   private _unanswered: ReturnType<typeof setTimeout> | null = null;
   private _retryMs = RETRY_MIN_MS;

@@ -7,6 +7,7 @@ import { ReadingsChannel } from './comm';
 import { DeviceList, IDevice, IDeviceFilter, kindOf, matches } from './devices';
 import { ChannelHistory } from './history';
 import { Forwarder } from './forwarder';
+import { trans } from './i18n';
 import { DeviceRequest, deviceResultMessage } from './protocol';
 import { BluetoothSource, IBluetoothOptions, requestBluetoothDevice } from './sources/bluetooth';
 import { ISerialOptions, requestSerialPort, SerialSource } from './sources/serial';
@@ -202,7 +203,7 @@ export class DeviceHub implements IDeviceHub {
     try {
       const sources = [...new Set(this.devicesFor(link.filter).map(device => device.source))];
       if (sources.length === 0) {
-        throw new Error('This logger has no device yet: press Connect or Start first.');
+        throw new Error(trans.__('This logger has no device yet: press Connect or Start first.'));
       }
       if (request.action === 'send_line') {
         // Each of the logger's boards gets the line; one that cannot does not stop the others.
@@ -214,7 +215,7 @@ export class DeviceHub implements IDeviceHub {
       } else {
         const sensor = sources.find((source): source is BluetoothSource => source instanceof BluetoothSource);
         if (!sensor) {
-          throw new Error('Only a micro:bit over Bluetooth has a period to set.');
+          throw new Error(trans.__('Only a micro:bit over Bluetooth has a period to set.'));
         }
         value = await sensor.setPeriod(request.ms);
       }

@@ -10,7 +10,9 @@ let language = 'en';
 
 /**
  * The extension's words. Call it as `trans.__('text %1', value)`, `trans._n('%1 row', '%1 rows', n)`
- * or `trans._p('context', 'text')`, with literal strings: `make translations` finds them there.
+ * or `trans._p('context', 'text')`, with literal strings: `make translations` finds them there, but not
+ * inside a template literal's `${}`. A `// TRANSLATORS:` comment on the line above a call reaches the
+ * translators, unless an argument on a later line calls a function (compute that value first).
  * JupyterLab fixes the language when the page loads (changing it reloads the page), so the
  * bundle is chosen once, by the hub's plugin, before anything is shown.
  */
@@ -53,7 +55,7 @@ export function formatClock(time: Date | number, seconds = true): string {
   });
 }
 
-/** A day and time in the page's language: "07.12. 14:05" in German, "12/07, 02:05 PM" in English. */
+/** A day and time in the page's language: "07.12., 14:05" in German, "12/07, 02:05 PM" in English. */
 export function formatDayAndTime(time: Date | number): string {
   return new Date(time).toLocaleString(language, {
     day: '2-digit',

@@ -31,7 +31,7 @@ const hubPlugin: JupyterFrontEndPlugin<IDeviceHub> = {
       execute: () => hub.simulated().start()
     });
     app.commands.addCommand(CommandIDs.stopSimulated, {
-      label: 'Stop the simulated sensor',
+      label: trans.__('Stop the simulated sensor'),
       isEnabled: () => hub.simulated().state !== 'stopped',
       execute: () => hub.simulated().stop()
     });
@@ -99,22 +99,22 @@ const monitorPlugin: JupyterFrontEndPlugin<void> = {
     app.shell.add(panel, 'right', { rank: 900 });
     restorer?.add(panel, panel.id);
     app.commands.addCommand(CommandIDs.openMonitor, {
-      label: 'Open the sensorlab monitor',
+      label: trans.__('Open the sensorlab monitor'),
       execute: () => app.shell.activateById(panel.id)
     });
     app.commands.addCommand(CommandIDs.connectSerial, {
-      label: 'Connect a USB sensor (micro:bit, Arduino, Pico)',
-      caption: 'Each one connected is one more device of this tab',
+      label: trans.__('Connect a USB sensor (micro:bit, Arduino, Pico)'),
+      caption: trans.__('Each one connected is one more device of this tab'),
       // Runs inside the click or key press that chose the command: the chooser needs it.
       execute: () => hub.connect('serial')
     });
     app.commands.addCommand(CommandIDs.connectBluetooth, {
-      label: 'Connect a Bluetooth sensor',
-      caption: 'Each one connected is one more device of this tab',
+      label: trans.__('Connect a Bluetooth sensor'),
+      caption: trans.__('Each one connected is one more device of this tab'),
       execute: () => hub.connect('bluetooth')
     });
     app.commands.addCommand(CommandIDs.postNow, {
-      label: 'Post a row now (every logger on this page)',
+      label: trans.__('Post a row now (every logger on this page)'),
       isEnabled: () => hub.loggers.size > 0,
       execute: () => {
         for (const logger of hub.loggers) {

@@ -151,9 +151,12 @@ def problems(only: list[str] | None = None) -> list[str]:
     found = []
     for path, method, _ in _sources():
         if method == "javascript":
-            for number, line in enumerate(path.read_text().splitlines(), 1):
-                if NOT_LITERAL.search(line):
-                    found.append(f"{path.relative_to(ROOT)}:{number}: translate a literal string, not {line.strip()}")
+            # The whole text: a long string goes on the line after its call.
+            text = path.read_text()
+            for call in NOT_LITERAL.finditer(text):
+                number = text.count("\n", 0, call.start()) + 1
+                line = text.splitlines()[number - 1]
+                found.append(f"{path.relative_to(ROOT)}:{number}: translate a literal string, not {line.strip()}")
     pot = template()
     for language in only or languages():
         catalog = _read(HERE / f"{language}.po")

@@ -3,10 +3,11 @@ import { Widget } from '@lumino/widgets';
 import { IDevice } from '../devices';
 import { MAX_DEVICE_NAME_LENGTH } from '../sources/formats/values';
 import type { IBadInput, ISource } from '../sources/types';
+import { formatClock, formatNumber, trans } from '../i18n';
 import { ChannelChart } from '../ui/chart';
-import { countdown, IKernelStatus } from '../ui/status';
+import { countdown, errorsText, IKernelStatus, lastPost, rowsWaiting } from '../ui/status';
 import type { IDeviceHub } from '../tokens';
-import { element, keepingFocus, problemCounts, refreshTiles, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
+import { element, keepingFocus, problemCounts, refreshTiles, sheetLink, stateWord, valueTiles } from '../ui/dom';
 import { Redraw } from '../ui/redraw';
 
 /**
@@ -21,16 +22,16 @@ export class MonitorPanel extends Widget {
     super();
     this.id = 'sensorlab-monitor';
     this.addClass('jp-sensorlab-Monitor');
-    this.title.caption = 'sensorlab: sensors and loggers';
+    this.title.caption = trans.__('sensorlab: sensors and loggers');
     this.title.iconClass = 'jp-sensorlab-MonitorIcon';
     this.node.setAttribute('role', 'region');
-    this.node.setAttribute('aria-label', 'sensorlab monitor');
+    this.node.setAttribute('aria-label', trans.__('sensorlab monitor'));
 
-    const heading = element('h2', 'jp-sensorlab-Monitor-heading', 'Sensors');
+    const heading = element('h2', 'jp-sensorlab-Monitor-heading', trans.__('Sensors'));
     const actions = element('div', 'jp-sensorlab-Monitor-actions');
-    actions.appendChild(this._action('Connect USB device', 'serial'));
-    actions.appendChild(this._action('Connect Bluetooth sensor', 'bluetooth'));
-    actions.appendChild(this._action('Start simulated sensor', 'simulated'));
+    actions.appendChild(this._action(trans.__('Connect USB device'), 'serial'));
+    actions.appendChild(this._action(trans.__('Connect Bluetooth sensor'), 'bluetooth'));
+    actions.appendChild(this._action(trans.__('Start simulated sensor'), 'simulated'));
     this._problem = element('div', 'jp-sensorlab-Logger-problem');
     this._problem.setAttribute('role', 'alert');
     this._list = element('div', 'jp-sensorlab-Monitor-devices');
@@ -41,7 +42,7 @@ export class MonitorPanel extends Widget {
       this._historyChoice(),
       this._problem,
       this._list,
-      element('h2', 'jp-sensorlab-Monitor-heading', 'Loggers'),
+      element('h2', 'jp-sensorlab-Monitor-heading', trans.__('Loggers')),
       this._loggers
     );
     hub.loggersChanged.connect(this._renderLoggers, this);
@@ -81,10 +82,11 @@ export class MonitorPanel extends Widget {
 
   /** How far back the charts reach: 10 minutes to 24 hours. */
   private _historyChoice(): HTMLLabelElement {
-    const label = element('label', 'jp-sensorlab-Monitor-history', 'Charts show the last ');
+    // TRANSLATORS: followed by a choice: "the last 10 minutes", "the last hour"...
+    const label = element('label', 'jp-sensorlab-Monitor-history', trans.__('Charts show'));
     const select = element('select', 'jp-mod-styled');
-    for (const [minutes, text] of HISTORY_CHOICES) {
-      const option = element('option', '', text);
+    for (const minutes of HISTORY_MINUTES) {
+      const option = element('option', '', historyText(minutes));
       option.value = String(minutes);
       option.selected = minutes * 60_000 === this.hub.historyMs;
       select.appendChild(option);
@@ -93,7 +95,7 @@ export class MonitorPanel extends Widget {
     this.hub.sourcesChanged.connect(() => {
       select.value = String(Math.round(this.hub.historyMs / 60_000));
     }, this);
-    label.appendChild(select);
+    label.append(' ', select);
     return label;
   }
 
@@ -158,7 +160,11 @@ export class MonitorPanel extends Widget {
     this._list.replaceChildren();
     if (this.hub.devices.length === 0) {
       this._list.appendChild(
-        element('p', 'jp-sensorlab-Logger-hint', 'No sensor yet. Connect a USB device, or start the simulated one.')
+        element(
+          'p',
+          'jp-sensorlab-Logger-hint',
+          trans.__('No sensor yet. Connect a USB device, or start the simulated one.')
+        )
       );
     }
     for (const source of this.hub.sources) {
@@ -185,7 +191,7 @@ export class MonitorPanel extends Widget {
         element(
           'p',
           'jp-sensorlab-Logger-hint',
-          'No logger on this page yet. Run a notebook cell with sensorlab.Logger(...).'
+          trans.__('No logger on this page yet. Run a notebook cell with sensorlab.Logger(...).')
         )
       );
     }
@@ -194,19 +200,19 @@ export class MonitorPanel extends Widget {
       const kernel = status as IKernelStatus;
       const card = element('section', 'jp-sensorlab-Monitor-logger');
       card.dataset.logger = name;
-      card.setAttribute('aria-label', `Logger ${name}`);
+      // TRANSLATORS: %1 is a Logger's name, as the notebook gave it.
+      card.setAttribute('aria-label', trans.__('Logger %1', name));
       card.appendChild(element('strong', '', name));
       if (sheetUrl) {
         card.appendChild(sheetLink(sheetUrl));
       }
-      const errors = kernel.errors ?? 0;
       const facts = [
         kernel.sheet_notice ?? '',
         kernel.post_notice ?? '',
-        kernel.last_post ? `last post ${new Date(kernel.last_post).toLocaleTimeString()}` : 'nothing posted yet',
-        kernel.next_post ? `next post ${countdown(kernel.next_post, now)}` : '',
-        `${kernel.pending ?? 0} rows waiting`,
-        errors ? `${errors} ${errors === 1 ? 'error' : 'errors'}: ${kernel.last_error ?? ''}` : 'no errors'
+        lastPost(kernel),
+        kernel.next_post ? trans.__('next post %1', countdown(kernel.next_post, now)) : '',
+        rowsWaiting(kernel),
+        errorsText(kernel.errors ?? 0, kernel.last_error ?? '')
       ].filter(Boolean);
       card.appendChild(element('div', 'jp-sensorlab-Monitor-counts', facts.join(' · ')));
       if (sheet && 'error' in sheet) {
@@ -233,18 +239,20 @@ export class MonitorPanel extends Widget {
     } else {
       title.append(
         element('strong', '', device.name),
-        element('span', 'jp-sensorlab-Monitor-state', ` ${STATE_WORDS[source.state] ?? source.state}`)
+        element('span', 'jp-sensorlab-Monitor-state', ` ${stateWord(source.state)}`)
       );
     }
     if (own && source.state !== 'stopped') {
-      const stop = element('button', 'jp-mod-styled jp-mod-warn jp-sensorlab-Monitor-stop', 'Stop');
-      stop.setAttribute('aria-label', `Stop ${device.name}`);
+      const stop = element('button', 'jp-mod-styled jp-mod-warn jp-sensorlab-Monitor-stop', trans.__('Stop'));
+      // TRANSLATORS: %1 is a device's name.
+      stop.setAttribute('aria-label', trans.__('Stop %1', device.name));
       stop.addEventListener('click', () => void source.stop());
       title.appendChild(stop);
     }
     if (this._renaming !== device.id) {
-      const rename = element('button', 'jp-mod-styled jp-sensorlab-Monitor-rename', 'Rename');
-      rename.setAttribute('aria-label', `Rename ${device.name}`);
+      const rename = element('button', 'jp-mod-styled jp-sensorlab-Monitor-rename', trans.__('Rename'));
+      // TRANSLATORS: %1 is a device's name.
+      rename.setAttribute('aria-label', trans.__('Rename %1', device.name));
       rename.addEventListener('click', () => {
         this._renaming = device.id;
         this._render();
@@ -254,7 +262,9 @@ export class MonitorPanel extends Widget {
     }
     card.appendChild(title);
     if (!own) {
-      card.appendChild(element('div', 'jp-sensorlab-Monitor-via', `${device.id}, heard through ${source.label}`));
+      // TRANSLATORS: %1 is a device's id (microbit-1923449), %2 the device it is heard through (micro:bit (USB)).
+      const via = trans.__('%1, heard through %2', device.id, source.label);
+      card.appendChild(element('div', 'jp-sensorlab-Monitor-via', via));
     }
     if (own && source.problem) {
       card.appendChild(element('div', 'jp-sensorlab-Logger-problem', source.problem));
@@ -288,7 +298,8 @@ export class MonitorPanel extends Widget {
     // Typed text outlives the cards being drawn again (a device changed state meanwhile).
     box.value = this._typed ?? device.name;
     box.addEventListener('input', () => (this._typed = box.value));
-    box.setAttribute('aria-label', `New name for ${device.id}, Enter to keep it`);
+    // TRANSLATORS: %1 is a device's id (serial-1).
+    box.setAttribute('aria-label', trans.__('New name for %1, Enter to keep it', device.id));
     const done = (keep: boolean) => {
       if (this._renaming !== device.id) {
         return;
@@ -329,10 +340,12 @@ export class MonitorPanel extends Widget {
 /** The last few things a board sent that could not be read. */
 function problemList(name: string, recent: ReadonlyArray<IBadInput>): HTMLUListElement {
   const list = element('ul', 'jp-sensorlab-Monitor-problems');
-  list.setAttribute('aria-label', `What ${name} sent that could not be read`);
+  // TRANSLATORS: %1 is a device's name.
+  list.setAttribute('aria-label', trans.__('What %1 sent that could not be read', name));
   for (const problem of recent.slice(-5).reverse()) {
-    const item = element('li', '', `${new Date(problem.time).toLocaleTimeString()} ${problem.reason}: `);
-    item.appendChild(element('code', '', problem.text));
+    // TRANSLATORS: %1 is a time of day, %2 why what the device sent then could not be read; what it sent follows.
+    const item = element('li', '', trans.__('%1 %2:', formatClock(problem.time), problem.reason));
+    item.append(' ', element('code', '', problem.text));
     list.appendChild(item);
   }
   return list;
@@ -341,15 +354,15 @@ function problemList(name: string, recent: ReadonlyArray<IBadInput>): HTMLUListE
 /** "120 lines read · 1 line could not be read" */
 function healthCounts(device: IDevice): string {
   const { lines, badLines, badValues } = device.source.health;
-  return [`${lines} ${lines === 1 ? 'line' : 'lines'} read`, problemCounts(badLines, badValues)]
-    .filter(Boolean)
-    .join(' · ');
+  // TRANSLATORS: %2 is the number of lines, written the language's way (1 234).
+  const read = trans._n('%2 line read', '%2 lines read', lines, formatNumber(lines));
+  return [read, problemCounts(badLines, badValues)].filter(Boolean).join(' · ');
 }
 
 /** The sheet's last rows as a small table; cells are text, never HTML. */
 function lastRows(header: string[], rows: string[][]): HTMLTableElement {
   const table = element('table', 'jp-sensorlab-Monitor-rows');
-  table.setAttribute('aria-label', 'The last rows of the sheet');
+  table.setAttribute('aria-label', trans.__('The last rows of the sheet'));
   const head = element('tr', '');
   for (const name of header) {
     head.appendChild(element('th', '', name));
@@ -368,9 +381,14 @@ function lastRows(header: string[], rows: string[][]): HTMLTableElement {
 /** Buckets of a chart: a lowest and a highest point each, about one per pixel pair. */
 const CHART_BUCKETS = 300;
 
-const HISTORY_CHOICES: [number, string][] = [
-  [10, '10 minutes'],
-  [60, 'hour'],
-  [6 * 60, '6 hours'],
-  [24 * 60, '24 hours']
-];
+/** How far back the charts may reach, in minutes. */
+const HISTORY_MINUTES = [10, 60, 6 * 60, 24 * 60];
+
+/** "the last 10 minutes", "the last hour", "the last 6 hours": after "Charts show". */
+function historyText(minutes: number): string {
+  if (minutes < 60) {
+    return trans._n('the last %1 minute', 'the last %1 minutes', minutes);
+  }
+  const hours = minutes / 60;
+  return hours === 1 ? trans.__('the last hour') : trans._n('the last %1 hour', 'the last %1 hours', hours);
+}

@@ -1,16 +1,28 @@
 // What every source shares: state, problem, signals and health counts; the secure-page check.
 import { Signal } from '@lumino/signaling';
+import { trans } from '../i18n';
 import { LineParser, sentBy } from './lines';
 import { IBadInput, IReading, ISource, ISourceHealth, RECENT_PROBLEMS, SourceState, Transport } from './types';
 
-/** Why `what` cannot be used because the page is not secure, with the fix, or ''. */
-export function insecurePageProblem(what: string): string {
+/** Why USB devices or Bluetooth sensors cannot be used because the page is not secure, with the fix, or ''. */
+export function insecurePageProblem(transport: 'serial' | 'bluetooth'): string {
   if (typeof window === 'undefined' || window.isSecureContext) {
     return '';
   }
-  return (
-    `${what} work only on a secure page. Open Jupyter at ` +
-    `http://localhost:${location.port || '8888'} on this computer, or over https, instead of ${location.host}.`
+  const local = `http://localhost:${location.port || '8888'}`;
+  if (transport === 'serial') {
+    // TRANSLATORS: %1 is the page's address on this computer (http://localhost:8888), %2 the address in use.
+    return trans.__(
+      'USB devices work only on a secure page. Open Jupyter at %1 on this computer, or over https, instead of %2.',
+      local,
+      location.host
+    );
+  }
+  // TRANSLATORS: %1 is the page's address on this computer (http://localhost:8888), %2 the address in use.
+  return trans.__(
+    'Bluetooth sensors work only on a secure page. Open Jupyter at %1 on this computer, or over https, instead of %2.',
+    local,
+    location.host
   );
 }
 
@@ -153,7 +165,8 @@ export abstract class SourceBase implements ISource {
       return values;
     }
     this._health.badValues += past.length;
-    this._keepProblems(past.map(text => ({ reason: `more than ${MAX_CHANNELS} channel names`, text })));
+    const reason = trans._n('more than %1 channel name', 'more than %1 channel names', MAX_CHANNELS);
+    this._keepProblems(past.map(text => ({ reason, text })));
     return Object.fromEntries(Object.entries(values).filter(([name]) => this._channels.has(name)));
   }
 

@@ -1,5 +1,6 @@
 // A Bluetooth Low Energy sensor read with Web Bluetooth (Environmental Sensing, micro:bit temperature).
 import { insecurePageProblem } from './base';
+import { trans } from '../i18n';
 import {
   CHARACTERISTICS,
   decodePeriod,
@@ -28,20 +29,18 @@ const SERVICES = [ENVIRONMENTAL_SENSING, MICROBIT_TEMPERATURE_SERVICE];
 
 /** Why Web Bluetooth cannot be used on this page, in words with the fix, or ''. */
 export function webBluetoothProblem(): string {
-  const insecure = insecurePageProblem('Bluetooth sensors');
+  const insecure = insecurePageProblem('bluetooth');
   if (insecure) {
     return insecure;
   }
   if (typeof navigator === 'undefined' || !('bluetooth' in navigator)) {
     const agent = typeof navigator === 'undefined' ? '' : (navigator as Navigator).userAgent;
     if (/Linux/.test(agent) && !/CrOS|Android/.test(agent) && /Chrom/.test(agent)) {
-      return (
-        'On Linux, Chrome keeps Bluetooth switched off for web pages. Start it with ' +
-        '--enable-features=WebBluetooth (or turn on chrome://flags/#enable-experimental-web-platform-features), ' +
-        'then reload this page.'
+      return trans.__(
+        'On Linux, Chrome keeps Bluetooth switched off for web pages. Start it with --enable-features=WebBluetooth (or turn on chrome://flags/#enable-experimental-web-platform-features), then reload this page.'
       );
     }
-    return 'This browser cannot use Bluetooth sensors. Use Chrome or Edge on a computer or Chromebook.';
+    return trans.__('This browser cannot use Bluetooth sensors. Use Chrome or Edge on a computer or Chromebook.');
   }
   return '';
 }
@@ -64,7 +63,7 @@ export class BluetoothSource extends ReconnectingSource {
   readonly units: Record<string, string> = {};
 
   constructor(id: string, options: Partial<IBluetoothOptions> = {}) {
-    super(id, 'Bluetooth sensor', { firstMs: RECONNECT_FIRST_MS, maxMs: RECONNECT_MAX_MS });
+    super(id, trans.__('Bluetooth sensor'), { firstMs: RECONNECT_FIRST_MS, maxMs: RECONNECT_MAX_MS });
     this.options = { ...DEFAULT_BLUETOOTH_OPTIONS, ...options };
   }
 
@@ -85,7 +84,7 @@ export class BluetoothSource extends ReconnectingSource {
     this._device = device;
     this._deviceId = device.id;
     device.addEventListener('gattserverdisconnected', this._onDisconnected);
-    this.setLabel(device.name || 'Bluetooth sensor');
+    this.setLabel(device.name || trans.__('Bluetooth sensor'));
     this.setState('connecting', '');
     try {
       await this._connect();
@@ -93,7 +92,9 @@ export class BluetoothSource extends ReconnectingSource {
       if (!this.isCurrent(session)) {
         throw error; // stop() or another start() came meanwhile: the state is theirs
       }
-      const message = `The sensor could not be read: ${(error as Error).message}`;
+      // TRANSLATORS: %1 is why: one of sensorlab's reasons ("it offers no temperature...") or the browser's,
+      // in its words.
+      const message = trans.__('The sensor could not be read: %1', (error as Error).message);
       await this._forget();
       this.refuse(message);
     }
@@ -116,7 +117,7 @@ export class BluetoothSource extends ReconnectingSource {
   }
 
   async send(): Promise<void> {
-    throw new Error('Bluetooth sensors take no text lines. For a micro:bit, use logger.set_period(ms).');
+    throw new Error(trans.__('Bluetooth sensors take no text lines. For a micro:bit, use logger.set_period(ms).'));
   }
 
   /** Ask a micro:bit to measure every `ms` milliseconds; returns the period it chose. */
@@ -125,14 +126,14 @@ export class BluetoothSource extends ReconnectingSource {
     if (!characteristic || this.state !== 'connected') {
       throw new Error(
         this.state !== 'connected'
-          ? 'The Bluetooth sensor is not connected: press Connect and choose it first.'
-          : 'This sensor has no period to set: only the micro:bit temperature service has one.'
+          ? trans.__('The Bluetooth sensor is not connected: press Connect and choose it first.')
+          : trans.__('This sensor has no period to set: only the micro:bit temperature service has one.')
       );
     }
     await characteristic.writeValueWithResponse(encodePeriod(ms));
     const chosen = decodePeriod(await characteristic.readValue());
     if (chosen === null) {
-      throw new Error('The micro:bit did not say which period it chose.');
+      throw new Error(trans.__('The micro:bit did not say which period it chose.'));
     }
     return chosen;
   }
@@ -150,7 +151,8 @@ export class BluetoothSource extends ReconnectingSource {
   private async _connect(): Promise<void> {
     const device = this._device;
     if (!device?.gatt) {
-      throw new Error('the browser gave no way to talk to it');
+      // TRANSLATORS: after "The sensor could not be read:".
+      throw new Error(trans.__('the browser gave no way to talk to it'));
     }
     const session = this.session;
     const server = await device.gatt.connect();
@@ -178,7 +180,8 @@ export class BluetoothSource extends ReconnectingSource {
     }
     this._givenUp(session, device);
     if (found === 0) {
-      throw new Error('it offers no temperature, humidity, pressure or light values that sensorlab knows.');
+      // TRANSLATORS: after "The sensor could not be read:".
+      throw new Error(trans.__('it offers no temperature, humidity, pressure or light values that sensorlab knows.'));
     }
     this.reconnected();
     // 'connected' first: _poll() reads only when connected, and the first read is now.
@@ -247,7 +250,7 @@ export class BluetoothSource extends ReconnectingSource {
 
   private _onDisconnected = (): void => {
     this._stopPolling();
-    this.lost('The sensor is out of reach or switched off: it is called again by itself.');
+    this.lost(trans.__('The sensor is out of reach or switched off: it is called again by itself.'));
   };
 
   /**
@@ -262,7 +265,8 @@ export class BluetoothSource extends ReconnectingSource {
     if (device !== this._device && device.gatt?.connected) {
       device.gatt.disconnect();
     }
-    throw new Error('the connection was given up.');
+    // TRANSLATORS: after "The sensor could not be read:".
+    throw new Error(trans.__('the connection was given up.'));
   }
 
   private _stopPolling(): void {
@@ -323,13 +327,14 @@ function notOffered(error: DOMException): null {
 /** What went wrong with the browser's chooser, in words. */
 function chooserProblem(error: DOMException): string {
   if (error.name === 'NotFoundError' && /adapter/i.test(error.message)) {
-    return 'This computer has no Bluetooth, or it is switched off. Switch it on, then press Connect again.';
+    return trans.__('This computer has no Bluetooth, or it is switched off. Switch it on, then press Connect again.');
   }
   if (error.name === 'NotFoundError') {
-    return 'No sensor was chosen. Switch the sensor on, press Connect and pick it in the list.';
+    return trans.__('No sensor was chosen. Switch the sensor on, press Connect and pick it in the list.');
   }
   if (error.name === 'SecurityError') {
-    return 'The browser needs a click to show its Bluetooth chooser: press Connect again.';
+    return trans.__('The browser needs a click to show its Bluetooth chooser: press Connect again.');
   }
-  return `The browser would not open its Bluetooth chooser: ${error.message}`;
+  // TRANSLATORS: %1 is the browser's reason, in its words.
+  return trans.__('The browser would not open its Bluetooth chooser: %1', error.message);
 }

@@ -1,5 +1,6 @@
 /** Cuts the bytes a USB serial device sends into text lines, whatever the chunk boundaries. */
 import { cut, IBadLine, MAX_TEXT } from './formats/values';
+import { trans } from '../i18n';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -17,9 +18,12 @@ function lenientText(bytes: Uint8Array, cutShort = false): string {
   return cut(new TextDecoder('utf-8').decode(bytes.subarray(0, limit), { stream }), MAX_TEXT);
 }
 
-/** How a too-long line is described: '4 KiB' reads better than '4096 bytes'. */
-function sizeText(bytes: number): string {
-  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
+/** Why a line of `bytes` bytes or more is not read: '4 KiB' reads better than '4096 bytes'. */
+function tooLongReason(bytes: number): string {
+  if (bytes % 1024 === 0) {
+    return trans.__('longer than %1 KiB without a line end', bytes / 1024);
+  }
+  return trans._n('longer than %1 byte without a line end', 'longer than %1 bytes without a line end', bytes);
 }
 
 /** The lines of decoded text that ends lines with LF, CR or CRLF. */
@@ -68,7 +72,7 @@ export class LineFramer {
     this._max = Number.isFinite(max) ? Math.max(1, Math.floor(max)) : 4096;
     this._dropFirstLine = options.dropFirstLine ?? true;
     this._keepFirstLine = options.keepFirstLine ?? null;
-    this._tooLong = `longer than ${sizeText(this._max)} without a line end`;
+    this._tooLong = tooLongReason(this._max);
     // Grown on demand up to maxLineBytes: most lines are short.
     this._buffer = new Uint8Array(Math.min(this._max, 256));
     this.reset();
@@ -217,7 +221,7 @@ export class LineFramer {
       line = this._decoder.decode(bytes);
     } catch {
       if (!this._first) {
-        bad.push({ reason: 'not UTF-8 text', text: lenientText(bytes) });
+        bad.push({ reason: trans.__('not UTF-8 text'), text: lenientText(bytes) });
       }
       this._first = false;
       return;

@@ -1,5 +1,6 @@
 // Bluetooth Low Energy sensor values, decoded from GATT characteristics (all little-endian).
 // Pure functions, so every byte pattern is tested without a radio.
+import { trans } from '../i18n';
 
 /** A 16-bit Bluetooth SIG UUID in its full 128-bit form, as Web Bluetooth reports it. */
 export function sigUuid(short: number): string {
@@ -82,7 +83,8 @@ export const CHARACTERISTICS: ReadonlyArray<ICharacteristicKind> = [
 /** The micro:bit's temperature period: uint16 milliseconds. */
 export function encodePeriod(ms: number): DataView<ArrayBuffer> {
   if (!Number.isInteger(ms) || ms < 1 || ms > 0xffff) {
-    throw new Error(`The period must be a whole number of milliseconds from 1 to 65535, not ${ms}.`);
+    // TRANSLATORS: %1 is the period the notebook asked for.
+    throw new Error(trans.__('The period must be a whole number of milliseconds from 1 to 65535, not %1.', ms));
   }
   const data = new DataView(new ArrayBuffer(2));
   data.setUint16(0, ms, true);

@@ -1,12 +1,13 @@
 // Readings a notebook makes in Python (`logger.record`): a source the page never reads, so they are charted and listed like a device's.
 import { SourceBase } from './base';
+import { trans } from '../i18n';
 
 export class NotebookSource extends SourceBase {
   readonly transport = 'notebook' as const;
   readonly units = {};
 
   constructor() {
-    super('python', 'Python in the notebook');
+    super('python', trans.__('Python in the notebook'));
     this.setState('connected'); // the kernel sends its readings whenever it makes them
   }
 
@@ -19,6 +20,6 @@ export class NotebookSource extends SourceBase {
   }
 
   send(): Promise<void> {
-    return Promise.reject(new Error('Readings made in Python have no device to send a line to.'));
+    return Promise.reject(new Error(trans.__('Readings made in Python have no device to send a line to.')));
   }
 }

@@ -1,5 +1,6 @@
 // A USB board (micro:bit, Arduino, Pico) read with Web Serial, its lines parsed into readings.
 import { insecurePageProblem } from './base';
+import { trans } from '../i18n';
 import { LineFormat, LineFramer, LineParser } from './lines';
 import { ChooserError, ReconnectingSource } from './reconnecting';
 
@@ -23,25 +24,37 @@ export const DEFAULT_SERIAL_OPTIONS: ISerialOptions = {
 /** How often a lost device is looked for, besides the browser's `connect` events. */
 const LOOK_AGAIN_MS = 500;
 
-/** Boards by USB vendor id, to name them for people. */
-const BOARDS: Record<number, string> = {
-  0x0d28: 'micro:bit',
-  0x2e8a: 'Raspberry Pi Pico',
-  0x2341: 'Arduino',
-  0x2a03: 'Arduino',
-  0x1a86: 'Arduino-compatible board',
-  0x10c4: 'USB serial adapter',
-  0x0403: 'USB serial adapter'
-};
+/** A board's name for people, from its USB vendor id: "micro:bit (USB)", or "USB device" for one sensorlab does not know. */
+function boardName(vendorId?: number): string {
+  switch (vendorId) {
+    case 0x0d28:
+      // TRANSLATORS: %1 is a board's name (micro:bit, Arduino), the same in every language.
+      return trans.__('%1 (USB)', 'micro:bit');
+    case 0x2e8a:
+      return trans.__('%1 (USB)', 'Raspberry Pi Pico');
+    case 0x2341:
+    case 0x2a03:
+      return trans.__('%1 (USB)', 'Arduino');
+    case 0x1a86:
+      return trans.__('Arduino-compatible board (USB)');
+    case 0x10c4:
+    case 0x0403:
+      return trans.__('USB serial adapter');
+    default:
+      return trans.__('USB device');
+  }
+}
 
 /** Why Web Serial cannot be used on this page, in words with the fix, or ''. */
 export function webSerialProblem(): string {
-  const insecure = insecurePageProblem('USB devices');
+  const insecure = insecurePageProblem('serial');
   if (insecure) {
     return insecure;
   }
   if (typeof navigator === 'undefined' || !('serial' in navigator)) {
-    return 'This browser cannot use USB devices. Use Chrome or Edge on a computer (Firefox and Safari cannot).';
+    return trans.__(
+      'This browser cannot use USB devices. Use Chrome or Edge on a computer (Firefox and Safari cannot).'
+    );
   }
   return '';
 }
@@ -57,19 +70,21 @@ export async function requestSerialPort(options: Partial<ISerialOptions> = {}): 
   }
   const { baudRate, filters } = { ...DEFAULT_SERIAL_OPTIONS, ...options };
   if (!(baudRate >= 9600 && baudRate <= 1_000_000)) {
-    throw new Error(
-      `The speed ${baudRate} is not one sensorlab uses: choose 9600 to 1000000 baud, as in the board's program.`
+    // TRANSLATORS: %1 is the speed the notebook gave (baud=...), in bits per second.
+    const problem = trans.__(
+      "The speed %1 is not one sensorlab uses: choose 9600 to 1000000 baud, as in the board's program.",
+      baudRate
     );
+    throw new Error(problem);
   }
   try {
     return await navigator.serial.requestPort(filters.length ? { filters } : {});
   } catch (error) {
-    const cancelled = (error as DOMException).name === 'NotFoundError';
-    throw new ChooserError(
-      cancelled
-        ? 'No device was chosen. Press Connect and pick your board in the list.'
-        : `The browser would not open the device chooser: ${(error as Error).message}`
-    );
+    if ((error as DOMException).name === 'NotFoundError') {
+      throw new ChooserError(trans.__('No device was chosen. Press Connect and pick your board in the list.'));
+    }
+    // TRANSLATORS: %1 is the browser's reason, in its words.
+    throw new ChooserError(trans.__('The browser would not open the device chooser: %1', (error as Error).message));
   }
 }
 
@@ -94,7 +109,7 @@ export class SerialSource extends ReconnectingSource {
   readonly units: Record<string, string> = {};
 
   constructor(id: string, options: Partial<ISerialOptions> = {}) {
-    super(id, 'USB device', { firstMs: LOOK_AGAIN_MS, maxMs: LOOK_AGAIN_MS });
+    super(id, boardName(), { firstMs: LOOK_AGAIN_MS, maxMs: LOOK_AGAIN_MS });
     this.options = { ...DEFAULT_SERIAL_OPTIONS, ...options };
   }
 
@@ -117,7 +132,7 @@ export class SerialSource extends ReconnectingSource {
     const session = this.begin();
     this._chosen = port;
     this._info = port.getInfo();
-    this.setLabel(this._describe(this._info));
+    this.setLabel(boardName(this._info.usbVendorId));
     await this._open(port, session);
   }
 
@@ -142,7 +157,7 @@ export class SerialSource extends ReconnectingSource {
   async send(line: string): Promise<void> {
     const port = this._port;
     if (!port?.writable || this.state !== 'connected') {
-      throw new Error('The USB device is not connected: press Connect and choose it first.');
+      throw new Error(trans.__('The USB device is not connected: press Connect and choose it first.'));
     }
     const bytes = new TextEncoder().encode(line.replace(/\r?\n$/, '') + '\n');
     // One write at a time: a stream has one writer.
@@ -158,7 +173,8 @@ export class SerialSource extends ReconnectingSource {
     try {
       await write;
     } catch (error) {
-      throw new Error(`The line could not be sent to the device: ${(error as Error).message}`);
+      // TRANSLATORS: %1 is the browser's reason, in its words.
+      throw new Error(trans.__('The line could not be sent to the device: %1', (error as Error).message));
     }
   }
 
@@ -168,11 +184,6 @@ export class SerialSource extends ReconnectingSource {
     void this._stopReading();
   }
 
-  private _describe(info: SerialPortInfo): string {
-    const board = info.usbVendorId !== undefined ? BOARDS[info.usbVendorId] : undefined;
-    return board ? `${board} (USB)` : 'USB device';
-  }
-
   private async _open(port: SerialPort, session: number): Promise<boolean> {
     this.setState(this.state === 'waiting' ? 'waiting' : 'connecting', this.problem);
     try {
@@ -180,9 +191,11 @@ export class SerialSource extends ReconnectingSource {
     } catch (error) {
       if ((error as DOMException).name !== 'InvalidStateError') {
         // Not ready yet (just replugged) or taken by another program.
-        const message =
-          `The device could not be opened: ${(error as Error).message}. ` +
-          'Close other programs using it (Arduino IDE, another tab), then press Connect again.';
+        // TRANSLATORS: %1 is the browser's reason, in its words.
+        const message = trans.__(
+          'The device could not be opened: %1. Close other programs using it (Arduino IDE, another tab), then press Connect again.',
+          (error as Error).message
+        );
         if (this.state !== 'waiting') {
           this.refuse(message);
         }
@@ -234,7 +247,8 @@ export class SerialSource extends ReconnectingSource {
         if (!recoverable.includes((error as DOMException).name)) {
           lost = true;
         } else {
-          this.countLine([{ reason: 'the connection garbled some bytes', text: (error as Error).message }], true);
+          const reason = trans.__('the connection garbled some bytes');
+          this.countLine([{ reason, text: (error as Error).message }], true);
           // Bytes were lost: the line they cut is not joined to the bytes after them.
           this._framer.reset();
         }
@@ -254,7 +268,7 @@ export class SerialSource extends ReconnectingSource {
       } catch {
         // It is gone already.
       }
-      this.lost('The device was unplugged or restarted: plug it in again, it is used again by itself.');
+      this.lost(trans.__('The device was unplugged or restarted: plug it in again, it is used again by itself.'));
       this._stopListening();
       this._onConnect = () => this.lookNow();
       navigator.serial.addEventListener('connect', this._onConnect);

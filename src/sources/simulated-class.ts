@@ -1,5 +1,6 @@
 // A simulated class of micro:bits sending by radio to a gateway, read as a real gateway's USB lines are.
 import { LineParser } from './lines';
+import { trans } from '../i18n';
 import { daylight, randomGenerator, SimulationSource } from './simulated';
 
 export interface ISimulatedClassOptions {
@@ -55,7 +56,7 @@ export class SimulatedClassSource extends SimulationSource {
 
   constructor(id: string, options: ISimulatedClassOptions = {}) {
     const groups = options.groups ?? 30;
-    super(id, `Simulated class (${groups} micro:bits)`, options);
+    super(id, trans._n('Simulated class (%1 micro:bit)', 'Simulated class (%1 micro:bits)', groups), options);
     this._random = randomGenerator(options.seed ?? 11);
     this._started = this.now();
     const room = roomTemperature(this._started);
@@ -74,7 +75,8 @@ export class SimulatedClassSource extends SimulationSource {
 
   /** Nothing can be sent to the class's micro:bits from here. */
   async send(line: string): Promise<void> {
-    throw new Error(`The simulated class of micro:bits only sends readings; it cannot take "${line}".`);
+    // TRANSLATORS: %1 is the line a notebook sent.
+    throw new Error(trans.__('The simulated class of micro:bits only sends readings; it cannot take "%1".', line));
   }
 
   /** Every micro:bit sends once, in a random order as radio packets arrive; returns the gateway's lines. */

@@ -1,5 +1,6 @@
 // The simulated classroom: a thermostat-heated room, for lessons without hardware and for tests.
 import { SourceBase } from './base';
+import { trans } from '../i18n';
 import type { IReading } from './types';
 
 export interface ISimulatedOptions {
@@ -104,7 +105,7 @@ export class SimulatedSource extends SimulationSource {
   };
 
   constructor(id: string, options: ISimulatedOptions = {}) {
-    super(id, 'Simulated classroom', options);
+    super(id, trans.__('Simulated classroom'), options);
     this._random = randomGenerator(options.seed ?? 7);
     this.target = options.target ?? 21;
   }
@@ -119,7 +120,8 @@ export class SimulatedSource extends SimulationSource {
   async send(line: string): Promise<void> {
     const match = /^\s*target\s+(-?\d+(?:\.\d+)?)\s*$/i.exec(line);
     if (!match) {
-      throw new Error(`The simulated classroom understands "target 21.5", not "${line}".`);
+      // TRANSLATORS: %1 is the line a notebook sent; "target 21.5" is a command, not words to translate.
+      throw new Error(trans.__('The simulated classroom understands "target 21.5", not "%1".', line));
     }
     this.target = Number(match[1]);
   }

@@ -1,12 +1,27 @@
 /** Small DOM helpers shared by the notebook widget and the sidebar. */
+import { formatNumber, trans } from '../i18n';
 import { isWebAddress } from '../sheet';
+import type { SourceState } from '../sources/types';
 
-export const STATE_WORDS: Record<string, string> = {
-  stopped: 'stopped',
-  connecting: 'connecting…',
-  connected: 'reading',
-  waiting: 'waiting for the device'
-};
+/** A device's state in words: "reading", "waiting for the device"... */
+export function stateWord(state: SourceState): string {
+  switch (state) {
+    case 'stopped':
+      return trans._p('device state', 'stopped');
+    case 'connecting':
+      return trans._p('device state', 'connecting…');
+    case 'connected':
+      return trans._p('device state', 'reading');
+    case 'waiting':
+      return trans._p('device state', 'waiting for the device');
+  }
+}
+
+/** "micro:bit (USB): reading": a name and what is said of it. */
+export function labelled(name: string, text: string): string {
+  // TRANSLATORS: %1 is a name (a device's, a sensor's), %2 what is said of it: "micro:bit (USB): reading".
+  return trans.__('%1: %2', name, text);
+}
 
 export function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -20,14 +35,15 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-/** Whole numbers as they are (a heater's 1, a light level of 134); others to 3 digits. */
+/** Whole numbers as they are (a heater's 1), others to 3 digits, as the page's language writes them (21,5). */
 export function formatValue(value: number): string {
   if (Number.isInteger(value)) {
-    return String(value);
+    // A rounded -0.004 is -0: shown as 0.
+    return formatNumber(value === 0 ? 0 : value);
   }
   const abs = Math.abs(value);
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
-  return value.toFixed(digits);
+  return formatNumber(value, digits);
 }
 
 /** "21.5 °C": a value with its unit, if it has one. */
@@ -78,12 +94,18 @@ export function refreshTiles(
 
 /** "1 line could not be read, 2 values were not numbers", or '' when all was read. */
 export function problemCounts(badLines: number, badValues: number): string {
-  return [
-    badLines ? `${badLines} ${badLines === 1 ? 'line' : 'lines'} could not be read` : '',
-    badValues ? `${badValues} ${badValues === 1 ? 'value was not a number' : 'values were not numbers'}` : ''
-  ]
-    .filter(Boolean)
-    .join(', ');
+  const counts: string[] = [];
+  if (badLines) {
+    const lines = formatNumber(badLines);
+    // TRANSLATORS: %2 is the number of lines, written the language's way (1 234).
+    counts.push(trans._n('%2 line could not be read', '%2 lines could not be read', badLines, lines));
+  }
+  if (badValues) {
+    const values = formatNumber(badValues);
+    // TRANSLATORS: %2 is the number of values, written the language's way (1 234).
+    counts.push(trans._n('%2 value was not a number', '%2 values were not numbers', badValues, values));
+  }
+  return counts.join(', ');
 }
 
 /** The name a control is known by: its label for screen readers, else its text. */
@@ -114,16 +136,17 @@ export function keepingFocus(container: HTMLElement, rebuild: () => void): void 
   again?.focus();
 }
 
-/** Shown after a sheet address that is not a link, so the student knows what to fix. */
-export const NOT_A_LINK =
-  'This sheet address does not start with http:// or https://, so it is not a link. ' +
-  'Check the sheet address in the notebook.';
-
-/** A sheet's address: a link that opens in a new tab, or plain text with NOT_A_LINK when it is not http(s). */
+/**
+ * A sheet's address: a link that opens in a new tab, or, when it is not http(s), plain text
+ * followed by what to fix.
+ */
 export function sheetLink(address: string): HTMLElement {
   if (!isWebAddress(address)) {
     const text = element('span', 'jp-sensorlab-Logger-sheetAddress', address);
-    text.appendChild(element('span', 'jp-sensorlab-Logger-problem', ` ${NOT_A_LINK}`));
+    const notALink = trans.__(
+      'This sheet address does not start with http:// or https://, so it is not a link. Check the sheet address in the notebook.'
+    );
+    text.appendChild(element('span', 'jp-sensorlab-Logger-problem', ` ${notALink}`));
     return text;
   }
   const link = element('a', 'jp-sensorlab-Logger-sheetLink', address);

@@ -1,12 +1,13 @@
 // The notebook widget's model: links a kernel's Logger to the hub's devices it logs through a forwarder.
 import { DOMWidgetModel, ISerializers } from '@jupyter-widgets/base';
 import type { Kernel } from '@jupyterlab/services';
-import { isWebAddress, ISheetContent, ISheetReadProblem, readSheet, SheetReadError } from '../sheet';
+import { ISheetReadProblem, readSheet, SheetReadError } from '../readback';
+import { isWebAddress, ISheetContent } from '../sheet';
 import { DEVICE_KINDS, DeviceKind, IDevice, IDeviceFilter } from '../devices';
 import type { LineFormat } from '../sources/lines';
 import { ISerialOptions, SerialSource } from '../sources/serial';
 import type { ISource, SourceState } from '../sources/types';
-import { pageLanguage } from '../i18n';
+import { pageLanguage, trans } from '../i18n';
 import { DeviceOptions, IDeviceHub, ILoggerHandle, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
 import { ALIVE_EVERY_MS, parseDeviceRequest, parseRecorded, WidgetMessage } from '../protocol';
 import { BluetoothSource, IBluetoothOptions } from '../sources/bluetooth';
@@ -110,12 +111,16 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
       const owner = this.widget_manager as unknown as IKernelOwner;
       const kernel = owner.kernel;
       if (!kernel) {
-        this.problem = 'This notebook has no running kernel: run the cell again.';
+        this.problem = trans.__('This notebook has no running kernel: run the cell again.');
         return;
       }
       const kind = this.get('source') as DeviceKind;
       if (!DEVICE_KINDS.includes(kind)) {
-        this.problem = `This page's sensorlab does not know the source "${kind}": install the same sensorlab version in the kernel and the page, then reload.`;
+        // TRANSLATORS: %1 is the Logger's source, as the notebook gave it (source="serial").
+        this.problem = trans.__(
+          'This page\'s sensorlab does not know the source "%1": install the same sensorlab version in the kernel and the page, then reload.',
+          kind
+        );
         return;
       }
       this.filter = { kind, devices: this._deviceNames() };

@@ -5,39 +5,94 @@ import type { IForwarderStats } from '../forwarder';
 import type { IReading, ISource } from '../sources/types';
 import type { ILoggerModel } from './model';
 import type { IDeviceHub } from '../tokens';
+import { formatNumber, trans } from '../i18n';
 import { ChannelChart } from '../ui/chart';
-import { element, keepingFocus, problemCounts, refreshTiles, sheetLink, STATE_WORDS, valueTiles } from '../ui/dom';
+import {
+  element,
+  keepingFocus,
+  labelled,
+  problemCounts,
+  refreshTiles,
+  sheetLink,
+  stateWord,
+  valueTiles
+} from '../ui/dom';
 import { Redraw } from '../ui/redraw';
 import { IKernelStatus, statusParts, troubleNotices } from '../ui/status';
 
 /** "No USB device yet: ...", or how many devices and how many of them read. */
 function devicesSummary(devices: IDevice[], kind: string): string {
   if (devices.length === 0) {
-    const what = kind === 'serial' || kind === 'bluetooth' ? CONNECT[kind].what : 'device';
-    return `No ${what} yet: press Connect and choose it in the browser's list.`;
+    if (kind === 'serial') {
+      return trans.__("No USB device yet: press Connect and choose it in the browser's list.");
+    }
+    if (kind === 'bluetooth') {
+      return trans.__("No Bluetooth sensor yet: press Connect and choose it in the browser's list.");
+    }
+    return trans.__("No device yet: press Connect and choose it in the browser's list.");
   }
   const reading = devices.filter(device => device.source.state === 'connected').length;
-  return `${devices.length} ${devices.length === 1 ? 'device' : 'devices'}, ${reading} reading`;
+  // TRANSLATORS: %1 is how many devices the logger has, %2 how many of them are reading now.
+  return trans._n('%1 device, %2 reading', '%1 devices, %2 reading', devices.length, reading);
 }
 
-/** What the browser read back from the sheet, in a few words. */
+/** What the browser read back from the sheet, in a few words after " · ", or '' before it has read. */
 function sheetSummary(sheet: ILoggerModel['sheet']): string {
   if (!sheet) {
     return '';
   }
+  let words: string;
   if ('error' in sheet) {
-    return ` · ${sheet.error}`;
+    words = sheet.error;
+  } else if (sheet.rows.length === 0) {
+    words = trans.__('no rows in the sheet yet');
+  } else {
+    const count = sheet.rows.length;
+    const rows = formatNumber(count);
+    const newest = sheet.rows[count - 1][0];
+    // TRANSLATORS: %2 is the number of rows, %3 the time cell of the newest row, as the sheet has it.
+    words = trans._n(
+      '%2 row in the sheet, newest from %3',
+      '%2 rows in the sheet, newest from %3',
+      count,
+      rows,
+      newest
+    );
   }
-  const last = sheet.rows[sheet.rows.length - 1];
-  const rows = `${sheet.rows.length} ${sheet.rows.length === 1 ? 'row' : 'rows'} in the sheet`;
-  return last ? ` · ${rows}, newest from ${last[0]}` : ` · ${rows}`;
+  return ` · ${words}`;
 }
 
-/** What a Logger of each kind connects, in words. */
-const CONNECT: Record<'serial' | 'bluetooth', { what: string; button: string }> = {
-  serial: { what: 'USB device', button: 'USB' },
-  bluetooth: { what: 'Bluetooth sensor', button: 'Bluetooth' }
-};
+/** A Connect button's text, and its name for screen readers. */
+function connectWords(
+  transport: 'serial' | 'bluetooth',
+  both: boolean,
+  another: boolean
+): { text: string; label: string } {
+  // With both kinds, the button says which.
+  let text: string;
+  if (!both) {
+    text = another ? trans.__('Connect another') : trans.__('Connect');
+  } else if (transport === 'serial') {
+    text = another ? trans.__('Connect another USB') : trans.__('Connect USB');
+  } else {
+    text = another ? trans.__('Connect another Bluetooth') : trans.__('Connect Bluetooth');
+  }
+  if (transport === 'serial') {
+    return { text, label: another ? trans.__('Connect another USB device') : trans.__('Connect a USB device') };
+  }
+  return {
+    text,
+    label: another ? trans.__('Connect another Bluetooth sensor') : trans.__('Connect a Bluetooth sensor')
+  };
+}
+
+/** Shown before the first reading: what to press, unless devices are connected already. */
+function noReadingsHint(devices: IDevice[], model: ILoggerModel): string {
+  if (model.startable) {
+    return trans.__('No readings yet. Press Start to begin.');
+  }
+  return devices.length > 0 ? trans.__('No readings yet.') : trans.__('No readings yet. Press Connect to begin.');
+}
 
 /** The Logger in a notebook: its devices, start or connect, live values and the status line. */
 export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
@@ -46,7 +101,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       const model = this.model as ILoggerModel;
       this.el.classList.add('jp-sensorlab-Logger');
       this.el.setAttribute('role', 'region');
-      this.el.setAttribute('aria-label', `sensorlab logger ${model.get('name')}`);
+      this.el.setAttribute('aria-label', trans.__('sensorlab logger %1', model.get('name')));
 
       const header = element('div', 'jp-sensorlab-Logger-header');
       header.appendChild(element('span', 'jp-sensorlab-Logger-title', `sensorlab · ${model.get('name')}`));
@@ -65,7 +120,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
 
       // Each device of the logger (not for the one simulated sensor): name, state, values, Disconnect.
       this._list = element('ul', 'jp-sensorlab-Logger-devices');
-      this._list.setAttribute('aria-label', 'Devices of this logger');
+      this._list.setAttribute('aria-label', trans.__('Devices of this logger'));
       this.el.appendChild(this._list);
 
       this._values = element('div', 'jp-sensorlab-Logger-values');
@@ -118,9 +173,9 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       const input = element('input', 'jp-mod-styled jp-sensorlab-Logger-noteInput');
       input.type = 'text';
       input.maxLength = 500;
-      input.placeholder = 'A note for the next row, e.g. window opened';
-      input.setAttribute('aria-label', 'Note for the next row');
-      const add = element('button', 'jp-mod-styled', 'Add note');
+      input.placeholder = trans.__('A note for the next row, e.g. window opened');
+      input.setAttribute('aria-label', trans.__('Note for the next row'));
+      const add = element('button', 'jp-mod-styled', trans.__('Add note'));
       const submit = () => {
         const text = input.value.trim();
         if (text) {
@@ -134,8 +189,8 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
           submit();
         }
       });
-      const exportButton = element('button', 'jp-mod-styled', 'Download CSV');
-      exportButton.setAttribute('aria-label', 'Download every reading as CSV, with times and notes');
+      const exportButton = element('button', 'jp-mod-styled', trans.__('Download CSV'));
+      exportButton.setAttribute('aria-label', trans.__('Download every reading as CSV, with times and notes'));
       exportButton.addEventListener('click', () => model.sendToKernel({ type: 'export' }));
       box.append(input, add, exportButton);
       return box;
@@ -175,7 +230,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       this._shown = new Set(devices.map(device => device.id));
       const startable = model.startable;
       if (startable) {
-        this._device.textContent = `${startable.label}: ${STATE_WORDS[startable.state] ?? startable.state}`;
+        this._device.textContent = labelled(startable.label, stateWord(startable.state));
         this._showStart(startable);
       }
       keepingFocus(this.el, () => {
@@ -206,19 +261,18 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
         this._actions.replaceChildren(this._start);
       }
       const running = source.state !== 'stopped';
-      const word = running ? 'Stop' : 'Start';
-      this._start.textContent = word;
-      this._start.setAttribute('aria-label', `${word} ${source.label}`);
+      this._start.textContent = running ? trans.__('Stop') : trans.__('Start');
+      const label = running ? trans.__('Stop %1', source.label) : trans.__('Start %1', source.label);
+      this._start.setAttribute('aria-label', label);
       this._start.classList.toggle('jp-mod-accept', !running);
       this._start.classList.toggle('jp-mod-warn', running);
     }
 
     /** "Connect" (or "Connect another"): each click adds one more device. */
     private _connectButton(transport: 'serial' | 'bluetooth', both: boolean, another: boolean): HTMLButtonElement {
-      const { what, button: short } = CONNECT[transport];
-      const text = `${another ? 'Connect another' : 'Connect'}${both ? ` ${short}` : ''}`;
+      const { text, label } = connectWords(transport, both, another);
       const button = element('button', 'jp-sensorlab-Logger-start jp-mod-styled jp-mod-accept', text);
-      button.setAttribute('aria-label', `${another ? 'Connect another' : 'Connect a'} ${what}`);
+      button.setAttribute('aria-label', label);
       button.addEventListener('click', () => void this._onConnect(transport));
       return button;
     }
@@ -229,15 +283,12 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       row.dataset.source = device.id;
       const { source } = device;
       row.appendChild(
-        element(
-          'span',
-          'jp-sensorlab-Logger-deviceName',
-          `${device.name}: ${STATE_WORDS[source.state] ?? source.state}`
-        )
+        element('span', 'jp-sensorlab-Logger-deviceName', labelled(device.name, stateWord(source.state)))
       );
       if (device.id === source.id && source.state !== 'stopped') {
-        const stop = element('button', 'jp-mod-styled jp-mod-warn', 'Disconnect');
-        stop.setAttribute('aria-label', `Disconnect ${device.name}`);
+        const stop = element('button', 'jp-mod-styled jp-mod-warn', trans.__('Disconnect'));
+        // TRANSLATORS: %1 is a device's name.
+        stop.setAttribute('aria-label', trans.__('Disconnect %1', device.name));
         stop.addEventListener('click', () => void source.stop());
         row.appendChild(stop);
       }
@@ -265,9 +316,7 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
         this._values.replaceChildren();
       }
       if (!first) {
-        const press =
-          devices.length > 0 && !model.startable ? '' : ` Press ${model.startable ? 'Start' : 'Connect'} to begin.`;
-        this._values.replaceChildren(element('span', 'jp-sensorlab-Logger-hint', `No readings yet.${press}`));
+        this._values.replaceChildren(element('span', 'jp-sensorlab-Logger-hint', noReadingsHint(devices, model)));
         return;
       }
       const reading = hub.latest(first.id)!;
@@ -301,18 +350,17 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       }
       for (const source of sources) {
         // With several devices, each problem says whose it is.
-        const whose = sources.length > 1 ? `${source.label}: ` : '';
+        const whose = (text: string) => (sources.length > 1 ? labelled(source.label, text) : text);
         if (source.problem) {
-          this._problems.appendChild(element('div', 'jp-sensorlab-Logger-problem', whose + source.problem));
+          this._problems.appendChild(element('div', 'jp-sensorlab-Logger-problem', whose(source.problem)));
         }
         const { badLines, badValues, recent } = source.health;
         const last = recent[recent.length - 1];
         if (last) {
-          const line = element(
-            'div',
-            'jp-sensorlab-Logger-badLine',
-            `${whose}${problemCounts(badLines, badValues)}. Last: ${last.reason}: `
-          );
+          // TRANSLATORS: %1 says how many lines or values could not be read, %2 why the last one could not;
+          // what the device sent follows.
+          const counts = trans.__('%1. Last: %2:', problemCounts(badLines, badValues), last.reason);
+          const line = element('div', 'jp-sensorlab-Logger-badLine', `${whose(counts)} `);
           line.appendChild(element('code', '', last.text));
           this._problems.appendChild(line);
         }
@@ -324,15 +372,14 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
       const url = model.get('sheet_url') as string;
       this._sheet.replaceChildren();
       if (url) {
-        this._sheet.appendChild(element('span', '', 'Sheet: '));
-        this._sheet.appendChild(sheetLink(url));
+        this._sheet.append(element('span', '', trans.__('Sheet:')), ' ', sheetLink(url));
         const rows = element('span', 'jp-sensorlab-Logger-sheetRows', sheetSummary(model.sheet));
         if (model.sheet && 'error' in model.sheet) {
           rows.title = model.sheet.detail; // why, for the teacher
         }
         this._sheet.appendChild(rows);
       } else {
-        this._sheet.textContent = 'No sheet: readings stay in the notebook.';
+        this._sheet.textContent = trans.__('No sheet: readings stay in the notebook.');
       }
       const stats: IForwarderStats = model.link?.forwarder.stats ?? {
         pending: 0,

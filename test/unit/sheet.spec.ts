@@ -1,5 +1,6 @@
 import axios from 'axios';
-import { csvUrl, readSheet, SHEET_UNREADABLE, SheetReadError } from '../../src/sheet';
+import { readSheet, SheetReadError, sheetUnreadable } from '../../src/readback';
+import { csvUrl } from '../../src/sheet';
 
 jest.mock('axios');
 const get = axios.get as jest.MockedFunction<typeof axios.get>;
@@ -103,7 +104,7 @@ describe('readSheet', () => {
     const error = await readSheet('http://127.0.0.1:8000/x', 2500).catch(caught => caught);
     expect(error).toBeInstanceOf(SheetReadError);
     // The student reads the same words whatever the cause.
-    expect(error.message).toBe(SHEET_UNREADABLE);
+    expect(error.message).toBe(sheetUnreadable());
     return error;
   }
 
@@ -111,7 +112,7 @@ describe('readSheet', () => {
     const error = await failure({ code: 'ERR_NETWORK', message: 'Network Error' });
     expect(error.cause).toBe('unreachable');
     expect(error.detail).toMatch(/http:\/\/127\.0\.0\.1:8000.*--cors/);
-    expect(error.problem).toEqual({ error: SHEET_UNREADABLE, cause: 'unreachable', detail: error.detail });
+    expect(error.problem).toEqual({ error: sheetUnreadable(), cause: 'unreachable', detail: error.detail });
   });
 
   test('a server error carries its status', async () => {

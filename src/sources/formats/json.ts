@@ -1,5 +1,6 @@
 /** One JSON object per line, and the packets MakeCode's radio gateway writes (`{"t":3021,"s":1923449,"n":"temp","v":21}`). */
 import { ChannelNames } from './names';
+import { trans } from '../../i18n';
 import { cut, deviceName, ILineFormat, IParseResult, lineProblem, MAX_NAME, Reading } from './values';
 
 /** Deepest JSON nesting flattened; deeper objects are reported, not walked. */
@@ -18,8 +19,6 @@ function jsonObject(line: string): Record<string, unknown> | null {
     return null;
   }
 }
-
-const NOT_JSON = 'not valid JSON';
 
 /** Keys of a MakeCode radio packet: time (ms), sender's serial number, name, value, buffer. */
 const PACKET_KEYS = new Set(['t', 's', 'n', 'v', 'b']);
@@ -43,6 +42,17 @@ export function isRadioPacketLine(line: string): boolean {
   return data !== null && isRadioPacket(data);
 }
 
+/** Why the values under `names` were not read: "not numbers: a, b, c, d, e and 2 more". */
+function notNumbersReason(names: string[]): string {
+  const shown = names.slice(0, 5).join(', ');
+  if (names.length > 5) {
+    // TRANSLATORS: %2 is a list of names, %1 how many more names there are.
+    return trans._n('not numbers: %2 and %1 more', 'not numbers: %2 and %1 more', names.length - 5, shown);
+  }
+  // TRANSLATORS: %2 is a name, or a list of names.
+  return trans._n('not a number: %2', 'not numbers: %2', names.length, shown);
+}
+
 /** Any JSON object: number values under their keys, nested objects as `outer.inner`. */
 export class JsonFormat implements ILineFormat {
   isHeader(): boolean {
@@ -52,7 +62,7 @@ export class JsonFormat implements ILineFormat {
   parse(line: string): IParseResult {
     const data = jsonObject(line);
     if (data === null) {
-      return { values: null, bad: [lineProblem(NOT_JSON, line)] };
+      return { values: null, bad: [lineProblem(trans.__('not valid JSON'), line)] };
     }
     const reading = new Reading(line);
     const notNumbers: string[] = [];
@@ -75,10 +85,7 @@ export class JsonFormat implements ILineFormat {
     };
     visit(data, '', 0);
     if (notNumbers.length > 0) {
-      const shown = notNumbers.slice(0, 5).join(', ');
-      const more = notNumbers.length > 5 ? ` and ${notNumbers.length - 5} more` : '';
-      const what = notNumbers.length === 1 ? 'not a number' : 'not numbers';
-      reading.problem(`${what}: ${shown}${more}`);
+      reading.problem(notNumbersReason(notNumbers));
     }
     return reading.result();
   }
@@ -103,7 +110,8 @@ export class RadioFormat implements ILineFormat {
   parse(line: string): IParseResult {
     const data = jsonObject(line);
     if (data === null || !isRadioPacket(data)) {
-      return { values: null, bad: [lineProblem(data === null ? NOT_JSON : 'not a MakeCode radio packet', line)] };
+      const reason = data === null ? trans.__('not valid JSON') : trans.__('not a MakeCode radio packet');
+      return { values: null, bad: [lineProblem(reason, line)] };
     }
     const sender = data.s as number;
     const { n: name, v: value } = data;
@@ -112,7 +120,8 @@ export class RadioFormat implements ILineFormat {
       return { values: null, bad: [], sender, device };
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      return { values: null, bad: [lineProblem('a packet from a micro:bit, not a number', line)], sender };
+      const reason = trans.__('a packet from a micro:bit, not a number');
+      return { values: null, bad: [lineProblem(reason, line)], sender };
     }
     const reading = new Reading(line);
     reading.take();

@@ -18,6 +18,7 @@ export class ChannelNames {
 
   /** The name of the positional value at `index` (0-based). */
   name(index: number): string {
+    // `value 1` is a channel name, a column of the sheet: the same in every language.
     return this._channels[index] || this._header[index] || `value ${index + 1}`;
   }
 

@@ -1,4 +1,5 @@
 /** Lines of named values as people print them: `Temperature: 21.5` (Python's print, Arduino strings) and `temp=21.5 hum=40`. */
+import { trans } from '../../i18n';
 import {
   ILineFormat,
   IParseResult,
@@ -66,7 +67,8 @@ function isUnit(text: string): boolean {
 export class PairsFormat implements ILineFormat {
   constructor(mark: ':' | '=') {
     this._mark = mark;
-    this._example = mark === ':' ? 'name: value' : 'name=value';
+    // TRANSLATORS: how a board writes a named value; translate the words, keep the ':' or '='.
+    this._example = mark === ':' ? trans.__('name: value') : trans.__('name=value');
   }
 
   isHeader(): boolean {
@@ -76,7 +78,8 @@ export class PairsFormat implements ILineFormat {
   parse(line: string): IParseResult {
     const segments = line.split(this._mark);
     if (segments.length === 1) {
-      return { values: null, bad: [lineProblem(`no ${this._example} in this line`, line)] };
+      // TRANSLATORS: %1 is how a board writes a named value: "name: value" or "name=value".
+      return { values: null, bad: [lineProblem(trans.__('no %1 in this line', this._example), line)] };
     }
     const decimalComma = line.includes(';');
     const reading = new Reading(line);
@@ -104,7 +107,8 @@ export class PairsFormat implements ILineFormat {
       if (last) {
         const tail = rest.replace(/^[\s,;]+/, '').trimEnd();
         if (tail !== '' && !isUnit(tail)) {
-          reading.problem(`${quoted(tail)} is not a ${this._example} pair`);
+          // TRANSLATORS: %1 is what the board printed, %2 how a board writes a named value: "name: value".
+          reading.problem(trans.__('%1 is not a %2 pair', quoted(tail), this._example));
           reading.countWords(tail);
         }
       }

@@ -1,4 +1,5 @@
 /** Python tuples and lists, `(21.5, 40)` and `[21.5, 40]`: what Mu's plotter reads and CircuitPython guides print. */
+import { trans } from '../../i18n';
 import { ChannelNames, readRow } from './names';
 import { ILineFormat, IParseResult, lineProblem, toNumber } from './values';
 
@@ -45,7 +46,7 @@ export class TupleFormat implements ILineFormat {
   parse(line: string): IParseResult {
     const items = elements(line);
     if (items === null) {
-      return { values: null, bad: [lineProblem('not a tuple like (21.5, 40)', line)] };
+      return { values: null, bad: [lineProblem(trans.__('not a tuple like (21.5, 40)'), line)] };
     }
     const header = this._header(items);
     if (header !== null) {

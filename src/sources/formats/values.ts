@@ -2,6 +2,7 @@
  * What every line format shares: the result of reading a line, the checks on numbers
  * and names, and `Reading`, which gathers one line's values and problems.
  */
+import { trans } from '../../i18n';
 
 /** A line, or part of one, that could not be read: why, and its text (cut to 200 characters). */
 export interface IBadLine {
@@ -174,7 +175,7 @@ export function lineProblem(reason: string, line: string): IBadLine {
 
 /** A line that is a message in words, such as a traceback: reported, never read as numbers. */
 export function wordsLine(line: string): IParseResult {
-  return { values: null, bad: [lineProblem(WORDS, line)] };
+  return { values: null, bad: [lineProblem(trans.__('a message in words, not numbers'), line)] };
 }
 
 /** Store a value; '__proto__' from a device is a channel name like any other. */
@@ -190,10 +191,6 @@ function setValue(values: Record<string, number>, name: string, value: number): 
     values[name] = value;
   }
 }
-
-const NO_NUMBERS = 'no numbers in this line';
-const TOO_MANY = `more than ${MAX_VALUES} values in one line`;
-const WORDS = 'a message in words, not numbers';
 
 /**
  * One line's values and problems, gathered part by part.
@@ -225,7 +222,8 @@ export class Reading {
 
   /** A part that should have been a number: reported; `word` when it is a word of a message. */
   notANumber(text: string, word = false): void {
-    this.problem(`${quoted(text)} is not a number`);
+    // TRANSLATORS: %1 is what the board printed where a number was expected.
+    this.problem(trans.__('%1 is not a number', quoted(text)));
     if (word) {
       this.countWords(text);
     }
@@ -251,10 +249,11 @@ export class Reading {
     }
     const bad = this._bad;
     if (this._tooMany) {
-      bad.push(lineProblem(TOO_MANY, this._line));
+      const reason = trans._n('more than %1 value in one line', 'more than %1 values in one line', MAX_VALUES);
+      bad.push(lineProblem(reason, this._line));
     }
     if (this._numbers === 0) {
-      bad.push(lineProblem(NO_NUMBERS, this._line));
+      bad.push(lineProblem(trans.__('no numbers in this line'), this._line));
       return { values: null, bad };
     }
     return { values: this._values, bad };

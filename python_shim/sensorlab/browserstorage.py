@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import timers
 from .filelock import FileInUse
+from .i18n import _
 
 __all__ = ["BrowserFolder", "available"]
 
@@ -86,8 +87,10 @@ class BrowserFolder:
         self._release_lock = run_sync(helpers.hold(f"sensorlab {path}"))
         if self._release_lock is None:
             raise FileInUse(
-                f'The logger "{logger}" is already logging in another tab of this site (or another window): '
-                "only one tab at a time may keep its readings. Close that tab, or give this Logger another name."
+                _(
+                    'The logger "{logger}" is already logging in another tab of this site (or another window): '
+                    "only one tab at a time may keep its readings. Close that tab, or give this Logger another name."
+                ).format(logger=logger)
             )
         try:
             fs.mkdirTree(str(path))
@@ -142,7 +145,7 @@ class BrowserFolder:
 
     def _unmount(self) -> None:
         _open.pop(self.path, None)
-        fs, _ = _browser()
+        fs = _browser()[0]
         try:
             fs.unmount(str(self.path))
         except Exception as error:  # not mounted: opening failed before

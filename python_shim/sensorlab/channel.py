@@ -11,6 +11,7 @@ from collections.abc import Callable
 import comm as jupyter_comm
 
 from . import protocol
+from .i18n import _
 from .store import LoggerFile
 
 __all__ = ["ReadingsChannel", "register_comm_target"]
@@ -28,14 +29,15 @@ def _open_readings_comm(comm, open_msg) -> None:
         name, stream = protocol.parse_open(open_msg["content"]["data"])
     except (protocol.ProtocolError, KeyError, TypeError) as error:
         log.warning("sensorlab refused a readings connection: %s", error)
-        comm.close({"reason": f"The browser and the kernel do not understand each other: {error}"})
+        comm.close(
+            {"reason": _("The browser and the kernel do not understand each other: {error}").format(error=error)}
+        )
         return
     with _channels_lock:
         channel = _channels.get(name)
     if channel is None:
-        comm.close(
-            {"reason": f'There is no logger called "{name}" in this notebook yet: run the cell that creates it.'}
-        )
+        reason = _('There is no logger called "{name}" in this notebook yet: run the cell that creates it.')
+        comm.close({"reason": reason.format(name=name)})
         return
     channel.attach(comm, stream)
 
@@ -105,7 +107,7 @@ class ReadingsChannel:
     def attach(self, comm, stream: str) -> None:
         with self._lock:
             if self._closed:
-                comm.close({"reason": f'The logger "{self.name}" was closed or replaced.'})
+                comm.close(self._goodbye())
                 return
             self._comms.append(comm)
         comm.on_close(lambda _: self._forget(comm))
@@ -121,7 +123,11 @@ class ReadingsChannel:
             self._closed = True
             comms, self._comms = self._comms, []
         for comm in comms:
-            comm.close({"reason": f'The logger "{self.name}" was closed or replaced.'})
+            comm.close(self._goodbye())
+
+    def _goodbye(self) -> dict:
+        """What a comm is closed with once this channel is closed or replaced."""
+        return {"reason": _('The logger "{name}" was closed or replaced.').format(name=self.name)}
 
     def _forget(self, comm) -> None:
         with self._lock:
@@ -160,7 +166,7 @@ class ReadingsChannel:
             self._file.when_kept(lambda problem: self._kept(comm, message, problem))
         except Exception as error:  # never let a bad message break the kernel's comm handling
             log.exception("sensorlab could not handle readings")
-            self._on_error(f"Readings could not be stored: {error!r}")
+            self._on_error(_("Readings could not be stored: {error!r}").format(error=error))
 
     def _kept(self, comm, message: protocol.Batch, problem: BaseException | None) -> None:
         """Ack a batch once it is kept (at once on a server; on a class site, once the browser stored it)."""
@@ -174,11 +180,13 @@ class ReadingsChannel:
 
     def _not_stored(self, comm, message: protocol.Batch, error: BaseException) -> None:
         log.warning("sensorlab could not store batch %s: %s", message.seq, error)
-        self._on_error(f"The notebook could not store readings ({error}); the browser sends them again.")
+        self._on_error(
+            _("The notebook could not store readings ({error}); the browser sends them again.").format(error=error)
+        )
         comm.send(protocol.not_stored(message.seq, str(error), message.stream))
 
     def _refuse(self, comm, stream: str, data, error: protocol.ProtocolError) -> None:
-        self._on_error(f"A message from the browser was refused: {error}")
+        self._on_error(_("A message from the browser was refused: {error}").format(error=error))
         seq = protocol.valid_seq(data.get("seq") if isinstance(data, dict) else None)
         named = data.get("stream") if isinstance(data, dict) and isinstance(data.get("stream"), str) else None
         if seq is not None:  # the browser drops a refused batch: it never comes again

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import protocol
+from .i18n import _
 
 __all__ = ["DeviceRequests"]
 
@@ -47,8 +48,10 @@ class DeviceRequests:
                 return None
             if not answer.arrived.wait(timeout):
                 raise TimeoutError(
-                    f"The browser did not answer within {timeout:g} s: "
-                    "is the notebook page open and the device connected?"
+                    _(
+                        "The browser did not answer within {timeout:g} s: "
+                        "is the notebook page open and the device connected?"
+                    ).format(timeout=timeout)
                 )
         finally:
             with self._lock:

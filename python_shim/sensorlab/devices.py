@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from . import protocol
+from .i18n import _, ngettext
 from .rows import RowValues, no_readings_since, row_at
 
 __all__ = ["DEVICE_COLUMN", "DeviceNames", "DeviceRows", "device_sheet_name", "given_name"]
@@ -15,13 +16,14 @@ DEVICE_COLUMN = "device"
 MICROBIT = "microbit-"  # a micro:bit heard through a radio gateway: microbit-<serial number>
 
 
-def given_name(name, why: str) -> str | None:
-    """A device name someone gave in Python (None stays None), as both sides keep it; else ValueError(``why``)."""
+def given_name(name, why: str, **where) -> str | None:
+    """A device name someone gave in Python (None stays None), as both sides keep it; else ValueError(``why``, words
+    that may say {name} and ``where``)."""
     if name is None:
         return None
     made = protocol.device_name(name)
     if made is None:
-        raise ValueError(f"{why}, not {name!r:.80}")
+        raise ValueError(why.format(name=name, **where))
     return made
 
 
@@ -40,12 +42,17 @@ class DeviceNames:
     def update(self, names) -> None:
         if not isinstance(names, dict):
             raise ValueError(
-                'name_devices takes a dict of device → name, e.g. {1923449: "group 1", "serial-1": "bench A"}'
+                _("name_devices takes a dict of device → name, e.g. {example}").format(
+                    example='{1923449: "group 1", "serial-1": "bench A"}'
+                )
             )
-        given = {
-            self._key(key): given_name(name, f"the name of {key!r:.40} must be some text (at most 64 characters)")
-            for key, name in names.items()
-        }
+        limit = protocol.MAX_DEVICE_NAME_LENGTH
+        why = ngettext(
+            "the name of {key!r:.40} must be some text (at most {limit} character), not {name!r:.80}",
+            "the name of {key!r:.40} must be some text (at most {limit} characters), not {name!r:.80}",
+            limit,
+        )
+        given = {self._key(key): given_name(name, why, key=key, limit=limit) for key, name in names.items()}
         for key, name in given.items():
             if name is None:
                 self._names.pop(key, None)  # None forgets a name
@@ -60,8 +67,11 @@ class DeviceNames:
         if isinstance(key, str) and protocol.device_name(key) == key:
             return key
         raise ValueError(
-            f"a device is named by its serial number (like 1923449) or its id in logger.data's source "
-            f'column (like "serial-1"), not {key!r:.80}'
+            # TRANSLATORS: source is the name of a column of logger.data: keep it as it is.
+            _(
+                "a device is named by its serial number (like 1923449) or its id in logger.data's source "
+                'column (like "serial-1"), not {key!r:.80}'
+            ).format(key=key)
         )
 
     def name_of(self, source: str, device: str | None = None) -> str:
@@ -109,7 +119,7 @@ class DeviceRows:
         by_source, self._by_source = self._by_source, {}
         rows = {source: values.take(now, tz) for source, values in by_source.items()}
         if on_schedule:
-            for source, (latest, _) in self._heard.items():
+            for source, (latest, _sent) in self._heard.items():
                 if source not in rows:
                     rows[source] = {**row_at(now, tz), "note": no_readings_since(latest, now, tz)}
         if per_device:

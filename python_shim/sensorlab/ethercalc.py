@@ -21,6 +21,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from . import timers
+from .i18n import _
 from .sheetserver import SheetConnection, SheetError, SheetFull, SheetTooLarge, SlowDown
 from .socialcalc import (
     cell_value,
@@ -37,10 +38,6 @@ __all__ = ["ROW_ID", "Sheet", "SheetError", "SheetFull", "SheetTooLarge", "SlowD
 
 ROW_ID = "row id"
 _ID = r"[A-Za-z0-9][A-Za-z0-9_.~-]*"
-_VALID_FORMS = (
-    "a sheet address looks like https://ethercalc.net/room-7b, "
-    "http://127.0.0.1:8000/room-7b or http://127.0.0.1:8000/_/room-7b"
-)
 # Posts stay well below the servers' 1 MiB, with room for the commands.
 MAX_BODY_BYTES = 900_000
 # Rows a post inserts on a server without its own append: each inserted row costs that server a
@@ -89,20 +86,30 @@ class Sheet:
             return value
         if isinstance(value, str):
             return cls(value)
-        raise ValueError(f'sheet must be a Sheet or an address such as "http://127.0.0.1:8000/class-7b", not {value!r}')
+        raise ValueError(
+            _('sheet must be a Sheet or an address such as "http://127.0.0.1:8000/class-7b", not {value!r}').format(
+                value=value
+            )
+        )
 
     @staticmethod
     def _parse(url):
         if not isinstance(url, str):
-            raise ValueError(f"{_VALID_FORMS}; got {url!r}")
+            raise _not_a_sheet_address(url)
         parts = urlsplit(url.strip())
         match = re.fullmatch(rf"/(?:_/)?({_ID})/?", parts.path)
         if parts.scheme not in ("http", "https") or not parts.hostname or not match or parts.query or parts.fragment:
-            raise ValueError(f"{_VALID_FORMS}; got {url!r}")
+            raise _not_a_sheet_address(url)
         try:
-            _ = parts.port  # read for the ValueError a port that is not a number raises
+            _port = parts.port  # read for the ValueError a port that is not a number raises
         except ValueError:
-            raise ValueError(f"{_VALID_FORMS}; the port in {url!r} is not a number") from None
+            raise ValueError(
+                # TRANSLATORS: the three addresses are examples to copy: keep them as they are.
+                _(
+                    "a sheet address looks like https://ethercalc.net/room-7b, http://127.0.0.1:8000/room-7b or "
+                    "http://127.0.0.1:8000/_/room-7b; the port in {url!r} is not a number"
+                ).format(url=url)
+            ) from None
         return f"{parts.scheme}://{parts.netloc}", match.group(1)
 
     @property
@@ -234,7 +241,9 @@ class Sheet:
                 if isinstance(refused, SheetFull):
                     raise
                 raise SheetError(
-                    f"One row is too big for the sheet server {self.server}: make its notes shorter."
+                    _("One row is too big for the sheet server {server}: make its notes shorter.").format(
+                        server=self.server
+                    )
                 ) from None
             half = len(rows) // 2
             self._append_split(rows[:half])
@@ -310,7 +319,7 @@ class Sheet:
                     return claimed
             self.grid()  # another logger named a column just now: look again
             timers.sleep(random.uniform(0, 0.2))
-        raise SheetError("Loggers kept adding columns to the sheet at the same moment; rows are sent again.")
+        raise _columns_kept_meeting()
 
     @staticmethod
     def _settle(written_in: float) -> None:
@@ -323,7 +332,7 @@ class Sheet:
         """A heading write held up on the way can still land on ours after we looked, so that our values
         stand under another logger's heading: look again once they are written, and move the values of
         our own rows (found by ``row id``) into their own column."""
-        for _ in range(CLAIM_TRIES):
+        for _attempt in range(CLAIM_TRIES):
             lost = {place: name for place, name in claimed.items() if self._value_at(place, 1) != name}
             if not lost:
                 return
@@ -342,7 +351,7 @@ class Sheet:
             if moves:
                 self._command(moves)
                 self._settle(0.0)
-        raise SheetError("Loggers kept adding columns to the sheet at the same moment; rows are sent again.")
+        raise _columns_kept_meeting()
 
     def _find_end(self) -> int:
         """The last row in use (1 for a sheet with only a header), found by probing column A.
@@ -388,8 +397,10 @@ class Sheet:
                     return  # the full read set the end
             if waited > self.confirm_within:
                 raise SheetError(
-                    f"The sheet server took the rows but they did not show up in {self.url} "
-                    f"within {self.confirm_within:g} s. They will be checked and sent again."
+                    _(
+                        "The sheet server took the rows but they did not show up in {url} within {wait:g} s. "
+                        "They will be checked and sent again."
+                    ).format(url=self.url, wait=self.confirm_within)
                 )
             timers.sleep(delay)
             delay = min(delay * 2, 1.0)
@@ -403,3 +414,19 @@ class Sheet:
         rows = [dict(r) for r in rows]
         held = self._row_numbers([r.get(ROW_ID) for r in rows if r.get(ROW_ID)])
         return [row for row in rows if row.get(ROW_ID) not in held]
+
+
+def _not_a_sheet_address(url) -> ValueError:
+    """What a student reads when ``url`` is no sheet's address: the forms one takes."""
+    return ValueError(
+        # TRANSLATORS: the three addresses are examples to copy: keep them as they are.
+        _(
+            "a sheet address looks like https://ethercalc.net/room-7b, http://127.0.0.1:8000/room-7b or "
+            "http://127.0.0.1:8000/_/room-7b; got {url!r}"
+        ).format(url=url)
+    )
+
+
+def _columns_kept_meeting() -> SheetError:
+    """Loggers naming new columns met every time they tried (see Sheet._claim)."""
+    return SheetError(_("Loggers kept adding columns to the sheet at the same moment; rows are sent again."))

@@ -7,6 +7,8 @@ import socket
 import threading
 from pathlib import Path
 
+from .i18n import _
+
 try:
     import fcntl
 except ImportError:  # Windows: msvcrt locks a byte range instead
@@ -54,13 +56,15 @@ class ProcessLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             if not _lock(fd):
                 os.lseek(fd, 1, os.SEEK_SET)
-                holder = os.read(fd, 200).decode(errors="replace").strip() or "another program"
+                holder = os.read(fd, 200).decode(errors="replace").strip() or _("another program")
                 os.close(fd)
                 raise FileInUse(
-                    f'The logger "{logger}" is already open in another kernel ({holder}), perhaps another '
-                    f"notebook in this folder: only one at a time may post its rows. Close it there "
-                    f"(logger.close() or shut that kernel down), or give this Logger another name. "
-                    f"The file is {path}."
+                    _(
+                        'The logger "{logger}" is already open in another kernel ({holder}), perhaps another '
+                        "notebook in this folder: only one at a time may post its rows. Close it there "
+                        "(logger.close() or shut that kernel down), or give this Logger another name. "
+                        "The file is {path}."
+                    ).format(logger=logger, holder=holder, path=path)
                 )
             os.ftruncate(fd, 0)
             os.write(fd, f" process {os.getpid()} on {socket.gethostname()}".encode())

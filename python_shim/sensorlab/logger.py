@@ -19,6 +19,7 @@ from .device import DeviceRequests
 from .devices import DeviceNames, DeviceRows
 from .devicesheets import DeviceSheets
 from .ethercalc import Sheet
+from .i18n import _
 from .outbox import Outbox, posting_status
 from .pandas_loader import PandasMissing
 from .readings import Readings, notes_frame, readings_csv
@@ -246,7 +247,7 @@ class Logger(LoggerState):
     def note(self, text: str) -> None:
         """Write ``text`` in the ``note`` column of the next row, e.g. ``logger.note("window opened")``."""
         if not isinstance(text, str) or not text.strip():
-            raise ValueError('a note is some text, e.g. logger.note("window opened")')
+            raise ValueError(_('a note is some text, e.g. logger.note("window opened")'))
         with self._lock:
             self._refuse_if_closed()
             self._note = text.strip()[: protocol.MAX_NOTE_LENGTH]
@@ -283,9 +284,10 @@ class Logger(LoggerState):
             row = self._queue_row(now)
             if row is None and self._outbox is not None:
                 latest = self._readings.latest_time
-                why = "no readings yet" if latest is None else no_readings_since(latest, now, self.schedule.zone)
-                at = now.astimezone(self.schedule.zone)
-                self._post_notice = f"Nothing posted at {at:%H:%M}: {why}. Is the sensor connected and started?"
+                why = _("no readings yet") if latest is None else no_readings_since(latest, now, self.schedule.zone)
+                # TRANSLATORS: {why} is "no readings yet" or "no readings since 10:15".
+                notice = _("Nothing posted at {time:%H:%M}: {why}. Is the sensor connected and started?")
+                self._post_notice = notice.format(time=now.astimezone(self.schedule.zone), why=why)
                 log.warning("sensorlab: %s", self._post_notice)
         self._status_throttle.changed()
         return row
@@ -297,7 +299,7 @@ class Logger(LoggerState):
         open, no device connected), and TimeoutError when the browser does not answer.
         """
         if not isinstance(line, str) or "\n" in line.rstrip("\n"):
-            raise ValueError('send takes one line of text, e.g. logger.send("target 21.5")')
+            raise ValueError(_('send takes one line of text, e.g. logger.send("target 21.5")'))
         self._device_request("send_line", timeout, line=line.rstrip("\n"))
 
     def set_period(self, ms: int, timeout: float = REQUEST_TIMEOUT) -> int | None:
@@ -307,7 +309,7 @@ class Logger(LoggerState):
         cannot arrive while this cell runs (then errors show in ``logger.status``).
         """
         if isinstance(ms, bool) or not isinstance(ms, int) or not 1 <= ms <= 65535:
-            raise ValueError(f"set_period takes whole milliseconds from 1 to 65535, not {ms!r}")
+            raise ValueError(_("set_period takes whole milliseconds from 1 to 65535, not {ms!r}").format(ms=ms))
         value = self._device_request("set_period", timeout, ms=ms)
         return None if value is None else int(value)
 
@@ -338,14 +340,18 @@ class Logger(LoggerState):
 
     def _refuse_if_closed(self) -> None:
         if self._closed:
-            raise RuntimeError(f'The logger "{self.name}" was closed: create a new Logger to go on logging.')
+            raise RuntimeError(
+                _('The logger "{name}" was closed: create a new Logger to go on logging.').format(name=self.name)
+            )
 
     def _device_request(self, action: str, timeout: float, **params):
         """Ask the browser to do something with the device and, where it can answer in time, wait."""
         if not (self._channel and self._channel.attached):
             raise RuntimeError(
-                "No browser page is showing this logger: display it (run the cell with `logger`) "
-                "in an open notebook, connect the device, then try again."
+                _(
+                    "No browser page is showing this logger: display it (run the cell with `logger`) "
+                    "in an open notebook, connect the device, then try again."
+                )
             )
         # Only wait when the answer can arrive while this cell runs (a comm subshell).
         wait = self._channel.concurrent and threading.current_thread() is threading.main_thread()
@@ -353,7 +359,7 @@ class Logger(LoggerState):
 
     def _on_device_result(self, result: protocol.DeviceResult) -> None:
         if not self._requests.answer(result) and result.error:  # nobody waits: say it in the status
-            self._record_error(f"The device could not do what was asked: {result.error}")
+            self._record_error(_("The device could not do what was asked: {error}").format(error=result.error))
 
     def _add_readings(self, readings: list[protocol.Reading]) -> None:
         """Readings made in Python: stored, then taken like a batch's; the widget charts them."""
@@ -409,7 +415,7 @@ class Logger(LoggerState):
         self._file.set("last_post", now.isoformat())
         return rows[0] if len(rows) == 1 and "device" not in rows[0] else rows
 
-    def _on_widget_msg(self, _, content, buffers) -> None:
+    def _on_widget_msg(self, _widget, content, buffers) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "alive":
             self._page_seen = time.monotonic()
@@ -427,7 +433,7 @@ class Logger(LoggerState):
             try:
                 self.note(protocol.parse_note(content))
             except protocol.ProtocolError as error:
-                self._record_error(f"A note from the page was refused: {error}")
+                self._record_error(_("A note from the page was refused: {error}").format(error=error))
 
     # -- status ------------------------------------------------------------------
 

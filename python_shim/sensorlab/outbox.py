@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from . import timers
 from .ethercalc import ROW_ID, Sheet, SheetError, SheetFull, SlowDown
+from .i18n import _
 from .status import iso
 
 __all__ = ["Outbox", "Poster", "posting_status"]
@@ -101,7 +102,9 @@ class Poster:
     @staticmethod
     def _full_notice(base: str, part: int) -> str:
         full = base if part == 2 else next_sheet_name(base, part - 1)
-        return f"The sheet {full} is full, so new rows go to {next_sheet_name(base, part)}."
+        return _("The sheet {full} is full, so new rows go to {next}.").format(
+            full=full, next=next_sheet_name(base, part)
+        )
 
     @property
     def pending(self) -> int:
@@ -170,7 +173,10 @@ class Poster:
             ours = min((error.retry_after or SLOWDOWN_WAIT) * 2 ** (self._slowdowns - 1), RETRY_MAX)
             wait = max(error.retry_after or 0.0, ours)
             return self._failed(
-                f"The sheet server asks us to slow down. Rows wait and are sent again in {wait:g} s.", wait
+                _("The sheet server asks us to slow down. Rows wait and are sent again in {wait:g} s.").format(
+                    wait=wait
+                ),
+                wait,
             )
         except SheetError as error:
             return self._failed(str(error))
@@ -178,7 +184,9 @@ class Poster:
             if self.stopped:  # the logger closed its file meanwhile
                 return None
             log.exception("sensorlab could not post rows")
-            return self._failed(f"Something went wrong while posting ({error!r}); sensorlab tries again.")
+            return self._failed(
+                _("Something went wrong while posting ({error!r}); sensorlab tries again.").format(error=error)
+            )
         self.posted += len(waiting)
         self._slowdowns = 0
         self._retry_at = None
@@ -211,7 +219,11 @@ class Poster:
             self._store.set("sheet", {"base": self._base_url, "part": part})
         except Exception as error:
             if not self.stopped:
-                self._failed(f"The sheet {full.name} is full, and checking what reached it failed: {error}")
+                self._failed(
+                    _("The sheet {name} is full, and checking what reached it failed: {error}").format(
+                        name=full.name, error=error
+                    )
+                )
             return
         base = Sheet(self._base_url).name
         self.sheet = full.sibling(next_sheet_name(base, part))
@@ -321,11 +333,12 @@ class Outbox:
                 return True
         self._poster.stopped = True
         log.warning(
-            "sensorlab: the sheet server %s did not finish the post in progress within %g s of logger.close(). "
-            "Its rows stay in the logger's file: the next Logger of this name checks which reached the sheet "
-            "before it posts them.",
-            self._poster.sheet.server,
-            wait,
+            "sensorlab: %s",
+            _(
+                "The sheet server {server} did not finish the post in progress within {wait:g} s of logger.close(). "
+                "Its rows stay in the logger's file: the next Logger of this name checks which reached the sheet "
+                "before it posts them."
+            ).format(server=self._poster.sheet.server, wait=wait),
         )
         return False
 
@@ -337,8 +350,11 @@ class Outbox:
                 break
             if not timers.can_suspend():
                 log.warning(
-                    "sensorlab: this browser cannot wait inside a cell for rows to be posted; they are "
-                    "posted between cells. Chromium and Chrome can wait."
+                    "sensorlab: %s",
+                    _(
+                        "This browser cannot wait inside a cell for rows to be posted; they are posted between "
+                        "cells. Chromium and Chrome can wait."
+                    ),
                 )
                 break
             timers.sleep(0.1)

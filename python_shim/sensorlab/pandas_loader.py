@@ -14,22 +14,9 @@ import importlib.abc
 import sys
 
 from . import timers
+from .i18n import _
 
 __all__ = ["PandasMissing", "load", "explain_missing_packages"]
-
-PANDAS_MISSING = (
-    "sensorlab could not load pandas. It needs pandas for tables: logger.data, logger.notes, logger.to_csv(), "
-    "logger.record_many(), a time given to logger.record(), and the widget's Download CSV. "
-    "A class site in the browser fetches pandas from the internet the first time it is needed, and this "
-    "computer could not reach it: check the internet connection, run `import pandas` in a cell of its own, "
-    "then run this cell again. Without internet, read the rows in the sheet instead. On a Jupyter server, "
-    "your teacher can install pandas. "
-    "Everything else works without pandas: the sensor keeps logging, rows still go to the sheet, and the widget "
-    "shows the readings."
-)
-
-# What a lesson imports that a class site fetches from the internet, and what it is for.
-FETCHED = {"pandas": "tables", "numpy": "numbers", "matplotlib": "plots"}
 
 
 class PandasMissing(ImportError):
@@ -58,22 +45,37 @@ def load(module: str):
     try:
         return importlib.import_module(module)
     except ImportError as error:
-        raise PandasMissing(PANDAS_MISSING) from error
+        raise PandasMissing(
+            _(
+                "sensorlab could not load pandas. It needs pandas for tables: logger.data, logger.notes, "
+                "logger.to_csv(), logger.record_many(), a time given to logger.record(), and the widget's Download "
+                "CSV. A class site in the browser fetches pandas from the internet the first time it is needed, and "
+                "this computer could not reach it: check the internet connection, run `import pandas` in a cell of "
+                "its own, then run this cell again. Without internet, read the rows in the sheet instead. On a "
+                "Jupyter server, your teacher can install pandas. Everything else works without pandas: the sensor "
+                "keeps logging, rows still go to the sheet, and the widget shows the readings."
+            )
+        ) from error
 
 
 class _ExplainMissing(importlib.abc.MetaPathFinder):
     """Last on ``sys.meta_path``: asked only when no other finder has the package."""
 
     def find_spec(self, name, path=None, target=None):
-        if name in FETCHED:
-            raise ModuleNotFoundError(
-                f"This class site could not load {name} (for {FETCHED[name]}): the site fetches it from the "
+        # What a lesson imports that a class site fetches from the internet, and what for.
+        # TRANSLATORS: what a lesson uses pandas, numpy and matplotlib for, in "could not load pandas (for tables)".
+        purposes = {"pandas": _("tables"), "numpy": _("numbers"), "matplotlib": _("plots")}
+        if name not in purposes:
+            return None
+        raise ModuleNotFoundError(
+            _(
+                "This class site could not load {name} (for {purpose}): the site fetches it from the "
                 "internet the first time a cell imports it, and this computer could not reach it. Check the "
                 "internet connection and run the cell again. Without internet, sensorlab still logs and posts "
-                "rows to the sheet; the cells that need it wait until you are online.",
-                name=name,
-            )
-        return None
+                "rows to the sheet; the cells that need it wait until you are online."
+            ).format(name=name, purpose=purposes[name]),
+            name=name,
+        )
 
 
 def explain_missing_packages() -> None:

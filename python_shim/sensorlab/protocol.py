@@ -41,6 +41,8 @@ import math
 import time as clock
 from dataclasses import dataclass
 
+from .i18n import _, ngettext
+
 __all__ = [
     "PROTOCOL_VERSION",
     "READINGS_TARGET",
@@ -97,10 +99,25 @@ def _is_name(value) -> bool:
     return isinstance(value, str) and 0 < len(value) <= MAX_NAME_LENGTH
 
 
-def _name(value, what):
-    if not _is_name(value):
-        raise ProtocolError(f"{what} must be text of 1 to {MAX_NAME_LENGTH} characters, not {value!r:.80}")
-    return value
+def _name(value, what: str, index: int | None = None) -> str:
+    """``value`` if it is a name, else ProtocolError saying so of ``what`` (its key in the message), in reading
+    ``index`` when given."""
+    if _is_name(value):
+        return value
+    # TRANSLATORS: {what} is a key of the messages between browser and kernel (logger, stream, source, device):
+    # keep it as it is.
+    problem = ngettext(
+        "{what} must be text of 1 to {limit} character, not {value!r:.80}",
+        "{what} must be text of 1 to {limit} characters, not {value!r:.80}",
+        MAX_NAME_LENGTH,
+    ).format(what=what, limit=MAX_NAME_LENGTH, value=value)
+    raise ProtocolError(problem if index is None else _in_reading(index, problem))
+
+
+def _in_reading(index: int, problem: str) -> str:
+    """What is wrong with a batch's reading ``index``."""
+    # TRANSLATORS: {problem} says what is wrong, e.g. "its time 12 is not a number of milliseconds since 1970".
+    return _("reading {index}: {problem}").format(index=index, problem=problem)
 
 
 def _is_number(value):
@@ -116,12 +133,14 @@ def time_problem(value, latest: float) -> str | None:
     """What is wrong with a reading's time (epoch milliseconds), or None: it must lie between
     2000-01-01 and ``latest``, else the device's or the computer's clock is wrong."""
     if not _is_number(value):
-        return f"{value!r:.40} is not a number of milliseconds since 1970"
+        # TRANSLATORS: follows "The reading was not recorded: " or "reading 3: ": "its" is the reading's.
+        return _("its time {value!r:.40} is not a number of milliseconds since 1970").format(value=value)
     if not EARLIEST_TIME <= value <= latest:
-        return (
-            f"{value!r:.40} is not between 2000-01-01 and tomorrow: check the clock of the computer "
+        # TRANSLATORS: follows "The reading was not recorded: " or "reading 3: ": "its" is the reading's.
+        return _(
+            "its time {value!r:.40} is not between 2000-01-01 and tomorrow: check the clock of the computer "
             "(or the device) that stamped it"
-        )
+        ).format(value=value)
     return None
 
 
@@ -135,11 +154,13 @@ def valid_seq(value) -> int | None:
 def parse_open(data) -> tuple[str, str]:
     """(logger name, stream id) from a readings comm's open data."""
     if not isinstance(data, dict):
-        raise ProtocolError("the open message must be an object")
+        raise ProtocolError(_("the open message must be an object"))
     if data.get("protocol") != PROTOCOL_VERSION:
         raise ProtocolError(
-            f"the browser speaks protocol {data.get('protocol')!r} and this kernel speaks {PROTOCOL_VERSION}: "
-            "install the same sensorlab version in both and reload the page"
+            _(
+                "the browser speaks protocol {browser!r} and this kernel speaks {kernel}: "
+                "install the same sensorlab version in both and reload the page"
+            ).format(browser=data.get("protocol"), kernel=PROTOCOL_VERSION)
         )
     return _name(data.get("logger"), "logger"), _name(data.get("stream"), "stream")
 
@@ -147,39 +168,61 @@ def parse_open(data) -> tuple[str, str]:
 def parse_batch(data) -> Batch:
     """A Batch from a browser message, or ProtocolError saying why it is refused."""
     if not isinstance(data, dict):
-        raise ProtocolError("a message must be an object")
+        raise ProtocolError(_("a message must be an object"))
     if data.get("type") != "batch":
-        raise ProtocolError(f"unknown message type {data.get('type')!r:.40}")
+        raise ProtocolError(_("unknown message type {kind!r:.40}").format(kind=data.get("type")))
     seq = valid_seq(data.get("seq"))
     if seq is None:
-        raise ProtocolError(f"seq must be a whole number of at least 0, not {data.get('seq')!r:.40}")
+        # TRANSLATORS: seq is a key of the messages between browser and kernel: keep it as it is.
+        raise ProtocolError(_("seq must be a whole number of at least 0, not {seq!r:.40}").format(seq=data.get("seq")))
     readings = data.get("readings")
     if not isinstance(readings, list):
-        raise ProtocolError("readings must be a list")
+        # TRANSLATORS: readings is a key of the messages between browser and kernel: keep it as it is.
+        raise ProtocolError(_("readings must be a list"))
     if len(readings) > MAX_BATCH_READINGS:
-        raise ProtocolError(f"a batch holds at most {MAX_BATCH_READINGS} readings, this one {len(readings)}")
+        raise ProtocolError(
+            ngettext(
+                "a batch holds at most {most} reading, this one {count}",
+                "a batch holds at most {most} readings, this one {count}",
+                MAX_BATCH_READINGS,
+            ).format(most=MAX_BATCH_READINGS, count=len(readings))
+        )
     parsed = []
     latest = latest_time()
     for index, item in enumerate(readings):
         if not isinstance(item, dict):
-            raise ProtocolError(f"reading {index} must be an object")
+            raise ProtocolError(_("reading {index} must be an object").format(index=index))
         stamp = item.get("time")
         if not (_is_number(stamp) and EARLIEST_TIME <= stamp <= latest):  # the message only when wrong: hot loop
-            raise ProtocolError(f"reading {index}'s time {time_problem(stamp, latest)}")
+            raise ProtocolError(_in_reading(index, time_problem(stamp, latest)))
         source = item.get("source")
         if not _is_name(source):  # the message is built only for a bad name: this loop is hot
-            _name(source, f"reading {index}'s source")
+            _name(source, "source", index)
         values = item.get("values")
         if not isinstance(values, dict) or len(values) > MAX_CHANNELS:
-            raise ProtocolError(f"reading {index}'s values must be an object of at most {MAX_CHANNELS} numbers")
+            raise ProtocolError(
+                ngettext(
+                    "reading {index}: values must be an object of at most {most} number",
+                    "reading {index}: values must be an object of at most {most} numbers",
+                    MAX_CHANNELS,
+                ).format(index=index, most=MAX_CHANNELS)
+            )
         for key, value in values.items():
             if not _is_name(key):
-                _name(key, f"reading {index}'s channel name")
+                raise ProtocolError(
+                    ngettext(
+                        "reading {index}: a channel's name must be text of 1 to {limit} character, not {name!r:.80}",
+                        "reading {index}: a channel's name must be text of 1 to {limit} characters, not {name!r:.80}",
+                        MAX_NAME_LENGTH,
+                    ).format(index=index, limit=MAX_NAME_LENGTH, name=key)
+                )
             if not _is_number(value):
-                raise ProtocolError(f"reading {index}'s value {key!r:.40} is not a finite number")
+                raise ProtocolError(
+                    _("reading {index}: the value of {name!r:.40} is not a finite number").format(index=index, name=key)
+                )
         device = item.get("device")
         if device is not None and not _is_name(device):
-            _name(device, f"reading {index}'s device name")
+            _name(device, "device", index)
         parsed.append(Reading(float(stamp), source, dict(values), device))
     stream = data.get("stream")
     if stream is not None:
@@ -197,12 +240,15 @@ class DeviceResult:
 def parse_device_result(data: dict) -> DeviceResult:
     ident = valid_seq(data.get("id"))
     if ident is None:
-        raise ProtocolError(f"id must be a whole number of at least 0, not {data.get('id')!r:.40}")
+        # TRANSLATORS: id is a key of the messages between browser and kernel: keep it as it is.
+        raise ProtocolError(_("id must be a whole number of at least 0, not {id!r:.40}").format(id=data.get("id")))
     error, value = data.get("error"), data.get("value")
     if error is not None and not isinstance(error, str):
-        raise ProtocolError("error must be text or null")
+        # TRANSLATORS: error and null are words of the messages between browser and kernel: keep them as they are.
+        raise ProtocolError(_("error must be text or null"))
     if value is not None and not _is_number(value):
-        raise ProtocolError("value must be a number or null")
+        # TRANSLATORS: value and null are words of the messages between browser and kernel: keep them as they are.
+        raise ProtocolError(_("value must be a number or null"))
     return DeviceResult(ident, error, value)
 
 
@@ -220,7 +266,7 @@ def parse_note(data) -> str:
     """The text of a note message from the widget, or ProtocolError."""
     text = data.get("text") if isinstance(data, dict) else None
     if not isinstance(text, str) or not text.strip():
-        raise ProtocolError("a note must be some text")
+        raise ProtocolError(_("a note must be some text"))
     return text.strip()[:MAX_NOTE_LENGTH]
 
 

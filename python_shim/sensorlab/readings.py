@@ -7,6 +7,7 @@ from array import array
 from typing import TYPE_CHECKING
 
 from . import protocol
+from .i18n import ngettext
 from .pandas_loader import load
 
 if TYPE_CHECKING:
@@ -85,11 +86,15 @@ class Readings:
                 kept[name] = value
             else:
                 self.values_over_cap += 1
-                self.over_cap_problem = (
-                    f'The device "{source}" sends more than {protocol.MAX_CHANNELS} channel names '
-                    f'(the latest: "{name}"): values of further names are not kept. Check the names the '
-                    "board prints (a number or the time inside a name makes a new one each line)."
-                )
+                self.over_cap_problem = ngettext(
+                    'The device "{source}" sends more than {most} channel name (the latest: "{name}"): values of '
+                    "further names are not kept. Check the names the board prints (a number or the time inside a "
+                    "name makes a new one each line).",
+                    'The device "{source}" sends more than {most} channel names (the latest: "{name}"): values of '
+                    "further names are not kept. Check the names the board prints (a number or the time inside a "
+                    "name makes a new one each line).",
+                    protocol.MAX_CHANNELS,
+                ).format(source=source, most=protocol.MAX_CHANNELS, name=name)
         return kept
 
     @property

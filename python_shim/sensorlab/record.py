@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import protocol
 from .devices import DEVICE_COLUMN, given_name
+from .i18n import _, ngettext
 from .pandas_loader import load
 from .schedule import clocks_jump
 
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 __all__ = ["PYTHON_SOURCE", "from_frame", "from_values"]
 
 PYTHON_SOURCE = "python"  # the id of readings made in Python; "python-<name>" for a named device
-EXAMPLE = "e.g. logger.record(temperature=21.5, humidity=40)"
 
 
 def source_of(device: str | None) -> str:
@@ -29,7 +29,12 @@ def source_of(device: str | None) -> str:
 
 
 def _device(name) -> str | None:
-    return given_name(name, 'device is the name of what measured the values (e.g. device="pi")')
+    return given_name(name, _('device is the name of what measured the values (e.g. device="pi"), not {name!r:.80}'))
+
+
+def _row(place: int) -> str:
+    """How messages name a row of a DataFrame given to ``record_many``."""
+    return _("Row {place}").format(place=place)
 
 
 def _epoch_ms(times: pd.Series, tz, at: Callable[[int], str]) -> np.ndarray:
@@ -56,27 +61,46 @@ def _shown_in(when: datetime, tz, at: str) -> datetime:
     forward = later.utcoffset() - moment.utcoffset()
     after = clocks_jump(tz, later.astimezone(timezone.utc), moment.astimezone(timezone.utc)).astimezone(tz)
     raise ValueError(
-        f"{at} was not recorded: its time {when:%Y-%m-%d %H:%M} never happened in {tz}: that night the clocks "
-        f"there jumped from {after - forward:%H:%M} straight to {after:%H:%M} (summer time began). If the time "
-        f"came from a clock that was not put forward, the real time was {when + forward:%H:%M}: use that, or give "
-        "times with their time zone (e.g. in UTC)."
+        # TRANSLATORS: {at} is "The reading" or "Row 3"; {zone} a time zone such as Europe/Berlin.
+        _(
+            "{at} was not recorded: its time {when:%Y-%m-%d %H:%M} never happened in {zone}: that night the clocks "
+            "there jumped from {jumped:%H:%M} straight to {after:%H:%M} (summer time began). If the time came from a "
+            "clock that was not put forward, the real time was {real:%H:%M}: use that, or give times with their "
+            "time zone (e.g. in UTC)."
+        ).format(at=at, when=when, zone=tz, jumped=after - forward, after=after, real=when + forward)
     )
 
 
 def _checked(values: dict, at: str) -> dict:
     """The values of one reading; ValueError says what is wrong, ``at`` says where."""
     if not values:
-        raise ValueError(f"{at} has no values: {EXAMPLE}")
+        # TRANSLATORS: {at} is "The reading" or "Row 3".
+        raise ValueError(_("{at} has no values: e.g. logger.record(temperature=21.5, humidity=40)").format(at=at))
     if len(values) > protocol.MAX_CHANNELS:
-        raise ValueError(f"{at} has {len(values)} values; a reading holds at most {protocol.MAX_CHANNELS}")
+        raise ValueError(
+            # TRANSLATORS: {at} is "The reading" or "Row 3".
+            ngettext(
+                "{at} has {count} value; a reading holds at most {most}",
+                "{at} has {count} values; a reading holds at most {most}",
+                len(values),
+            ).format(at=at, count=len(values), most=protocol.MAX_CHANNELS)
+        )
     checked = {}
     for name, value in values.items():
         if not isinstance(name, str) or not 0 < len(name) <= protocol.MAX_NAME_LENGTH:
             raise ValueError(
-                f"{at}: a value's name must be text of 1 to {protocol.MAX_NAME_LENGTH} characters, not {name!r:.80}"
+                # TRANSLATORS: {at} is "The reading" or "Row 3".
+                ngettext(
+                    "{at}: a value's name must be text of 1 to {limit} character, not {name!r:.80}",
+                    "{at}: a value's name must be text of 1 to {limit} characters, not {name!r:.80}",
+                    protocol.MAX_NAME_LENGTH,
+                ).format(at=at, limit=protocol.MAX_NAME_LENGTH, name=name)
             )
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-            raise ValueError(f"{at}: {name} must be a number, not {value!r:.40}")
+            raise ValueError(
+                # TRANSLATORS: {at} is "The reading" or "Row 3"; {name} the value's name, such as temperature.
+                _("{at}: {name} must be a number, not {value!r:.40}").format(at=at, name=name, value=value)
+            )
         checked[name] = float(value)
     return checked
 
@@ -84,13 +108,14 @@ def _checked(values: dict, at: str) -> dict:
 def _reading(stamp: float, values: dict, device: str | None, latest: float, at: str) -> protocol.Reading:
     problem = protocol.time_problem(stamp, latest)
     if problem:
-        raise ValueError(f"{at} was not recorded: its time {problem}")
+        # TRANSLATORS: {at} is "The reading" or "Row 3"; {problem} says what is wrong with its time.
+        raise ValueError(_("{at} was not recorded: {problem}").format(at=at, problem=problem))
     return protocol.Reading(stamp, source_of(device), values, device)
 
 
 def from_values(values: dict, device=None, when=None, tz=None) -> protocol.Reading:
     """One reading of ``values`` (name → number) at ``when`` (now by default)."""
-    at = "The reading"
+    at = _("The reading")
     stamp = clock.time() * 1000 if when is None else _epoch_ms(load("pandas").Series([when]), tz, lambda _: at)[0]
     return _reading(stamp, _checked(values, at), _device(device), protocol.latest_time(), at)
 
@@ -100,28 +125,32 @@ def from_frame(frame: pd.DataFrame, tz) -> list[protocol.Reading]:
     other columns (an empty cell is no value), its device from an optional ``device`` column."""
     pd = load("pandas")
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError("record_many takes a pandas DataFrame with a time column (or index) and a column per value")
+        raise ValueError(_("record_many takes a pandas DataFrame with a time column (or index) and a column per value"))
     if "time" in frame.columns:
         times = frame["time"]
     elif isinstance(frame.index, pd.DatetimeIndex):
         times = frame.index.to_series()
     else:
-        raise ValueError("record_many needs the readings' times: a column called time, or times as the index")
-    stamps = _epoch_ms(times, tz, lambda place: f"Row {place}")
+        raise ValueError(_("record_many needs the readings' times: a column called time, or times as the index"))
+    stamps = _epoch_ms(times, tz, _row)
     devices = frame[DEVICE_COLUMN].tolist() if DEVICE_COLUMN in frame.columns else [None] * len(frame)
     devices = [None if not isinstance(d, str) and pd.isna(d) else d for d in devices]  # an empty cell: no name
     values = frame.drop(columns=[c for c in ("time", DEVICE_COLUMN) if c in frame.columns])
     not_numbers = [str(c) for c in values.columns if not pd.api.types.is_numeric_dtype(values[c])]
-    if not_numbers or values.columns.empty:
+    if not_numbers:
         raise ValueError(
-            "record_many takes columns of numbers besides time and device; "
-            f"{', '.join(not_numbers) or 'there are none'} cannot be recorded: leave them out with frame.drop"
+            _(
+                "record_many takes columns of numbers besides time and device; {columns} cannot be recorded: "
+                "leave them out with frame.drop"
+            ).format(columns=", ".join(not_numbers))
         )
+    if values.columns.empty:
+        raise ValueError(_("record_many takes columns of numbers besides time and device; there are none"))
     names = [str(c) for c in values.columns]
     latest = protocol.latest_time()
     readings = []
     for place, (stamp, device, row) in enumerate(zip(stamps, devices, values.itertuples(index=False))):
-        at = f"Row {place}"
+        at = _row(place)
         kept = {name: value for name, value in zip(names, row) if not pd.isna(value)}
         if kept:  # a row of empty cells holds no reading
             readings.append(_reading(float(stamp), _checked(kept, at), _device(device), latest, at))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .i18n import _
 from .readings import channel_values
 from .socialcalc import format_time
 
@@ -22,8 +23,10 @@ def no_readings_since(latest: float, now: datetime, tz) -> str:
     """Since when a device sent nothing, from its latest reading's time (epoch ms): "no readings since
     10:15", with the date when that was not the day of ``now`` ("no readings since 2026-11-20 15:30")."""
     since = datetime.fromtimestamp(latest / 1000, tz)
-    form = "%H:%M" if since.date() == now.astimezone(tz).date() else "%Y-%m-%d %H:%M"
-    return f"no readings since {since:{form}}"
+    if since.date() == now.astimezone(tz).date():
+        return _("no readings since {since:%H:%M}").format(since=since)
+    # TRANSLATORS: this goes in a row's note in the sheet: keep the date's form as it is.
+    return _("no readings since {since:%Y-%m-%d %H:%M}").format(since=since)
 
 
 class RowValues:
@@ -36,8 +39,11 @@ class RowValues:
     def __init__(self, kind: str = "latest"):
         if kind not in ROW_KINDS:
             raise ValueError(
-                'row must be "latest" (the latest value of each channel) or "mean" (the mean, min and max '
-                f"of each channel since the previous row), not {kind!r}"
+                # TRANSLATORS: "latest" and "mean" are what Python takes: keep them as they are.
+                _(
+                    'row must be "latest" (the latest value of each channel) or "mean" (the mean, min and max '
+                    "of each channel since the previous row), not {kind!r}"
+                ).format(kind=kind)
             )
         self.kind = kind
         self._start()

@@ -8,6 +8,8 @@ from datetime import datetime, time, timedelta, timezone, tzinfo
 from time import monotonic
 from zoneinfo import ZoneInfo
 
+from .i18n import _
+
 __all__ = ["DaylightSchedule", "LastPost", "clocks_jump", "kernel_zone", "parse_interval"]
 
 _UNITS = {
@@ -31,7 +33,14 @@ _UNITS = {
     "days": 86400,
 }
 _PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
-_EXAMPLES = 'a number of seconds (900) or text such as "90s", "15min", "1h" or "1h30min"'
+
+
+def _not_an_interval(value, what: str) -> ValueError:
+    # TRANSLATORS: {what} is the setting, such as day_every; "90s", "15min", "1h" are what Python takes.
+    message = _(
+        '{what} must be a number of seconds (900) or text such as "90s", "15min", "1h" or "1h30min", not {value!r}'
+    )
+    return ValueError(message.format(what=what, value=value))
 
 
 def parse_interval(value, what: str = "interval") -> timedelta:
@@ -39,10 +48,10 @@ def parse_interval(value, what: str = "interval") -> timedelta:
     if isinstance(value, timedelta):
         result = value
     elif isinstance(value, bool):
-        raise ValueError(f"{what} must be {_EXAMPLES}, not {value!r}")
+        raise _not_an_interval(value, what)
     elif isinstance(value, (int, float)):
         if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"{what} must be {_EXAMPLES}, not {value!r}")
+            raise _not_an_interval(value, what)
         result = timedelta(seconds=value)
     elif isinstance(value, str):
         text = value.strip().lower()
@@ -56,12 +65,12 @@ def parse_interval(value, what: str = "interval") -> timedelta:
                 seconds += float(match.group(1)) * _UNITS[match.group(2)]
                 pos = match.end()
             if pos != len(text) or not text:
-                raise ValueError(f"{what} must be {_EXAMPLES}, not {value!r}")
+                raise _not_an_interval(value, what)
             result = timedelta(seconds=seconds)
     else:
-        raise ValueError(f"{what} must be {_EXAMPLES}, not {value!r}")
+        raise _not_an_interval(value, what)
     if result <= timedelta(0):
-        raise ValueError(f"{what} must be longer than zero, not {value!r}")
+        raise ValueError(_("{what} must be longer than zero, not {value!r}").format(what=what, value=value))
     return result
 
 
@@ -74,7 +83,10 @@ def _parse_clock(value, what: str) -> time:
             hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
             if hour < 24 and minute < 60 and second < 60:
                 return time(hour, minute, second)
-    raise ValueError(f'{what} must be a time of day such as "08:00" or "20:30", not {value!r}')
+    raise ValueError(
+        # TRANSLATORS: {what} is the setting, day_start or day_end.
+        _('{what} must be a time of day such as "08:00" or "20:30", not {value!r}').format(what=what, value=value)
+    )
 
 
 def _parse_tz(value) -> tzinfo | None:
@@ -82,7 +94,9 @@ def _parse_tz(value) -> tzinfo | None:
         return value
     zone = _named_zone(value) if isinstance(value, str) else None
     if zone is None:
-        raise ValueError(f'tz must be a time zone name such as "Europe/Berlin" or "UTC", not {value!r}')
+        raise ValueError(
+            _('tz must be a time zone name such as "Europe/Berlin" or "UTC", not {value!r}').format(value=value)
+        )
     return zone
 
 
@@ -96,7 +110,7 @@ def _named_zone(name: str) -> ZoneInfo | None:
 def _zone_in_file(path: str) -> tzinfo | None:
     """The zone a tz file holds: by its name when the file is the system's (/etc/localtime links there)."""
     real = os.path.realpath(path)
-    _, found, name = real.rpartition("/zoneinfo/")
+    _folder, found, name = real.rpartition("/zoneinfo/")
     zone = _named_zone(name) if found else None
     if zone:
         return zone
@@ -155,14 +169,14 @@ class DaylightSchedule:
         if value is None:
             return cls()
         if not isinstance(value, DaylightSchedule):
-            raise ValueError(f"schedule must be a sensorlab.DaylightSchedule, not {value!r}")
+            raise ValueError(_("schedule must be a sensorlab.DaylightSchedule, not {value!r}").format(value=value))
         return value
 
     def __init__(self, day_start="08:00", day_end="20:00", day_every="15min", night_every="60min", tz=None):
         self.day_start = _parse_clock(day_start, "day_start")
         self.day_end = _parse_clock(day_end, "day_end")
         if self.day_start == self.day_end:
-            raise ValueError("day_start and day_end must differ, or there is no day and no night")
+            raise ValueError(_("day_start and day_end must differ, or there is no day and no night"))
         self.day_every = parse_interval(day_every, "day_every")
         self.night_every = parse_interval(night_every, "night_every")
         self.tz = _parse_tz(tz)

@@ -10,11 +10,12 @@ from email.utils import parsedate_to_datetime
 # JavaScript promise integration, suspends the posting task rather than the whole kernel.
 import requests
 
+from .i18n import _, ngettext
+
 __all__ = ["SERVER_BODY_LIMIT", "SheetConnection", "SheetError", "SheetFull", "SheetTooLarge", "SlowDown"]
 
 # Both servers refuse requests over 1 MiB (the 2026 one answers 413, the 2020 one may hang up).
 SERVER_BODY_LIMIT = 1 << 20
-ROWS_WAIT = "Rows wait and are sent again later."
 
 
 class SheetError(RuntimeError):
@@ -60,20 +61,26 @@ class SheetConnection:
                 response = self._send(method, path, **kwargs)
         except requests.Timeout:
             raise SheetError(
-                f"The sheet server {self.server} did not answer within {self.timeout:g} s. {ROWS_WAIT}"
+                _(
+                    "The sheet server {server} did not answer within {timeout:g} s. Rows wait and are sent again later."
+                ).format(server=self.server, timeout=self.timeout)
             ) from None
         except requests.RequestException:  # refused, dropped mid-answer, garbled by a proxy…
             raise SheetError(
-                f"Cannot reach the sheet server {self.server}. Check the address and the network; "
-                "rows wait and are sent again later."
+                _(
+                    "Cannot reach the sheet server {server}. Check the address and the network; "
+                    "rows wait and are sent again later."
+                ).format(server=self.server)
             ) from None
         if response.status_code == 429:
             wait = _retry_after(response.headers.get("Retry-After"))
-            raise SlowDown(f"The sheet server asks us to slow down. {ROWS_WAIT}", wait)
+            raise SlowDown(_("The sheet server asks us to slow down. Rows wait and are sent again later."), wait)
         if response.is_redirect:  # a write sent on as a read would look done and write nothing
             raise SheetError(
-                f"The sheet server sends {self.url} on to {response.headers.get('Location')}: "
-                "use that address for the sheet (https:// rather than http://, say)."
+                _(
+                    "The sheet server sends {url} on to {location}: "
+                    "use that address for the sheet (https:// rather than http://, say)."
+                ).format(url=self.url, location=response.headers.get("Location"))
             )
         return response
 
@@ -86,14 +93,21 @@ class SheetConnection:
         if response.status_code == 404:  # the 2020 server's answer for a sheet nobody wrote yet
             return None
         if response.status_code != 200:
-            raise SheetError(f"The sheet server answered {response.status_code} when reading {self.url}. {ROWS_WAIT}")
+            raise SheetError(
+                # TRANSLATORS: {status} is the HTTP status code, such as 500.
+                _("The sheet server answered {status} when reading {url}. Rows wait and are sent again later.").format(
+                    status=response.status_code, url=self.url
+                )
+            )
         if not response.content.strip():
             self.appends_in_one_step = True
             return None
         try:
             return response.json()
         except ValueError:
-            raise SheetError(f"The sheet server sent something that is not a sheet for {self.url}.") from None
+            raise SheetError(
+                _("The sheet server sent something that is not a sheet for {url}.").format(url=self.url)
+            ) from None
 
     def command(self, commands: list[str]) -> requests.Response:
         """Run SocialCalc commands as one list, which both servers apply as a whole."""
@@ -107,16 +121,31 @@ class SheetConnection:
         except SheetError:
             if len(body) > SERVER_BODY_LIMIT:  # hung up on before the body was read: nothing was written
                 self._http.close()
-                raise SheetTooLarge(f"The sheet server hung up on {len(body)} bytes at once.") from None
+                raise SheetTooLarge(
+                    ngettext(
+                        "The sheet server hung up on {size} byte at once.",
+                        "The sheet server hung up on {size} bytes at once.",
+                        len(body),
+                    ).format(size=len(body))
+                ) from None
             raise
         if response.status_code == 413:
             self._http.close()  # the server hangs up after a refusal: the next request needs a new connection
             if "limit" in response.text:  # "command exceeds sheet limits": the sheet is as big as it may get
-                raise SheetFull(f"The sheet {self.url} is full: the server takes no more rows in it.")
-            raise SheetTooLarge(f"The sheet server found {len(body)} bytes too many at once.")
+                raise SheetFull(_("The sheet {url} is full: the server takes no more rows in it.").format(url=self.url))
+            raise SheetTooLarge(
+                ngettext(
+                    "The sheet server found {size} byte too many at once.",
+                    "The sheet server found {size} bytes too many at once.",
+                    len(body),
+                ).format(size=len(body))
+            )
         if response.status_code >= 300:
             raise SheetError(
-                f"The sheet server answered {response.status_code} when writing to {self.url}. {ROWS_WAIT}"
+                # TRANSLATORS: {status} is the HTTP status code, such as 500.
+                _(
+                    "The sheet server answered {status} when writing to {url}. Rows wait and are sent again later."
+                ).format(status=response.status_code, url=self.url)
             )
         return response
 

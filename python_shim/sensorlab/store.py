@@ -21,6 +21,7 @@ from pathlib import Path
 from . import browserstorage, protocol
 from .browserstorage import BrowserFolder
 from .filelock import FileInUse, ProcessLock
+from .i18n import _
 
 __all__ = ["LoggerFile", "RowQueue", "default_data_dir"]
 
@@ -53,7 +54,7 @@ def _browser_folder(data_dir: Path, logger: str) -> tuple[BrowserFolder | None, 
     if sys.platform != "emscripten":
         return None, ""
     if not browserstorage.available():
-        return None, (
+        return None, _(
             "This browser cannot keep readings after the tab closes (it lacks JavaScript promise integration): "
             "they are kept while this tab is open. Use Chrome or Edge 137 or newer to keep them across a reload."
         )
@@ -62,10 +63,10 @@ def _browser_folder(data_dir: Path, logger: str) -> tuple[BrowserFolder | None, 
     except FileInUse:
         raise
     except Exception as error:  # storage refused: a private window, site data blocked
-        return None, (
-            f"This browser would not keep the readings ({error}): they are kept while this tab is open. "
+        return None, _(
+            "This browser would not keep the readings ({error}): they are kept while this tab is open. "
             "Allow this site to store data (not a private window) to keep them across a reload."
-        )
+        ).format(error=error)
 
 
 def _old_file_name(logger: str) -> str:
@@ -149,10 +150,10 @@ class LoggerFile:
             part = self.path.with_name(self.path.name + suffix)
             if part.exists():
                 part.rename(aside.with_name(aside.name + suffix))
-        self.problem = (
-            f"The data file {self.path} is damaged ({error}), so sensorlab kept it aside as {aside.name} "
+        self.problem = _(
+            "The data file {path} is damaged ({error}), so sensorlab kept it aside as {aside} "
             "and started this logger afresh: readings and rows kept in that file are not used."
-        )
+        ).format(path=self.path, error=error, aside=aside.name)
         log.warning("sensorlab: %s", self.problem)
 
     def close(self) -> None:
@@ -182,7 +183,12 @@ class LoggerFile:
 
     def _not_kept(self, error: BaseException | None) -> None:
         if error is not None:  # the next write tries again
-            log.warning("sensorlab: this browser did not keep %s: %s", self.path.name, error)
+            log.warning(
+                "sensorlab: %s",
+                _("This browser did not keep {file} ({error}); the next change tries again.").format(
+                    file=self.path.name, error=error
+                ),
+            )
 
     # -- readings ----------------------------------------------------------------
 
@@ -226,7 +232,7 @@ class LoggerFile:
             # A time an older sensorlab let in, which would break every table of the readings.
             problem = protocol.time_problem(time, latest)
             if problem:
-                log.warning("sensorlab: a stored reading is left out: its time %s", problem)
+                log.warning("sensorlab: %s", _("A stored reading is left out: {problem}").format(problem=problem))
                 continue
             yield protocol.Reading(time, source, json.loads(values), device), received
 

@@ -7,6 +7,7 @@ from traitlets import Dict, Float, Int, List, Unicode, observe, validate
 
 from . import i18n, protocol
 from ._version import MODULE_VERSION
+from .i18n import _, ngettext
 
 __all__ = ["FORMATS", "SEVERAL", "SOURCES", "LoggerState"]
 
@@ -57,14 +58,18 @@ class LoggerState(DOMWidget):
         trait, value = proposal["trait"].name, proposal["value"]
         choices = SOURCES if trait == "source" else FORMATS
         if value not in choices:
-            raise ValueError(f"{trait} must be one of {', '.join(choices)}, not {value!r}")
+            # TRANSLATORS: {trait} is the setting (source, format), {choices} the values it takes, as Python has them.
+            message = _("{trait} must be one of {choices}, not {value!r}")
+            raise ValueError(message.format(trait=trait, choices=", ".join(choices), value=value))
         return value
 
     @validate("baud")
     def _valid_baud(self, proposal):
         if not 9600 <= proposal["value"] <= 1_000_000:
             raise ValueError(
-                f"baud must be a speed from 9600 to 1000000, as set in the board's program, not {proposal['value']!r}"
+                _("baud must be a speed from 9600 to 1000000, as set in the board's program, not {value!r}").format(
+                    value=proposal["value"]
+                )
             )
         return proposal["value"]
 
@@ -74,14 +79,29 @@ class LoggerState(DOMWidget):
         trait, names = proposal["trait"].name, proposal["value"]
         limit = protocol.MAX_NAME_LENGTH
         bad = [n for n in names if (protocol.device_name(n) != n if trait == "devices" else not 0 < len(n) <= limit)]
-        if bad:
-            kind = 'devices are names or ids such as "group 1" or "serial-1"' if trait == "devices" else "channel names"
-            raise ValueError(f"{kind} must be text of 1 to {limit} characters, not {bad[0]!r:.80}")
-        return names
+        if not bad:
+            return names
+        if trait == "devices":
+            message = ngettext(
+                'devices are names or ids of 1 to {limit} character such as "group 1" or "serial-1", not {name!r:.80}',
+                'devices are names or ids of 1 to {limit} characters such as "group 1" or "serial-1", not {name!r:.80}',
+                limit,
+            )
+        else:
+            message = ngettext(
+                "channel names must be text of 1 to {limit} character, not {name!r:.80}",
+                "channel names must be text of 1 to {limit} characters, not {name!r:.80}",
+                limit,
+            )
+        raise ValueError(message.format(limit=limit, name=bad[0]))
 
     @validate("name")
     def _valid_name(self, proposal):
         value = proposal["value"]
         if not value or len(value) > protocol.MAX_NAME_LENGTH:
-            raise ValueError(f"name must be text of 1 to {protocol.MAX_NAME_LENGTH} characters")
+            limit = protocol.MAX_NAME_LENGTH
+            message = ngettext(
+                "name must be text of 1 to {limit} character", "name must be text of 1 to {limit} characters", limit
+            )
+            raise ValueError(message.format(limit=limit))
         return value

@@ -5,11 +5,21 @@ const fs = require('fs');
 const path = require('path');
 const ts = require('typescript');
 
-// The parser's TypeScript, compiled as it is loaded: no build needed, and its own imports work.
-require.extensions['.ts'] = (module, filename) => {
-  const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 };
-  module._compile(ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions: options }).outputText, filename);
+// The parser's TypeScript, compiled as it is loaded: no build needed, and its own imports work. JupyterLab's
+// packages it imports (the translator, for the words of its problems) are ES modules: compiled the same way.
+const compile = (module, filename) => {
+  const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+  module._compile(
+    ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions: options }).outputText,
+    filename
+  );
 };
+const loadJs = require.extensions['.js'];
+require.extensions['.ts'] = compile;
+require.extensions['.js'] = (module, filename) =>
+  /[\\/]node_modules[\\/]@(jupyterlab|lumino)[\\/]/.test(filename)
+    ? compile(module, filename)
+    : loadJs(module, filename);
 const { LineParser, sentBy } = require(path.join(__dirname, '../../src/sources/lines.ts'));
 
 const parser = new LineParser({ format: process.argv[2] ?? 'auto' });

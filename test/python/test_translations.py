@@ -290,3 +290,52 @@ def test_the_widget_tells_the_kernel_the_pages_language(catalogues):
         assert i18n.language() == "fr_FR"
     finally:
         state.close()
+
+
+# -- the catalogues that ship ------------------------------------------------------------------------------------------
+
+ROOT = PACKAGE.parents[1]
+
+
+def test_every_language_has_every_word_of_the_page_the_kernel_and_the_settings():
+    """translations.py check: no word untranslated or fuzzy in fr, de, es; placeholders kept; no word the
+    extraction cannot see (a trans call given something other than a literal)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "translations"))
+    try:
+        import translations
+    finally:
+        sys.path.pop(0)
+    assert translations.languages() == ["de_DE", "es_ES", "fr_FR"]
+    assert translations.problems() == []
+
+
+@pytest.mark.parametrize("folder", ["de_DE", "es_ES", "fr_FR"])
+def test_the_wheel_ships_each_language_for_the_page_and_the_kernel(folder):
+    """`make build` compiled each .po into the installed package: sensorlab.json, which JupyterLab's server
+    hands the page (through the jupyterlab.locale entry point), and sensorlab.mo, which the kernel reads."""
+    import json
+    from importlib.metadata import entry_points
+
+    import sensorlab
+
+    (entry,) = [e for e in entry_points(group="jupyterlab.locale") if e.name == "sensorlab"]
+    messages = Path(entry.load().__file__).parent / "locale" / folder / "LC_MESSAGES"
+    page = json.loads((messages / "sensorlab.json").read_text())
+    assert page[""]["language"] == folder.replace("_", "-")
+    assert page["no errors"][0] and page["no errors"][0] != "no errors"
+    assert (messages / "sensorlab.mo").exists()
+    assert Path(sensorlab.__file__).parent == messages.parents[2]
+
+
+@pytest.mark.parametrize("tag", ["fr-FR", "de-DE", "es-ES"])
+def test_the_kernel_speaks_each_shipped_language(tag, logger, monkeypatch):
+    monkeypatch.setattr(i18n, "_catalogue", None)
+    i18n.use_language(tag)
+    try:
+        with pytest.raises(ValueError) as refused:
+            logger.note("  ")
+        assert str(refused.value) != NOTE and "logger.note(" in str(refused.value)
+    finally:
+        i18n.use_language("en")

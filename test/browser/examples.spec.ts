@@ -1,76 +1,16 @@
 /**
  * The classroom notebooks run as a student runs them, with the simulated sensor: the
- * cells up to the widget, Start, a few readings, then the rest; their outputs are checked.
+ * cells up to the widget, Start, a few readings, then the rest (lessons.ts); their outputs are checked.
  * (04 needs no page: test/python/test_examples.py runs it.) 06 runs the simulated class of 30 micro:bits.
+ * Lessons 01 and 06 in French, German and Spanish: lessons-translated.spec.ts.
  */
-import { expect, Page, test } from '@playwright/test';
-import {
-  collectErrors,
-  expectNoSensorlabErrors,
-  kernelJson,
-  loggerView,
-  notebookJson,
-  openNotebook,
-  runCells
-} from './jupyter';
-
-/** What each cell showed: its text outputs, and how many pictures. */
-function shown(cell: any): { text: string; images: number } {
-  let text = '';
-  let images = 0;
-  for (const output of cell.outputs ?? []) {
-    if (output.output_type === 'error') {
-      throw new Error(`a cell failed: ${output.ename}: ${output.evalue}\n${cell.source}`);
-    }
-    if (output.output_type === 'stream') {
-      text += [output.text].flat().join('');
-    }
-    const data = output.data ?? {};
-    text += [data['text/plain'] ?? ''].flat().join('');
-    images += data['image/png'] ? 1 : 0;
-  }
-  return { text, images };
-}
-
-/** Open a lesson, run it to the widget, press Start, wait for readings; returns the widget cell's index. */
-async function startLesson(page: Page, notebook: string): Promise<number> {
-  await openNotebook(page, 'lab', notebook);
-  const { cells } = await notebookJson(page);
-  const widget = cells.findIndex(c => [c.source].flat().join('').trim().endsWith('\nlogger'));
-  expect(widget).toBeGreaterThan(0);
-  await runCells(page, 0, widget);
-  await loggerView(page).start.click();
-  await expect
-    .poll(() => kernelJson<number>(page, 'print(len(logger.data))'), { timeout: 30_000 })
-    .toBeGreaterThanOrEqual(5);
-  return widget;
-}
-
-async function finish(page: Page, from: number): Promise<{ text: string; images: number }[]> {
-  const { cells } = await notebookJson(page);
-  await runCells(page, from, cells.length - 1);
-  return (await notebookJson(page)).cells.filter(c => c.cell_type === 'code').map(shown);
-}
-
-/** A lesson from the top to the end, with Start pressed once the widget is shown. */
-async function runLesson(page: Page, notebook: string) {
-  return finish(page, (await startLesson(page, notebook)) + 1);
-}
-
-const all = (outputs: { text: string }[]) => outputs.map(o => o.text).join('\n');
-const pictures = (outputs: { images: number }[]) => outputs.reduce((n, o) => n + o.images, 0);
+import { expect, test } from '@playwright/test';
+import { collectErrors, expectNoSensorlabErrors, kernelJson, notebookJson, runCells } from './jupyter';
+import { all, expectFirstReadings, expectWholeClass, finish, pictures, runLesson, startLesson } from './lessons';
 
 test('01 first readings: live values, the data table and the first rows in the sheet', async ({ page }) => {
   const errors = collectErrors(page);
-  const outputs = await runLesson(page, '01-first-readings.ipynb');
-  const text = all(outputs);
-  expect(text).toMatch(/'connected': True/);
-  // The sheet read back after post_now: a row with the simulated classroom's channels.
-  const sheet = outputs[outputs.length - 1].text;
-  for (const column of ['time', 'heater', 'humidity', 'light_ratio', 'lux', 'target', 'temperature']) {
-    expect(sheet).toContain(column);
-  }
-  expect(sheet).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+  expectFirstReadings(await runLesson(page, '01-first-readings.ipynb'));
   await expectNoSensorlabErrors(errors);
 });
 
@@ -119,15 +59,12 @@ test('05 thermostat: the target set from the notebook is logged beside the tempe
 
 test('06 our whole class: thirty micro:bits through one gateway, one chart, a row per group', async ({ page }) => {
   const errors = collectErrors(page);
-  const outputs = await runLesson(page, '06-our-whole-class.ipynb');
-  const text = all(outputs);
-  expect(text).toMatch(/^30 micro:bits heard, \d+ readings so far/m);
-  expect(text).toContain('group 1');
-  expect(pictures(outputs)).toBe(1);
-  expect(text).toMatch(/Coldest: .+ \(-?\d+\.\d °C\)\. Warmest: .+ \(-?\d+\.\d °C\)\./);
-  // The last post: a row for each of the 30 groups, with its device; then both MicroPython programs.
-  const sheet = outputs.find(output => /The sheet has \d+ rows/.test(output.text));
-  expect(sheet?.text).toContain('device');
-  expect(outputs[outputs.length - 1].text).toContain('# ----- firmware/microbit-radio-gateway.py');
+  await expectWholeClass(page, await runLesson(page, '06-our-whole-class.ipynb'), {
+    heard: /^30 micro:bits heard, \d+ readings so far/m,
+    firstGroup: 'group 1',
+    extremes: /Coldest: .+ \(-?\d+\.\d °C\)\. Warmest: .+ \(-?\d+\.\d °C\)\./,
+    sheetRows: /The sheet has \d+ rows/,
+    gatewayProgram: '# ----- firmware/microbit-radio-gateway.py'
+  });
   await expectNoSensorlabErrors(errors);
 });

@@ -12,6 +12,12 @@ const LESSONS = [
   '05-thermostat.ipynb',
   '06-our-whole-class.ipynb'
 ];
+// Lessons 01 and 06 in the class's language, in a folder per language.
+const TRANSLATED_LESSONS: Record<string, string[]> = {
+  de: ['de/01-erste-messwerte.ipynb', 'de/06-unsere-ganze-klasse.ipynb'],
+  es: ['es/01-primeras-mediciones.ipynb', 'es/06-toda-la-clase.ipynb'],
+  fr: ['fr/01-premieres-mesures.ipynb', 'fr/06-toute-la-classe.ipynb']
+};
 
 test('the site shows the lessons and sensorlab’s sidebar and starts the Pyodide kernel offline', async ({ page }) => {
   await newPyodideNotebook(page);
@@ -26,6 +32,15 @@ test('the site shows the lessons and sensorlab’s sidebar and starts the Pyodid
   // The site's own time zone data and HTTP client, no download.
   const zone = await runCell(page, 1, 'import requests, tzdata, zoneinfo; str(zoneinfo.ZoneInfo("Europe/Paris"))');
   expect(zone).toContain("'Europe/Paris'");
+});
+
+test('the site has lessons 01 and 06 in French, German and Spanish, each language in its folder', async ({ page }) => {
+  for (const [folder, lessons] of Object.entries(TRANSLATED_LESSONS)) {
+    const listing = await page.request.get(`api/contents/${folder}/all.json`);
+    expect(listing.ok(), `the site has no folder ${folder}/`).toBe(true);
+    const paths = (await listing.json()).content.map((file: { path: string }) => file.path);
+    expect(paths.sort()).toEqual(lessons);
+  }
 });
 
 test('`import sensorlab` in a first cell loads the package and its imports from the site', async ({ page }) => {

@@ -4,14 +4,21 @@
 test/browser/examples.spec.ts. 04 reads and writes sheets only, so it runs here, in a
 real kernel against the real EtherCalc, and its outputs are checked. 06 runs here too, with
 this test sending the kernel what the page sends for a class of 30 micro:bits.
+
+Lessons 01 and 06 are also in French, German and Spanish (examples/fr/, de/, es/): each
+translation has its language's parts, the code cells of its original with the same
+sensorlab calls, and 06 runs here in every language (01 in test/browser/lessons-translated.spec.ts).
 """
 
+import ast
+import copy
 import math
 import re
 import shutil
 import time
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 import pytest
@@ -21,6 +28,30 @@ from nbclient import NotebookClient
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
+# In a folder per language; not in a hidden one (the .ipynb_checkpoints of a `make demo`).
+TRANSLATIONS = sorted(p for p in EXAMPLES.glob("*/*.ipynb") if not p.parent.name.startswith("."))
+
+# The four parts every lesson has, as each language heads them.
+LESSON_PARTS = {
+    "en": ("**Goal:**", "**You need", "**Steps", "## Questions"),
+    "fr": ("**Objectif :**", "**Il te faut", "**Étapes", "## Questions"),
+    "de": ("**Ziel:**", "**Du brauchst", "**Schritte", "## Fragen"),
+    "es": ("**Objetivo:**", "**Necesitas", "**Pasos", "## Preguntas"),
+}
+
+
+def language_of(lesson: Path) -> str:
+    return "en" if lesson.parent == EXAMPLES else lesson.parent.name
+
+
+def original_of(translation: Path) -> Path:
+    """The English lesson a translation is of: the one with its number."""
+    [original] = EXAMPLES.glob(translation.name.split("-", 1)[0] + "-*.ipynb")
+    return original
+
+
+def lesson_id(lesson: Path) -> str:
+    return str(lesson.relative_to(EXAMPLES).with_suffix(""))
 
 
 def test_the_six_lessons_are_there():
@@ -34,17 +65,74 @@ def test_the_six_lessons_are_there():
     ]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lessons_01_and_06_are_there_in_french_german_and_spanish():
+    assert [lesson_id(t) for t in TRANSLATIONS] == [
+        "de/01-erste-messwerte",
+        "de/06-unsere-ganze-klasse",
+        "es/01-primeras-mediciones",
+        "es/06-toda-la-clase",
+        "fr/01-premieres-mesures",
+        "fr/06-toute-la-classe",
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + TRANSLATIONS, ids=lesson_id)
 def test_each_lesson_has_goal_needs_steps_questions_and_a_simulated_switch(path):
     notebook = nbformat.read(path, as_version=4)
     nbformat.validate(notebook)
     text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
-    for part in ("**Goal:**", "**You need", "**Steps", "## Questions"):
+    for part in LESSON_PARTS[language_of(path)]:
         assert part in text, f"{path.name} has no {part}"
     first_code = next(c for c in notebook.cells if c.cell_type == "code")
     assert re.search(r"^SIMULATED = True$", first_code.source, re.M), first_code.source
     # Committed without outputs: a teacher opens a clean lesson.
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+
+
+class _LeaveOutProse(ast.NodeTransformer):
+    """Replaces each string with a space in it (words a translation translates) by "…"; data stays."""
+
+    def visit_Constant(self, node):
+        if isinstance(node.value, str) and " " in node.value:
+            return ast.copy_location(ast.Constant("…"), node)
+        return node
+
+
+def _chain_root(node: ast.AST) -> str | None:
+    """The name a chain such as ``sensorlab.Sheet(SHEET).rows()`` starts from."""
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def sensorlab_uses(source: str) -> list[str]:
+    """Each whole use of sensorlab or of the lesson's logger in a cell, as code with its arguments, prose left out."""
+    tree = ast.parse(source)
+    # The inner links of a chain: sensorlab.Sheet(SHEET) within sensorlab.Sheet(SHEET).rows().
+    links = {
+        n.func if isinstance(n, ast.Call) else n.value
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Call, ast.Attribute, ast.Subscript))
+    }
+    return [
+        ast.unparse(_LeaveOutProse().visit(copy.deepcopy(node)))
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Call, ast.Attribute, ast.Subscript))
+        and node not in links
+        and _chain_root(node) in ("sensorlab", "logger")
+    ]
+
+
+def code_cells_uses(path: Path) -> list[list[str]]:
+    return [sensorlab_uses(c.source) for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("translation", TRANSLATIONS, ids=lesson_id)
+def test_each_translation_has_its_lessons_code_cells_with_the_same_sensorlab_calls(translation):
+    """A translation changes words only: the same code cells, each calling sensorlab and the logger the same way."""
+    original = code_cells_uses(original_of(translation))
+    assert any(original), "the original lesson uses no sensorlab"
+    assert code_cells_uses(translation) == original
 
 
 def outputs_of(cell) -> str:
@@ -108,15 +196,58 @@ def send_class_readings(kc, logger: str) -> None:
         kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": comm_id, "data": batch}))
 
 
+class WholeClassWords(NamedTuple):
+    """What lesson 06 prints and names in one language (it names the groups in its words)."""
+
+    heard: str
+    group: str
+    extremes: str
+    rows: str
+
+
+WHOLE_CLASS = {
+    "06-our-whole-class": WholeClassWords(
+        "30 micro:bits heard, 360 readings so far",
+        "group",
+        "Coldest: group 1 (18.7 °C). Warmest: microbit-1221735 (21.6 °C).",
+        "The sheet has 60 rows",
+    ),
+    "fr/06-toute-la-classe": WholeClassWords(
+        "30 micro:bits entendues, 360 mesures jusqu'ici",
+        "groupe",
+        "Le plus froid : groupe 1 (18.7 °C). Le plus chaud : microbit-1221735 (21.6 °C).",
+        "La feuille a 60 lignes",
+    ),
+    "de/06-unsere-ganze-klasse": WholeClassWords(
+        "30 micro:bits gehört, bis jetzt 360 Messwerte",
+        "Gruppe",
+        "Am kältesten: Gruppe 1 (18.7 °C). Am wärmsten: microbit-1221735 (21.6 °C).",
+        "Die Tabelle hat 60 Zeilen",
+    ),
+    "es/06-toda-la-clase": WholeClassWords(
+        "30 micro:bits oídas, 360 mediciones hasta ahora",
+        "grupo",
+        "El más frío: grupo 1 (18.7 °C). El más caliente: microbit-1221735 (21.6 °C).",
+        "La hoja tiene 60 filas",
+    ),
+}
+
+
+@pytest.mark.parametrize("lesson", WHOLE_CLASS)
 def test_our_whole_class_names_30_micro_bits_draws_them_and_posts_a_row_per_group(
-    ethercalc, monkeypatch, notebook_folder
+    lesson, ethercalc, monkeypatch, notebook_folder
 ):
+    words = WHOLE_CLASS[lesson]
+    path = EXAMPLES / f"{lesson}.ipynb"
     base = f"{ethercalc}/examples-06-{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("SENSORLAB_SHEET", base)
-    shutil.copytree(EXAMPLES / "firmware", notebook_folder / "firmware")  # the lesson shows the programs
-    notebook = nbformat.read(EXAMPLES / "06-our-whole-class.ipynb", as_version=4)
+    # The lesson shows the programs of examples/firmware/, from its own folder as in examples/.
+    shutil.copytree(EXAMPLES / "firmware", notebook_folder / "firmware")
+    lesson_folder = notebook_folder / path.parent.relative_to(EXAMPLES)
+    lesson_folder.mkdir(exist_ok=True)
+    notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(notebook_folder)}}
+        notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(lesson_folder)}}
     )
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
@@ -126,16 +257,17 @@ def test_our_whole_class_names_30_micro_bits_draws_them_and_posts_a_row_per_grou
     cells = [c for c in notebook.cells if c.cell_type == "code"]
     everything = "\n".join(outputs_of(c) for c in cells)
 
-    assert "30 micro:bits heard, 360 readings so far" in everything
+    assert words.heard in everything
     assert any("image/png" in o.get("data", {}) for c in cells for o in c.outputs)  # every group on one chart
-    # The first micro:bit heard (the lowest number as text) is the coldest, and was named "group 1".
-    assert "Coldest: group 1 (18.7 °C). Warmest: microbit-1221735 (21.6 °C)." in everything
+    # The first micro:bit heard (the lowest number as text) is the coldest, and was named group 1.
+    assert words.extremes in everything
     # The class sheet: the first post (due at once) by serial number, the one after naming with the names.
     rows = sensorlab.Sheet(f"{base}-whole-class").rows()
-    assert len(rows) == 60 and "The sheet has 60 rows" in everything
+    assert len(rows) == 60 and words.rows in everything
     first, after = [r["device"] for r in rows[:30]], [r["device"] for r in rows[30:]]
     assert sorted(first) == sorted(f"microbit-{serial}" for serial in CLASS_SERIALS)
-    named = dict(zip(sorted(f"microbit-{serial}" for serial in CLASS_SERIALS), ["group 1", "group 2", "group 3"]))
+    names = [f"{words.group} {number}" for number in (1, 2, 3)]
+    named = dict(zip(sorted(f"microbit-{serial}" for serial in CLASS_SERIALS), names))
     assert sorted(after) == sorted(named.get(f"microbit-{serial}", f"microbit-{serial}") for serial in CLASS_SERIALS)
     assert all(isinstance(r["temp"], float) for r in rows)
     # The lesson shows both MicroPython programs.

@@ -192,7 +192,7 @@ def main(command: str, only: list[str]) -> int:
         found = problems(only)
         for problem in found:
             print(problem)
-        print(f"{len(found)} problems" if found else "every word is translated in " + ", ".join(languages()))
+        print(f"{len(found)} problems" if found else "every word is translated in " + ", ".join(only or languages()))
         return 1 if found else 0
     else:
         print(__doc__)

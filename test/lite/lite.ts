@@ -66,10 +66,15 @@ export async function openInSite(page: Page, path: string): Promise<void> {
   await kernelIdle(page);
 }
 
+/** Wait until the open notebook's kernel has started and is idle (asked of the page: any language). */
 async function kernelIdle(page: Page): Promise<void> {
-  await expect(page.locator('.jp-StatusBar-TextItem', { hasText: 'Python (Pyodide) | Idle' })).toBeVisible({
-    timeout: 120_000
-  });
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() => (window as any).jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status),
+      { timeout: 120_000 }
+    )
+    .toBe('idle');
 }
 
 /** Run the open notebook's cell ``index`` again and return what it shows. */

@@ -2,7 +2,7 @@
  * The class site (`make lite`) in Chromium with no network: the lessons, the Pyodide kernel,
  * sensorlab's extension, and the Python package loaded from the site itself.
  */
-import { expect, newPyodideNotebook, runCell, test } from './lite';
+import { expect, newPyodideNotebook, runCell, test, uniqueName } from './lite';
 
 const LESSONS = [
   '01-first-readings.ipynb',
@@ -41,6 +41,30 @@ test('the site has lessons 01 and 06 in French, German and Spanish, each languag
     const paths = (await listing.json()).content.map((file: { path: string }) => file.path);
     expect(paths.sort()).toEqual(lessons);
   }
+});
+
+test('a teacher switches the site to French: JupyterLab, sensorlab and the kernel speak French', async ({ page }) => {
+  await page.goto('lab/index.html?reset');
+  await page.waitForFunction(() => (window as any).jupyterapp);
+  // Settings → Language → Français does this, and reloads the page.
+  await page.evaluate(async () => {
+    const app = (window as any).jupyterapp;
+    await app.started;
+    await app.serviceManager.settings.save('@jupyterlab/translation-extension:plugin', '{"locale": "fr_FR"}');
+  });
+  await newPyodideNotebook(page);
+  await expect(page.locator('#jp-menu-panel')).toContainText('Fichier');
+  await page.locator('.jp-SideBar li[data-id="sensorlab-monitor"]').click();
+  await expect(page.locator('.jp-sensorlab-Monitor')).toContainText('Démarrer le capteur simulé');
+  const shown = await runCell(
+    page,
+    0,
+    `import sensorlab; logger = sensorlab.Logger(name="${uniqueName('fr')}"); logger`
+  );
+  expect(shown).toContain('Démarrer');
+  // The widget told the kernel the page's language: its errors are French.
+  const raised = await runCell(page, 1, 'logger.record(temperature="warm")');
+  expect(raised).toContain("La mesure : temperature doit être un nombre, pas 'warm'");
 });
 
 test('`import sensorlab` in a first cell loads the package and its imports from the site', async ({ page }) => {

@@ -135,7 +135,8 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
         }
       });
       const exportButton = element('button', 'jp-mod-styled', 'Download CSV');
-      exportButton.setAttribute('aria-label', 'Download every reading as CSV, with times and notes');
+      // The name starts with the words shown, so a student who says what they see (voice control) finds it.
+      exportButton.setAttribute('aria-label', 'Download CSV: every reading, with times and notes');
       exportButton.addEventListener('click', () => model.sendToKernel({ type: 'export' }));
       box.append(input, add, exportButton);
       return box;

@@ -27,6 +27,7 @@ export function useTranslator(translator: ITranslator): void {
   bundle = translator.load(DOMAIN);
   language = translator.languageCode || 'en';
   numberFormats.clear();
+  clockFormats.clear();
 }
 
 /** The page's language as a BCP 47 tag ("fr-FR"); the kernel follows it. */
@@ -46,13 +47,21 @@ export function formatNumber(value: number, digits = 0): string {
   return format.format(value);
 }
 
+const clockFormats = new Map<boolean, Intl.DateTimeFormat>();
+
 /** A time of day in the page's language: 14:05:09 (or 2:05:09 PM); without seconds when `seconds` is false. */
 export function formatClock(time: Date | number, seconds = true): string {
-  return new Date(time).toLocaleTimeString(language, {
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(seconds ? { second: '2-digit' } : {})
-  });
+  // One format kept per kind: each chart's words are written again at every redraw.
+  let format = clockFormats.get(seconds);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, {
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(seconds ? { second: '2-digit' } : {})
+    });
+    clockFormats.set(seconds, format);
+  }
+  return format.format(time);
 }
 
 /** A day and time in the page's language: "07.12., 14:05" in German, "12/07, 02:05 PM" in English. */

@@ -77,13 +77,13 @@ function connectWords(
   } else {
     text = another ? trans.__('Connect another Bluetooth') : trans.__('Connect Bluetooth');
   }
+  // The name starts with the words shown, so a student who says what they see (voice control) finds it.
   if (transport === 'serial') {
-    return { text, label: another ? trans.__('Connect another USB device') : trans.__('Connect a USB device') };
+    const usb = both ? trans.__('Connect USB device') : trans.__('Connect a USB device');
+    return { text, label: another ? trans.__('Connect another USB device') : usb };
   }
-  return {
-    text,
-    label: another ? trans.__('Connect another Bluetooth sensor') : trans.__('Connect a Bluetooth sensor')
-  };
+  const bluetooth = both ? trans.__('Connect Bluetooth sensor') : trans.__('Connect a Bluetooth sensor');
+  return { text, label: another ? trans.__('Connect another Bluetooth sensor') : bluetooth };
 }
 
 /** Shown before the first reading: what to press, unless devices are connected already. */
@@ -189,8 +189,10 @@ export function createLoggerView(hub: IDeviceHub): typeof DOMWidgetView {
           submit();
         }
       });
-      const exportButton = element('button', 'jp-mod-styled', trans.__('Download CSV'));
-      exportButton.setAttribute('aria-label', trans.__('Download every reading as CSV, with times and notes'));
+      const shown = trans.__('Download CSV');
+      const exportButton = element('button', 'jp-mod-styled', shown);
+      // The name starts with the words shown, so a student who says what they see (voice control) finds it.
+      exportButton.setAttribute('aria-label', trans.__('%1: every reading, with times and notes', shown));
       exportButton.addEventListener('click', () => model.sendToKernel({ type: 'export' }));
       box.append(input, add, exportButton);
       return box;

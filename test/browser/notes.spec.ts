@@ -41,7 +41,7 @@ logger`
   await page.waitForTimeout(2500);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    logger.view.getByRole('button', { name: /^Download every reading as CSV/ }).click()
+    logger.view.getByRole('button', { name: /^Download CSV/ }).click()
   ]);
   expect(download.suggestedFilename()).toBe('notes.csv');
   const text = fs

@@ -35,13 +35,21 @@ export function pageLanguage(): string {
   return language;
 }
 
+/**
+ * Whose way numbers and times are written: the language chosen in JupyterLab; while it is JupyterLab's
+ * default, English, the browser's own (a British or Indian user keeps their 24-hour clock or their digits).
+ */
+function formatLocale(): string | undefined {
+  return language === 'en' ? undefined : language;
+}
+
 const numberFormats = new Map<number, Intl.NumberFormat>();
 
 /** A number with `digits` decimals, as the page's language writes it: 21,5 in French, 21.5 in English. */
 export function formatNumber(value: number, digits = 0): string {
   let format = numberFormats.get(digits);
   if (!format) {
-    format = new Intl.NumberFormat(language, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    format = new Intl.NumberFormat(formatLocale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
     numberFormats.set(digits, format);
   }
   return format.format(value);
@@ -54,7 +62,7 @@ export function formatClock(time: Date | number, seconds = true): string {
   // One format kept per kind: each chart's words are written again at every redraw.
   let format = clockFormats.get(seconds);
   if (!format) {
-    format = new Intl.DateTimeFormat(language, {
+    format = new Intl.DateTimeFormat(formatLocale(), {
       hour: '2-digit',
       minute: '2-digit',
       ...(seconds ? { second: '2-digit' } : {})
@@ -66,7 +74,7 @@ export function formatClock(time: Date | number, seconds = true): string {
 
 /** A day and time in the page's language: "07.12., 14:05" in German, "12/07, 02:05 PM" in English. */
 export function formatDayAndTime(time: Date | number): string {
-  return new Date(time).toLocaleString(language, {
+  return new Date(time).toLocaleString(formatLocale(), {
     day: '2-digit',
     month: '2-digit',
     hour: '2-digit',

@@ -3,7 +3,7 @@
 // with a tone whose pitch follows the value (an audio trace).
 import uPlot from 'uplot';
 import type { ILine } from '../history';
-import { trans } from '../i18n';
+import { formatClock, formatNumber, trans } from '../i18n';
 import { chartSummary, extremes, nearestPoint, pitch, pointWords } from './describe';
 
 /** While a chart has the keyboard, its summary is announced by itself at most this often, and only when it changed. */
@@ -17,11 +17,15 @@ function themeColor(variable: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(variable).trim() || fallback;
 }
 
-/** Tick labels on one line: hours and minutes, with seconds when ticks are under a minute apart. */
+/** Tick labels on one line, as the page's language writes times: with seconds when ticks are under a minute apart. */
 function clockLabels(_: uPlot, seconds: number[], _axis: number, _space: number, increment: number): string[] {
-  const format: Intl.DateTimeFormatOptions =
-    increment < 60 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
-  return seconds.map(s => new Date(s * 1000).toLocaleTimeString([], format));
+  return seconds.map(s => formatClock(s * 1000, increment < 60));
+}
+
+/** Value labels as the page's language writes numbers (19,05 in French), with the decimals the step needs. */
+function valueLabels(_: uPlot, values: number[], _axis: number, _space: number, increment: number): string[] {
+  const digits = Math.min(6, (String(Number(increment.toPrecision(6))).split('.')[1] ?? '').length);
+  return values.map(value => formatNumber(value, digits));
 }
 
 let audio: AudioContext | null = null;
@@ -139,7 +143,14 @@ export class ChannelChart {
             space: 80,
             values: clockLabels
           },
-          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 48, space: 20 }
+          {
+            stroke: text,
+            grid: { stroke: grid, width: 1 },
+            ticks: { stroke: grid },
+            size: 48,
+            space: 20,
+            values: valueLabels
+          }
         ],
         series: [
           {},

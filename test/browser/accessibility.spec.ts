@@ -24,7 +24,10 @@ const THEMES = ['JupyterLab Light', 'JupyterLab Dark', 'JupyterLab Dark High Con
 const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** The page languages the checks run in: JupyterLab's locale, and how a chart's summary says its trend in it. */
-const LANGUAGES = [{ locale: 'en', trend: /(Rising|Falling|Steady) between/ }];
+const LANGUAGES = [
+  { locale: 'en', trend: /(Rising|Falling|Steady) between/ },
+  { locale: 'fr_FR', trend: /(En hausse|En baisse|Stable) entre/ }
+];
 
 /** No sheet server listens on port 9 of this machine: every post and read-back fails, and says so. */
 const NO_SHEET_HERE = 'http://127.0.0.1:9/room-12';

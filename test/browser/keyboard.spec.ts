@@ -77,7 +77,7 @@ test('a student can use the widget and the sidebar with the keyboard', async ({ 
   // Sidebar: the connect buttons, the history choice and the device's Stop, by Tab.
   await runCommand(page, 'sensorlab:open-monitor');
   const monitor = page.getByRole('region', { name: 'sensorlab monitor' });
-  const history = monitor.getByRole('combobox', { name: 'Charts show the last' });
+  const history = monitor.getByRole('combobox', { name: 'Charts show' });
   await monitor.getByRole('button', { name: 'Connect USB device' }).focus();
   for (const next of [
     monitor.getByRole('button', { name: 'Connect Bluetooth sensor' }),

@@ -55,8 +55,9 @@ async function shownTexts(page: Page): Promise<string[]> {
     const texts: string[] = [];
     for (const root of Array.from(roots)) {
       texts.push((root as HTMLElement).innerText);
-      for (const node of Array.from(root.querySelectorAll('[aria-label], [title], [placeholder]'))) {
-        for (const name of ['aria-label', 'title', 'placeholder']) {
+      const names = ['aria-label', 'aria-roledescription', 'aria-description', 'title', 'placeholder'];
+      for (const node of Array.from(root.querySelectorAll(names.map(name => `[${name}]`).join(', ')))) {
+        for (const name of names) {
           const value = node.getAttribute(name);
           if (value) {
             texts.push(value);

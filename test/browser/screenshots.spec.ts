@@ -49,7 +49,7 @@ for (const theme of ['light', 'dark']) {
     // first, so the reading of the last second is still on its way.
     await page.clock.runFor(600_000);
     await expect(logger.status).toHaveText(
-      '599 readings in the notebook · 1 on their way · nothing posted yet · 0 rows waiting · no errors'
+      '599 readings in the notebook · 1 on its way · nothing posted yet · 0 rows waiting · no errors'
     );
     const monitor = page.locator('#sensorlab-monitor');
     await expect(monitor.locator('.jp-sensorlab-Monitor-device .jp-sensorlab-Chart canvas')).toHaveCount(6);

@@ -1,5 +1,6 @@
 // The page's language: every word the extension shows goes through `trans` (domain "sensorlab"),
 // and numbers and times are written the way that language writes them.
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
 
 /** The translation domain: the Python package's name, where JupyterLab looks for our catalogues. */
@@ -80,4 +81,34 @@ export function formatDayAndTime(time: Date | number): string {
     hour: '2-digit',
     minute: '2-digit'
   });
+}
+
+/**
+ * A plugin's settings with their titles and descriptions in the page's language, for the Settings
+ * Editor. JupyterLab's server translates a schema only from a language pack's own catalogues, so
+ * our plugin does it for its own (a `fetch` transform), with the words `make translations` takes
+ * from schema/, in the contexts JupyterLab uses: "schema" for the schema's own, "settings" for each setting's.
+ */
+export function translateSettings(plugin: ISettingRegistry.IPlugin): ISettingRegistry.IPlugin {
+  const schema = { ...plugin.schema };
+  for (const key of ['title', 'description'] as const) {
+    if (schema[key]) {
+      schema[key] = bundle._p('schema', schema[key]);
+    }
+  }
+  if (typeof schema['jupyter.lab.setting-icon-label'] === 'string') {
+    schema['jupyter.lab.setting-icon-label'] = bundle._p('settings', schema['jupyter.lab.setting-icon-label']);
+  }
+  schema.properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, property]) => {
+      const translated = { ...property };
+      for (const key of ['title', 'description'] as const) {
+        if (typeof translated[key] === 'string') {
+          translated[key] = bundle._p('settings', translated[key]);
+        }
+      }
+      return [name, translated];
+    })
+  );
+  return { ...plugin, schema };
 }

@@ -5,7 +5,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
 import { IJupyterWidgetRegistry } from '@jupyter-widgets/base';
 import { DeviceHub } from './hub';
-import { trans, useTranslator } from './i18n';
+import { trans, translateSettings, useTranslator } from './i18n';
 import { MonitorPanel } from './monitor/panel';
 import { CommandIDs, IDeviceHub, MODULE_NAME, MODULE_VERSION } from './tokens';
 import { createLoggerModel } from './widget/model';
@@ -88,8 +88,11 @@ const monitorPlugin: JupyterFrontEndPlugin<void> = {
         hub.historyMs = minutes * 60_000;
       }
     });
+    // The Settings Editor shows this plugin's settings in the page's language; reloaded so the
+    // settings fetched before this plugin started are translated too.
+    registry?.transform(monitorPlugin.id, { fetch: translateSettings });
     registry
-      ?.load(monitorPlugin.id)
+      ?.load(monitorPlugin.id, true)
       .then(loaded => {
         settings = loaded;
         apply();

@@ -29,14 +29,16 @@ const DATA = new Set(['temperature', 'humidity', 'light', 'ratio', 'lux', 'heate
 
 const words = (text: string): string[] => text.toLowerCase().match(/\p{L}{3,}/gu) ?? [];
 
+/** The page's catalogue of a language, as the wheel ships it: msgid (after "context\u0004") → forms. */
+function catalogue(language: string): Record<string, string[]> {
+  return JSON.parse(readFileSync(path.join(LOCALE_DIR, language, 'LC_MESSAGES', 'sensorlab.json'), 'utf-8'));
+}
+
 /** English words of sensorlab's texts that the language's catalogue never uses, and words only it uses. */
 function vocabulary(language: string) {
-  const catalogue = JSON.parse(
-    readFileSync(path.join(LOCALE_DIR, language, 'LC_MESSAGES', 'sensorlab.json'), 'utf-8')
-  ) as Record<string, string[]>;
   const english = new Set<string>();
   const translated = new Set<string>();
-  for (const [key, forms] of Object.entries(catalogue)) {
+  for (const [key, forms] of Object.entries(catalogue(language))) {
     if (key) {
       words(key.split('\u0004').pop()!).forEach(w => english.add(w));
       forms.flatMap(words).forEach(w => translated.add(w));
@@ -126,6 +128,11 @@ for (const language of ['fr_FR', 'de_DE']) {
     expectIn(language, [raised], 'the error record() raised');
 
     expectIn(language, await shownTexts(page), 'the widget and the sidebar');
+
+    // The Settings Editor shows sensorlab's settings in the language too.
+    await runCommand(page, 'settingeditor:open', { query: 'sensorlab' });
+    const setting = catalogue(language)['settings\u0004Forward interval (seconds)'][0];
+    await expect(page.locator('.jp-SettingsPanel')).toContainText(setting, { timeout: 30_000 });
     const shot = testInfo.outputPath(`sensorlab-${language}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     await testInfo.attach(`sensorlab in ${language}`, { path: shot, contentType: 'image/png' });

@@ -9,7 +9,8 @@ import { IndexedDBBatchStore } from '../../src/batchstore';
 import { ReadingsChannel } from '../../src/comm';
 import { Forwarder } from '../../src/forwarder';
 import { DeviceHub } from '../../src/hub';
-import { formatClock, formatDayAndTime, formatNumber, useTranslator } from '../../src/i18n';
+import { formatClock, formatDayAndTime, formatNumber, translateSettings, useTranslator } from '../../src/i18n';
+import monitorSchema from '../../schema/monitor.json';
 import plugins from '../../src/index';
 import { MonitorPanel } from '../../src/monitor/panel';
 import { ISheetReadProblem, readSheet } from '../../src/readback';
@@ -405,6 +406,24 @@ describe('in a pseudo-language, every word the page shows is translated', () => 
       expect(untranslated(shownTexts(view.el))).toEqual([]);
       view.remove();
     });
+  });
+});
+
+describe("the settings' words in the pseudo-language", () => {
+  beforeAll(() => useTranslator(pseudoTranslator('fr-FR')));
+
+  test('every title and description of the settings schema, and the settings themselves unchanged', () => {
+    const plugin = { id: 'sensorlab:monitor', schema: monitorSchema, data: { composite: {}, user: {} }, raw: '{}' };
+    const { schema } = translateSettings(plugin as any);
+    const words = [schema.title, schema.description, schema['jupyter.lab.setting-icon-label']];
+    for (const property of Object.values(schema.properties ?? {})) {
+      words.push(property.title, property.description);
+    }
+    expect(words.filter(Boolean)).toHaveLength(9);
+    expect(untranslated(words.filter(Boolean) as string[])).toEqual([]);
+    expect(Object.keys(schema.properties ?? {})).toEqual(Object.keys(monitorSchema.properties));
+    expect(schema.properties!.forwardEvery.default).toBe(5);
+    expect(monitorSchema.title).toBe('sensorlab'); // the fetched schema itself is left as it was
   });
 });
 

@@ -88,11 +88,11 @@ const monitorPlugin: JupyterFrontEndPlugin<void> = {
         hub.historyMs = minutes * 60_000;
       }
     });
-    // The Settings Editor shows this plugin's settings in the page's language; reloaded so the
-    // settings fetched before this plugin started are translated too.
+    // The Settings Editor shows this plugin's settings in the page's language (the schema asks the
+    // registry to wait for this transform: "jupyter.lab.transform").
     registry?.transform(monitorPlugin.id, { fetch: translateSettings });
     registry
-      ?.load(monitorPlugin.id, true)
+      ?.load(monitorPlugin.id)
       .then(loaded => {
         settings = loaded;
         apply();

@@ -128,14 +128,15 @@ for (const language of ['fr_FR', 'de_DE']) {
     expectIn(language, [raised], 'the error record() raised');
 
     expectIn(language, await shownTexts(page), 'the widget and the sidebar');
+    // A picture of the widget and the sidebar in the language, for people to look at.
+    const shot = testInfo.outputPath(`sensorlab-${language}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach(`sensorlab in ${language}`, { path: shot, contentType: 'image/png' });
 
     // The Settings Editor shows sensorlab's settings in the language too.
     await runCommand(page, 'settingeditor:open', { query: 'sensorlab' });
     const setting = catalogue(language)['settings\u0004Forward interval (seconds)'][0];
     await expect(page.locator('.jp-SettingsPanel')).toContainText(setting, { timeout: 30_000 });
-    const shot = testInfo.outputPath(`sensorlab-${language}.png`);
-    await page.screenshot({ path: shot, fullPage: true });
-    await testInfo.attach(`sensorlab in ${language}`, { path: shot, contentType: 'image/png' });
     await expectNoSensorlabErrors(errors);
   });
 }

@@ -1,7 +1,7 @@
 // What a chart shows, for students who cannot see it: in words (its summary and each point) and in sound (a pitch).
 import type { ILine } from '../history';
 import { formatClock, formatDayAndTime, trans } from '../i18n';
-import { formatValue } from './dom';
+import { valueText } from './dom';
 
 export type Trend = 'rising' | 'falling' | 'steady';
 
@@ -60,12 +60,6 @@ export function trend(line: ILine): Trend {
   return change > 0 ? 'rising' : 'falling';
 }
 
-/** "21.5 °C": a value as its tile shows it, with its unit. */
-export function formatMeasurement(value: number, unit: string): string {
-  const number = formatValue(value);
-  return unit ? `${number} ${unit}` : number;
-}
-
 /** The chart's text alternative: the latest value, the trend and the range over the period shown. */
 export function chartSummary(line: ILine, unit: string): string {
   const { times, values } = line;
@@ -73,7 +67,7 @@ export function chartSummary(line: ILine, unit: string): string {
   if (n === 0) {
     return trans.__('No readings yet.');
   }
-  const latest = formatMeasurement(values[n - 1], unit);
+  const latest = valueText(values[n - 1], unit);
   if (n === 1) {
     return trans.__('One reading so far: %1 at %2.', latest, formatClock(times[0]));
   }
@@ -91,13 +85,13 @@ export function chartSummary(line: ILine, unit: string): string {
   return [
     trans.__('Latest: %1 at %2.', latest, when(times[n - 1])),
     direction,
-    trans.__('Lowest %1, highest %2.', formatMeasurement(low, unit), formatMeasurement(high, unit))
+    trans.__('Lowest %1, highest %2.', valueText(low, unit), valueText(high, unit))
   ].join(' ');
 }
 
 /** What a student hears on one point of the chart while exploring it with the arrow keys. */
 export function pointWords(line: ILine, index: number, unit: string): string {
-  const value = formatMeasurement(line.values[index], unit);
+  const value = valueText(line.values[index], unit);
   const time = formatClock(line.times[index]);
   if (index === line.times.length - 1) {
     return trans.__('Latest: %1 at %2.', value, time);

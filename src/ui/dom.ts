@@ -46,8 +46,8 @@ export function formatValue(value: number): string {
   return formatNumber(value, digits);
 }
 
-/** "21.5 °C": a value with its unit, if it has one. */
-function valueText(value: number, unit = ''): string {
+/** "21.5 °C": a value as its tile shows it, with its unit if it has one (the charts' words say it so too). */
+export function valueText(value: number, unit = ''): string {
   return `${formatValue(value)}${unit ? ` ${unit}` : ''}`;
 }
 

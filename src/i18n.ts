@@ -96,8 +96,10 @@ export function translateSettings(plugin: ISettingRegistry.IPlugin): ISettingReg
       schema[key] = bundle._p('schema', schema[key]);
     }
   }
-  if (typeof schema['jupyter.lab.setting-icon-label'] === 'string') {
-    schema['jupyter.lab.setting-icon-label'] = bundle._p('settings', schema['jupyter.lab.setting-icon-label']);
+  // Read into a variable first: a string inside a `_p(...)` call would be taken for words to translate.
+  const iconLabel = schema['jupyter.lab.setting-icon-label'];
+  if (typeof iconLabel === 'string') {
+    schema['jupyter.lab.setting-icon-label'] = bundle._p('settings', iconLabel);
   }
   schema.properties = Object.fromEntries(
     Object.entries(schema.properties ?? {}).map(([name, property]) => {

@@ -99,8 +99,8 @@ export class ChannelHistory {
   private _series = new Map<string, ISeries>();
 }
 
-/** The first index whose time is at or after `time` (times are in order). */
-function firstAtOrAfter(times: number[], time: number): number {
+/** The first index whose time is at or after `time` (times are in order); the length when none is. */
+export function firstAtOrAfter(times: readonly number[], time: number): number {
   let low = 0;
   let high = times.length;
   while (low < high) {

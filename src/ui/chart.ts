@@ -126,6 +126,8 @@ export class ChannelChart {
     // Colours are looked up at each drawing, so a change of theme shows at the next reading.
     const text = () => themeColor('--jp-ui-font-color2', '#666');
     const grid = () => themeColor('--jp-border-color2', '#ddd');
+    // Both axes in the theme's colours; each with its own size, spacing and labels.
+    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     this._plot = new uPlot(
       {
         width,
@@ -135,22 +137,8 @@ export class ChannelChart {
         scales: { x: { time: true } },
         axes: [
           // Time labels on one line (see clockLabels): the chart is small and the day is today.
-          {
-            stroke: text,
-            grid: { stroke: grid, width: 1 },
-            ticks: { stroke: grid },
-            size: 28,
-            space: 80,
-            values: clockLabels
-          },
-          {
-            stroke: text,
-            grid: { stroke: grid, width: 1 },
-            ticks: { stroke: grid },
-            size: 48,
-            space: 20,
-            values: valueLabels
-          }
+          { ...axis, size: 28, space: 80, values: clockLabels },
+          { ...axis, size: 48, space: 20, values: valueLabels }
         ],
         series: [
           {},

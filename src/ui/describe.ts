@@ -1,5 +1,5 @@
 // What a chart shows, for students who cannot see it: in words (its summary and each point) and in sound (a pitch).
-import type { ILine } from '../history';
+import { firstAtOrAfter, type ILine } from '../history';
 import { formatClock, formatDayAndTime, trans } from '../i18n';
 import { valueText } from './dom';
 
@@ -113,18 +113,9 @@ export function pitch(value: number, low: number, high: number): number {
 
 /** The index of the point nearest in time to `time` (times in order), or -1 for no points. */
 export function nearestPoint(times: readonly number[], time: number): number {
-  let low = 0;
-  let high = times.length - 1;
-  if (high < 0) {
+  if (times.length === 0) {
     return -1;
   }
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (times[mid] < time) {
-      low = mid + 1;
-    } else {
-      high = mid;
-    }
-  }
-  return low > 0 && time - times[low - 1] <= times[low] - time ? low - 1 : low;
+  const after = Math.min(firstAtOrAfter(times, time), times.length - 1);
+  return after > 0 && time - times[after - 1] <= times[after] - time ? after - 1 : after;
 }

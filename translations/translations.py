@@ -8,6 +8,7 @@
     translations.py check [ll_CC ...]
                               fail, saying which, when a word escapes translation in the page's code, or a
                               language misses a word, has a fuzzy one, or drops or adds a placeholder
+    translations.py set FILE  write a translator's batch, JSON {"fr_FR": {word: translation}}, into the .po files
 
 Babel does the extracting and compiling; the .po files beside this script are what translators edit.
 """
@@ -183,11 +184,29 @@ def _forms(value) -> list[str]:
     return list(value) if isinstance(value, tuple | list) else [value]
 
 
+def set_translations(path: Path) -> None:
+    """Write translations given as JSON ({"fr_FR": {msgid: text, or [singular, plural] for a plural}}) into the .po
+    files: a translator's batch, checked by ``check`` like any other."""
+    given = json.loads(path.read_text(encoding="utf-8"))
+    for language, words in given.items():
+        po = HERE / f"{language}.po"
+        catalog = _read(po)
+        for msgid, text in words.items():
+            message = next((m for m in catalog if (m.id[0] if isinstance(m.id, tuple) else m.id) == msgid), None)
+            if message is None:
+                raise SystemExit(f"{language}: {msgid!r} is not in the catalogue: run extract first")
+            message.string = tuple(text) if isinstance(text, list) else text
+            message.flags.discard("fuzzy")
+        _write(catalog, po, ignore_obsolete=True, include_previous=True)
+
+
 def main(command: str, only: list[str]) -> int:
     if command == "extract":
         extract_and_update()
     elif command == "compile":
         compile_all()
+    elif command == "set":
+        set_translations(Path(only[0]))
     elif command == "check":
         found = problems(only)
         for problem in found:

@@ -6,13 +6,13 @@ import hashlib
 import re
 from datetime import datetime
 
-from . import protocol
+from . import columns, protocol
 from .i18n import _, ngettext
 from .rows import RowValues, no_readings_since, row_at
 
 __all__ = ["DEVICE_COLUMN", "DeviceNames", "DeviceRows", "device_sheet_name", "given_name"]
 
-DEVICE_COLUMN = "device"
+DEVICE_COLUMN = columns.DEVICE
 MICROBIT = "microbit-"  # a micro:bit heard through a radio gateway: microbit-<serial number>
 
 

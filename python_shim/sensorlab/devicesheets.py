@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import time
 
+from .columns import GROUP, NOTE, SHEET, TIME, TIME_ZONE
 from .devices import DEVICE_COLUMN, device_sheet_name
 from .ethercalc import Sheet
+from .i18n import _
 from .outbox import CLOSE_WAIT, Outbox
+
+ANNOUNCED = "device_sheets_announced"
 
 __all__ = ["DeviceSheets"]
 
@@ -25,6 +29,7 @@ class DeviceSheets:
         self._file = file
         self._on_change = on_change
         self._outboxes: dict[str, Outbox] = {}
+        self._announced: list[str] = list(file.get(ANNOUNCED) or [])  # device sheets the class sheet points to
         if file.pending_count():
             self._outbox("")
         for queue in file.queues():
@@ -43,7 +48,21 @@ class DeviceSheets:
 
     def put(self, row: dict) -> None:
         device = row.get(DEVICE_COLUMN)
-        self._outbox(device_sheet_name(self._sheet.name, device) if device else "").put(row)
+        queue = device_sheet_name(self._sheet.name, device) if device else ""
+        if queue and queue not in self._announced:
+            self._announce(row, queue)
+        self._outbox(queue).put(row)
+
+    def _announce(self, row: dict, queue: str) -> None:
+        """Say in the class sheet, once per device sheet, where the device's rows go: readers of the class (the class
+        view, ``Sheet.frame()``) follow such a pointer row; people read its note."""
+        device = row[DEVICE_COLUMN]
+        pointer = {key: row[key] for key in (TIME, GROUP, DEVICE_COLUMN, TIME_ZONE) if key in row}
+        pointer[SHEET] = queue
+        pointer[NOTE] = _("The rows of {device} go to the sheet {sheet}.").format(device=device, sheet=queue)
+        self._outbox("").put(pointer)
+        self._announced.append(queue)
+        self._file.set(ANNOUNCED, self._announced)
 
     @property
     def sheet(self) -> Sheet:

@@ -18,9 +18,11 @@ import random
 import re
 import time as _time
 import uuid
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import timers
+from .columns import ROW_ID
 from .i18n import _
 from .sheetserver import SheetConnection, SheetError, SheetFull, SheetTooLarge, SlowDown
 from .socialcalc import (
@@ -34,9 +36,11 @@ from .socialcalc import (
     typed_cell,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["ROW_ID", "Sheet", "SheetError", "SheetFull", "SheetTooLarge", "SlowDown"]
 
-ROW_ID = "row id"
 _ID = r"[A-Za-z0-9][A-Za-z0-9_.~-]*"
 # Posts stay well below the servers' 1 MiB, with room for the commands.
 MAX_BODY_BYTES = 900_000
@@ -78,6 +82,7 @@ class Sheet:
         self._header: list[str] | None = None
         self._end = 0
         self._checked_at = _time.monotonic()  # when the header and the end were last seen as they are
+        self._siblings: dict[str, Sheet] = {}  # the sheets a class view reads besides this one
 
     @classmethod
     def of(cls, value) -> Sheet | None:
@@ -159,6 +164,35 @@ class Sheet:
         self._end = len(rows)
         self._checked_at = _time.monotonic()
         return rows
+
+    def csv(self) -> str | None:
+        """The sheet as CSV text (the lightest whole-sheet read on both servers), or None for a sheet nobody wrote."""
+        response = self._conn.read("/csv")
+        if response is None:
+            return None
+        response.encoding = "utf-8"
+        return response.text or None
+
+    def frame(self, tz=None, with_ids: bool = False) -> pd.DataFrame:
+        """The whole class as a pandas DataFrame: this sheet and its continuations (``-2``, ``-3``…), and the device
+        sheets it points to, each ``row id`` once.
+
+        ``time`` is read with the zone each row says (its ``time zone``; older rows: ``tz``), so the hour that repeats
+        in autumn stays in order, and shown in ``tz`` (the kernel's zone by default); rows come oldest first. Columns
+        that hold only numbers are numbers. The ``row id`` column is left out unless ``with_ids`` is True.
+        """
+        from .classview import ClassReader, class_frame
+
+        reader = ClassReader(self.name, self.read_sibling)
+        return class_frame(reader.rows(), tz, with_ids)
+
+    def read_sibling(self, name: str) -> str | None:
+        """The CSV of another sheet on this server (``name`` of this sheet reads this one)."""
+        if name == self.name:
+            return self.csv()
+        if name not in self._siblings:
+            self._siblings[name] = self.sibling(name)
+        return self._siblings[name].csv()
 
     def header(self) -> list[str]:
         grid = self.grid()

@@ -16,15 +16,15 @@ from . import protocol
 from .cells import replace_earlier_run
 from .channel import ReadingsChannel
 from .device import DeviceRequests
-from .devices import DeviceNames, DeviceRows
+from .devices import DeviceNames, DeviceRows, given_name
 from .devicesheets import DeviceSheets
 from .ethercalc import Sheet
-from .i18n import _
-from .outbox import Outbox, posting_status
+from .i18n import _, ngettext
+from .outbox import Outbox, posting_status, row_key
 from .pandas_loader import PandasMissing
 from .readings import Readings, notes_frame, readings_csv
 from .record import from_frame, from_values
-from .rows import no_readings_since
+from .rows import default_group, logger_columns, no_readings_since
 from .schedule import DaylightSchedule, LastPost, parse_interval
 from .status import STATUS_EVERY, Throttle, iso, iso_ms
 from .store import LoggerFile, default_data_dir
@@ -92,6 +92,11 @@ class Logger(LoggerState):
     row : {"latest", "mean"}
         What a row holds of the values read since the previous row (a channel with none stays
         empty): each channel's latest value, or its mean with ``<name> min`` and ``<name> max``.
+    group : str, optional
+        Who logs, as the teacher will recognise it in the sheet's ``group`` column and in the class
+        view: "group 3", "bench A" (a group, not a child's full name: sheets have no password).
+        Without it, rows say "logger" and a short code that stays the same for this logger's file;
+        on a JupyterHub where the teacher turned on ``SENSORLAB_GROUP_FROM_LOGIN``, the login.
     """
 
     def __init__(
@@ -106,6 +111,7 @@ class Logger(LoggerState):
         row="latest",
         devices=None,
         sheet_per_device=False,
+        group=None,
         **kwargs,
     ):
         # Set first: close() runs from __del__ even when a check below fails.
@@ -124,6 +130,15 @@ class Logger(LoggerState):
         # thread, and the answer could then not arrive while this cell waits.
         self._requests = DeviceRequests(lambda message: DOMWidget.send(self, message))  # send() is ours
         self._sheet = sheet = Sheet.of(sheet)
+        group_given = given_name(
+            group,
+            ngettext(
+                'group must be some text (at most {limit} character) such as "group 3", not {name!r:.80}',
+                'group must be some text (at most {limit} characters) such as "group 3", not {name!r:.80}',
+                protocol.MAX_DEVICE_NAME_LENGTH,
+            ),
+            limit=protocol.MAX_DEVICE_NAME_LENGTH,
+        )
         self.schedule = DaylightSchedule.of(schedule)
         self._row_values = DeviceRows(row)
         self._sheet_per_device = bool(sheet_per_device)
@@ -149,6 +164,7 @@ class Logger(LoggerState):
         for reading, received in self._file.readings():
             self._readings.add(reading, received)
         self._names = DeviceNames(self._file)
+        self.group = group_given or default_group(row_key(self._file))
         self._note = self._file.get("note") or ""
         self._post_notice = ""  # why post_now posted nothing, until a row goes
         # Monotonic: when a page last said it shows this logger, and when the logger last looked for quiet.
@@ -409,6 +425,8 @@ class Logger(LoggerState):
             self._note = ""
             self._file.set("note", "")
         self._post_notice = ""
+        every = (self.schedule.next_post(now, now) - now).total_seconds() / 60
+        rows = [logger_columns(row, self.group, round(every, 4)) for row in rows]
         for row in rows:
             self._outbox.put(row)
         self._last_post.set(now)

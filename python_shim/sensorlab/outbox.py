@@ -19,7 +19,7 @@ from .ethercalc import ROW_ID, Sheet, SheetError, SheetFull, SlowDown
 from .i18n import _
 from .status import iso
 
-__all__ = ["Outbox", "Poster", "posting_status"]
+__all__ = ["Outbox", "Poster", "posting_status", "row_key"]
 
 log = logging.getLogger("sensorlab")
 
@@ -46,6 +46,16 @@ CLOSE_WAIT = 15.0
 IN_FLIGHT = "in_flight"
 IN_FLIGHT_MARGIN = 5.0
 IN_FLIGHT_CHECK_EVERY = 1.0
+
+
+def row_key(store) -> str:
+    """The key that starts the ``row id`` of each row a logger's file posts (made once, kept in the file): rows of
+    one logger belong together."""
+    key = store.get("row_key")
+    if not key:
+        key = secrets.token_hex(4)
+        store.set("row_key", key)
+    return key
 
 
 def next_sheet_name(base: str, part: int) -> str:
@@ -79,10 +89,7 @@ class Poster:
         # Set when the logger closes its file: a post in flight then ends quietly and leaves
         # the file alone; the next logger of that name checks the sheet before posting.
         self.stopped = False
-        self._key = store.get("row_key")
-        if not self._key:
-            self._key = secrets.token_hex(4)
-            store.set("row_key", self._key)
+        self._key = row_key(store)
         self._base_url = sheet.url  # the sheet the logger was given; full ones continue in <name>-2, -3…
         self.sheet = self._resume(sheet)
 

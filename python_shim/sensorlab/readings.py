@@ -6,7 +6,7 @@ import math
 from array import array
 from typing import TYPE_CHECKING
 
-from . import protocol
+from . import columns, protocol
 from .i18n import ngettext
 from .pandas_loader import load
 
@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
 __all__ = ["RESERVED_COLUMNS", "Readings", "channel_values", "neutralise", "notes_frame", "readings_csv"]
 
-# Columns sensorlab fills itself; a device channel of the same name is renamed "device <name>".
-RESERVED_COLUMNS = ("time", "source", "device", "received", "note")
+# Columns sensorlab fills itself, in logger.data or in a sheet; a device channel of the same name is renamed
+# "device <name>".
+RESERVED_COLUMNS = (*columns.RESERVED, "source", "received")
 _RESERVED = frozenset(RESERVED_COLUMNS)
 
 

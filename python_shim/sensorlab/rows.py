@@ -3,20 +3,67 @@ mean, min and max; a channel with no value since the previous row stays empty.""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
+from .columns import EVERY, GROUP, TIME, TIME_ZONE
 from .i18n import _
 from .readings import channel_values
 from .socialcalc import format_time
 
-__all__ = ["ROW_KINDS", "RowValues", "no_readings_since", "row_at"]
+__all__ = [
+    "ROW_KINDS",
+    "RowValues",
+    "default_group",
+    "logger_columns",
+    "no_readings_since",
+    "row_at",
+    "time_cells",
+    "utc_offset",
+]
 
 ROW_KINDS = ("latest", "mean")
 
 
+# On a JupyterHub, the teacher may let each student's login label their rows (off by default: sheets have no password).
+GROUP_FROM_LOGIN = "SENSORLAB_GROUP_FROM_LOGIN"
+
+
+def default_group(key: str) -> str:
+    """The label of a logger given no group: the JupyterHub login where the teacher allowed it, else "logger" and the
+    first letters of its rows' key, which stays the same for the logger's file."""
+    login = os.environ.get("JUPYTERHUB_USER", "").strip()
+    if login and os.environ.get(GROUP_FROM_LOGIN, "").strip().lower() in ("1", "true", "yes", "on"):
+        return login
+    return f"logger {key[:6]}"
+
+
+def utc_offset(when: datetime) -> str:
+    """The UTC offset of an aware time as a sheet shows it: "UTC+01:00"."""
+    minutes = round(when.utcoffset().total_seconds() / 60)
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{'-' if when.utcoffset().total_seconds() < 0 else '+'}{hours:02d}:{minutes:02d}"
+
+
+def time_cells(when: datetime) -> dict:
+    """A row's time: the wall clock of its zone, and that zone's offset."""
+    return {TIME: format_time(when), TIME_ZONE: utc_offset(when)}
+
+
+def logger_columns(row: dict, group: str, every_minutes: float) -> dict:
+    """A row as a logger posts it: its time, the logger's group and what was measured, then how many minutes until
+    the logger's next row and the time's zone (last, beside the ``row id`` the outbox adds)."""
+    row = dict(row)
+    zone = row.pop(TIME_ZONE, None)
+    labelled = {TIME: row.pop(TIME), GROUP: group, **row, EVERY: every_minutes}
+    if zone is not None:
+        labelled[TIME_ZONE] = zone
+    return labelled
+
+
 def row_at(now: datetime, tz) -> dict:
     """A row of only the time ``now`` in the zone ``tz``: for a note, or words, without values."""
-    return {"time": format_time(now.astimezone(tz))}
+    return time_cells(now.astimezone(tz))
 
 
 def no_readings_since(latest: float, now: datetime, tz) -> str:
@@ -77,7 +124,7 @@ class RowValues:
         """The next row: its time (the latest reading's, or ``now`` without one) and its values;
         the values since this row start afresh."""
         when = now.astimezone(tz) if self.time is None else datetime.fromtimestamp(self.time / 1000, tz)
-        row: dict = {"time": format_time(when)}
+        row: dict = time_cells(when)
         if self.kind == "latest":
             row.update(sorted(self._latest.items()))
         else:

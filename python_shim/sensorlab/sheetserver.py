@@ -87,10 +87,10 @@ class SheetConnection:
     def _send(self, method: str, path: str, **kwargs) -> requests.Response:
         return self._http.request(method, self.api + path, timeout=self.timeout, allow_redirects=False, **kwargs)
 
-    def json(self, path: str):
-        """The JSON answer of a read, or None for a sheet or cell that holds nothing."""
+    def read(self, path: str) -> requests.Response | None:
+        """The answer of a read, or None for a sheet nobody wrote yet (the 2020 server's 404)."""
         response = self.request("GET", path)
-        if response.status_code == 404:  # the 2020 server's answer for a sheet nobody wrote yet
+        if response.status_code == 404:
             return None
         if response.status_code != 200:
             raise SheetError(
@@ -99,6 +99,13 @@ class SheetConnection:
                     status=response.status_code, url=self.url
                 )
             )
+        return response
+
+    def json(self, path: str):
+        """The JSON answer of a read, or None for a sheet or cell that holds nothing."""
+        response = self.read(path)
+        if response is None:
+            return None
         if not response.content.strip():
             self.appends_in_one_step = True
             return None

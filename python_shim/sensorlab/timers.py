@@ -55,15 +55,16 @@ def call_later(seconds: float, action: Callable[[], None]) -> threading.Timer | 
 
 
 class Repeating:
-    """Runs ``action`` every ``seconds`` until ``cancel()``; one that fails is run again the next time."""
+    """Runs ``action`` every ``seconds`` (the first time after ``first`` seconds, by default ``seconds``) until
+    ``cancel()``; an action may return the seconds until its next run instead. One that fails is run again."""
 
-    def __init__(self, seconds: float, action: Callable[[], None]):
+    def __init__(self, seconds: float, action: Callable[[], float | None], first: float | None = None):
         self._seconds = seconds
         self._action = action
         self._cancelled = False
         self._lock = threading.Lock()
         with self._lock:  # a first run that comes at once waits until its timer is kept
-            self._next = call_later(seconds, self._run)
+            self._next = call_later(seconds if first is None else first, self._run)
 
     def cancel(self) -> None:
         with self._lock:
@@ -71,9 +72,10 @@ class Repeating:
             self._next.cancel()
 
     def _run(self) -> None:
+        wait = None
         try:
-            self._action()
+            wait = self._action()
         finally:
             with self._lock:
                 if not self._cancelled:
-                    self._next = call_later(self._seconds, self._run)
+                    self._next = call_later(self._seconds if wait is None else wait, self._run)

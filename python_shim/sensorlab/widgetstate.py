@@ -9,22 +9,35 @@ from . import i18n, protocol
 from ._version import MODULE_VERSION
 from .i18n import _, ngettext
 
-__all__ = ["FORMATS", "SEVERAL", "SOURCES", "LoggerState"]
+__all__ = ["FORMATS", "SEVERAL", "SOURCES", "LoggerState", "SensorlabWidget"]
 
 SOURCES = ("simulated", "serial", "bluetooth", "simulated-class", "all")
 SEVERAL = ("simulated-class", "all")  # kinds that are many devices at once
 FORMATS = ("auto", "plotter", "labels", "tuple", "radio", "semicolon", "keyvalue", "csv", "json")
 
 
-class LoggerState(DOMWidget):
-    """The synced traits of ``Logger`` (see its docstring for what each means)."""
+class SensorlabWidget(DOMWidget):
+    """What every sensorlab widget shares: the browser module that shows it, and the page's language."""
 
-    _model_name = Unicode("LoggerModel").tag(sync=True)
-    _view_name = Unicode("LoggerView").tag(sync=True)
     _model_module = Unicode("sensorlab").tag(sync=True)
     _view_module = Unicode("sensorlab").tag(sync=True)
     _model_module_version = Unicode(MODULE_VERSION).tag(sync=True)
     _view_module_version = Unicode(MODULE_VERSION).tag(sync=True)
+    _language = Unicode("", help="The page's language (BCP 47), set by the page; the kernel's words follow it.").tag(
+        sync=True
+    )
+
+    @observe("_language")
+    def _follow_the_page(self, change):
+        if change["new"]:
+            i18n.use_language(change["new"])
+
+
+class LoggerState(SensorlabWidget):
+    """The synced traits of ``Logger`` (see its docstring for what each means)."""
+
+    _model_name = Unicode("LoggerModel").tag(sync=True)
+    _view_name = Unicode("LoggerView").tag(sync=True)
 
     name = Unicode(help="The logger's name, unique in this kernel.").tag(sync=True)
     source = Unicode("simulated", help="One of SOURCES.").tag(sync=True)
@@ -44,14 +57,6 @@ class LoggerState(DOMWidget):
     poll_every = Float(None, allow_none=True, help="Seconds between reads of a Bluetooth sensor, or None.").tag(
         sync=True
     )
-    _language = Unicode("", help="The page's language (BCP 47), set by the page; the kernel's words follow it.").tag(
-        sync=True
-    )
-
-    @observe("_language")
-    def _follow_the_page(self, change):
-        if change["new"]:
-            i18n.use_language(change["new"])
 
     @validate("source", "format")
     def _valid_choice(self, proposal):

@@ -1,6 +1,7 @@
 """A stand-in for the comms the browser opens (the device boundary of the unit tests), batches to send, and a
 readings comm opened in a real kernel straight from a client, as a page opens it."""
 
+import re
 import threading
 import uuid
 
@@ -85,3 +86,15 @@ def open_readings_comm(kc, logger, stream="attacker"):
         )
     )
     return comm_id
+
+
+LOGGER_COLUMNS = ("group", "every (min)", "time zone")
+
+
+def measured(row: dict) -> dict:
+    """A row a Logger posted without the columns every such row has, after checking them: its group, the minutes to
+    its next row and its time's zone. What is left is its time, device, values and note."""
+    assert isinstance(row.get("group"), str) and row["group"], row
+    assert isinstance(row.get("every (min)"), float) and row["every (min)"] > 0, row
+    assert re.fullmatch(r"UTC[+-]\d\d:\d\d", row.get("time zone", "")), row
+    return {key: value for key, value in row.items() if key not in LOGGER_COLUMNS}

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 import sensorlab
-from comms import open_comm
+from comms import measured, open_comm
 from sensorlab.devices import device_sheet_name
 from sensorlab.outbox import next_sheet_name
 
@@ -91,8 +91,8 @@ def test_each_device_gets_its_row_in_the_class_sheet_and_later_rows_use_new_name
         assert [row["device"] for row in later] == ["group 1", "group 2"]  # only devices that spoke since
         assert logger.flush(timeout=30)
         sheet = sensorlab.Sheet(sheet_url)
-        assert sheet.header() == ["time", "device", "temperature", "row id"]
-        rows = [(row["device"], row["temperature"]) for row in sheet.rows()]
+        assert sheet.header() == ["time", "group", "device", "temperature", "every (min)", "time zone", "row id"]
+        rows = [(row["device"], row["temperature"]) for row in map(measured, sheet.rows())]
         assert rows == [
             ("microbit-10", 21.0),
             ("microbit-20", 22.0),
@@ -114,7 +114,9 @@ def test_on_the_schedule_each_device_that_sent_nothing_gets_a_row_saying_since_w
         time.sleep(1.1)
         comm.deliver(class_batch(1, [10], at=60_000))  # the next rows are due: groups 2 and 3 sent nothing
         comm.deliver(class_batch(2, [10], at=61_000))  # not due yet
-        assert logger.post_now() == [{"time": "2026-11-21 11:01:01", "device": "group 1", "temperature": 20.0}]
+        [row] = logger.post_now()
+        assert measured(row) == {"time": "2026-11-21 11:01:01", "device": "group 1", "temperature": 20.0}
+        assert row["time zone"] == "UTC+01:00" and row["every (min)"] == pytest.approx(1 / 60, abs=1e-4)
         assert logger.flush(timeout=30)
         rows = sensorlab.Sheet(sheet_url).rows()
         assert [(r["device"], r.get("temperature"), r.get("note")) for r in rows[3:]] == [
@@ -123,7 +125,16 @@ def test_on_the_schedule_each_device_that_sent_nothing_gets_a_row_saying_since_w
             ("group 3", None, "no readings since 2026-11-21 11:00"),
             ("group 1", 20.0, None),  # post_now: only what is new, no row for the quiet devices
         ]
-        assert sensorlab.Sheet(sheet_url).header() == ["time", "device", "temperature", "row id", "note"]
+        assert sensorlab.Sheet(sheet_url).header() == [
+            "time",
+            "group",
+            "device",
+            "temperature",
+            "every (min)",
+            "time zone",
+            "row id",
+            "note",
+        ]
     finally:
         logger.close()
 
@@ -156,12 +167,13 @@ def test_asking_for_several_devices_gives_rows_with_the_device_even_when_one_spo
         comm.deliver({"type": "batch", "seq": 0, "readings": [{"time": T0, "values": {"t": 1}, "source": "serial-1"}]})
         assert logger.flush(timeout=30)
         [row] = sensorlab.Sheet(sheet_url).rows()
-        assert set(row) == {"time", "device", "t"} and row["device"] == "serial-1"
+        assert set(measured(row)) == {"time", "device", "t"} and row["device"] == "serial-1"
     finally:
         logger.close()
 
 
 def test_each_device_posts_to_a_sheet_named_after_the_class_sheet(sheet_url):
+    name = sheet_url.rsplit("/", 1)[1]
     logger = sensorlab.Logger(sheet=sheet_url, schedule=HOURLY, name="apart", sheet_per_device=True, row="mean")
     try:
         logger.name_devices({10: "group 1", 20: "group 2"})
@@ -174,9 +186,15 @@ def test_each_device_posts_to_a_sheet_named_after_the_class_sheet(sheet_url):
         two = sensorlab.Sheet(f"{sheet_url}-group_2").rows()
         assert [(r["device"], r["temperature"]) for r in one] == [("group 1", 20.0), ("group 1", 20.0)]
         assert [(r["device"], r["temperature"], r["temperature max"]) for r in two] == [("group 2", 21.0, 21.0)]
-        assert sensorlab.Sheet(sheet_url).rows() == []  # the class sheet itself gets no rows
+        # The class sheet gets a row pointing to each device's sheet, for the class view and people.
+        pointers = sensorlab.Sheet(sheet_url).rows()
+        assert [(r["device"], r["sheet"], "temperature" in r) for r in pointers] == [
+            ("group 1", f"{name}-group-1", False),
+            ("group 2", f"{name}-group_2", False),
+        ]
+        assert pointers[0]["note"] == f"The rows of group 1 go to the sheet {name}-group-1."
         status = logger.status
-        assert status["posted"] == 3 and status["pending"] == 0 and status["sheet"] == sheet_url
+        assert status["posted"] == 5 and status["pending"] == 0 and status["sheet"] == sheet_url
     finally:
         logger.close()
 
@@ -186,13 +204,16 @@ def test_rows_a_stopped_kernel_left_go_to_each_devices_sheet(sheet_url, notebook
     first = sensorlab.Logger(sheet=f"http://127.0.0.1:9/{name}", name="left", sheet_per_device=True)
     first.name_devices({10: "group 1", 20: "group 2"})
     open_comm("left").deliver(class_batch(0, [10, 20]))
-    assert first.status["pending"] == 2  # the server cannot be reached: the rows wait
+    assert (
+        first.status["pending"] == 4
+    )  # the server cannot be reached: the rows (and the pointers to their sheets) wait
     first.close()
 
     second = sensorlab.Logger(sheet=sheet_url, name="left", sheet_per_device=True)
     try:
-        assert second.status["pending"] == 2
+        assert second.status["pending"] == 4
         assert second.flush(timeout=60)
+        assert len(sensorlab.Sheet(sheet_url).rows()) == 2  # each sheet pointed to once
         assert [r["temperature"] for r in sensorlab.Sheet(f"{sheet_url}-group-1").rows()] == [20.0]
         assert [r["temperature"] for r in sensorlab.Sheet(f"{sheet_url}-group_2").rows()] == [21.0]
     finally:

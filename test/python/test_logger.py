@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sensorlab
-from comms import batch, deliver_from_threads, open_comm
+from comms import batch, deliver_from_threads, measured, open_comm
 from ipywidgets import DOMWidget
 from sensorlab import logger as logger_module
 
@@ -112,7 +112,10 @@ def test_rows_are_posted_when_due_and_on_demand(sheet_url):
         rows = sensorlab.Sheet(sheet_url).rows()
         assert len(rows) == 1
         assert rows[0]["temperature"] == 22.0 and rows[0]["humidity"] == 40.5
-        assert sensorlab.Sheet(sheet_url).header() == ["time", "humidity", "temperature", "row id"]
+        header = ["time", "group", "humidity", "temperature", "every (min)", "time zone", "row id"]
+        assert sensorlab.Sheet(sheet_url).header() == header
+        assert rows[0]["group"] == f"logger {logger._file.get('row_key')[:6]}"  # no group given: a short stable label
+        assert rows[0]["every (min)"] == 60.0 and measured(rows[0])
         logger.post_now()
         assert logger.flush(timeout=60)
         assert len(sensorlab.Sheet(sheet_url).rows()) == 2
@@ -143,7 +146,7 @@ def test_post_now_with_nothing_new_posts_nothing_and_says_so_but_a_note_alone_ma
 
         logger.note("window opened")
         row = logger.post_now()
-        assert set(row) == {"time", "note"} and row["note"] == "window opened"
+        assert set(measured(row)) == {"time", "note"} and row["note"] == "window opened"
         assert logger.status["post_notice"] == ""  # a row went
         assert logger.flush(timeout=60)
         rows = sensorlab.Sheet(sheet_url).rows()
@@ -181,7 +184,7 @@ def test_a_row_due_while_the_board_is_unplugged_says_since_when_nothing_was_read
         assert logger.flush(timeout=60)
         first, *quiet = sensorlab.Sheet(sheet_url).rows()
         assert first["temperature"] == 22.0 and "note" not in first
-        assert quiet and all(set(row) == {"time", "note"} for row in quiet)
+        assert quiet and all(set(measured(row)) == {"time", "note"} for row in quiet)
         since = f"no readings since {BATCH_0_IN_BERLIN}"
         assert [row["note"] for row in quiet] == [f"board unplugged; {since}"] + [since] * (len(quiet) - 1)
         now = datetime.now(ZoneInfo("Europe/Berlin")).replace(tzinfo=None)
@@ -216,7 +219,7 @@ def test_a_logger_fed_from_python_alone_posts_only_what_it_records(sheet_url, mo
         logger.record(temperature=21.5)
         time.sleep(1.5)  # no page shows it: nothing can be unplugged
         assert logger.flush(timeout=60)
-        assert [set(row) for row in sensorlab.Sheet(sheet_url).rows()] == [{"time", "temperature"}]
+        assert [set(measured(row)) for row in sensorlab.Sheet(sheet_url).rows()] == [{"time", "temperature"}]
     finally:
         logger.close()
 

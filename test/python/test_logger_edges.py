@@ -157,8 +157,9 @@ def test_a_device_printing_ever_new_names_keeps_64_channels_and_counts_the_rest(
         )
         # The first rows were due at once: one per device, each with its own channels.
         [(_, light), (_, board_row)] = logger._file.pending_rows(10)
-        assert sorted(board_row) == sorted(["time", "device", *board, ROW_ID]) and board_row["device"] == "usb-board"
-        assert sorted(light) == sorted(["time", "device", "light", ROW_ID]) and light["device"] == "simulated"
+        logged = ["time", "group", "device", "every (min)", "time zone", ROW_ID]
+        assert sorted(board_row) == sorted([*logged, *board]) and board_row["device"] == "usb-board"
+        assert sorted(light) == sorted([*logged, "light"]) and light["device"] == "simulated"
     finally:
         logger.close()
     again = sensorlab.Logger(name="noisy")  # a restart reads the readings back: the same channels

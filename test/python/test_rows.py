@@ -1,5 +1,7 @@
 """A row holds what was read since the previous row: each channel's latest value, or its mean, min and max."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 import sensorlab
 from comms import batch, open_comm
@@ -58,7 +60,7 @@ def test_mean_rows_hold_the_mean_min_and_max_of_the_interval(sheet_url):
         assert (first["temperature"], first["temperature min"], first["temperature max"]) == (21.0, 20.0, 22.0)
         assert (second["temperature"], second["temperature min"], second["temperature max"]) == (20.5, 20.0, 21.0)
         assert second["humidity"] == second["humidity min"] == second["humidity max"] == 40.5
-        assert sensorlab.Sheet(sheet_url).header()[:4] == ["time", "humidity", "humidity min", "humidity max"]
+        assert sensorlab.Sheet(sheet_url).header()[:5] == ["time", "group", "humidity", "humidity min", "humidity max"]
     finally:
         logger.close()
 
@@ -70,13 +72,14 @@ def test_row_values_start_afresh_after_each_row():
     latest = RowValues()
     latest.add(1795255200000, {"t": 1.0, "time": 5.0})
     latest.add(1795255201000, {"t": 2.0})
-    assert latest.take(now, timezone.utc) == {"time": "2026-11-21 10:00:01", "device time": 5.0, "t": 2.0}
-    assert latest.take(now, timezone.utc) == {"time": "2026-11-21 12:00:00"}
+    utc = {"time zone": "UTC+00:00"}
+    assert latest.take(now, timezone.utc) == {"time": "2026-11-21 10:00:01", **utc, "device time": 5.0, "t": 2.0}
+    assert latest.take(now, timezone.utc) == {"time": "2026-11-21 12:00:00", **utc}
     mean = RowValues("mean")
     for value in (3.0, -1.0, 4.0):
         mean.add(1795255200000, {"t": value})
-    assert mean.take(now, timezone.utc) == {"time": "2026-11-21 10:00:00", "t": 2.0, "t min": -1.0, "t max": 4.0}
-    assert mean.take(now, timezone.utc) == {"time": "2026-11-21 12:00:00"}
+    assert mean.take(now, timezone.utc) == {"time": "2026-11-21 10:00:00", **utc, "t": 2.0, "t min": -1.0, "t max": 4.0}
+    assert mean.take(now, ZoneInfo("America/New_York")) == {"time": "2026-11-21 07:00:00", "time zone": "UTC-05:00"}
 
 
 def test_an_unknown_row_kind_is_refused_with_the_choices():

@@ -66,6 +66,7 @@ def temperature_of(group: int) -> float:
     return 20 + group / 10
 
 
+@pytest.mark.loads_server
 def test_a_class_of_30_shows_the_three_that_stopped_and_the_others_latest_values(sheet_url, tmp_path):
     schedule = sensorlab.DaylightSchedule(day_every=EVERY, night_every=EVERY)
     loggers = {

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
-from .columns import DEVICE, EVERY, GROUP, RESERVED, ROW_ID, SHEET, TIME, TIME_ZONE
+from .columns import DEVICE, EVERY, GROUP, NOTE, RESERVED, ROW_ID, SHEET, TIME, TIME_ZONE
 from .pandas_loader import load
 from .schedule import _parse_tz, kernel_zone
 
@@ -57,6 +57,11 @@ def number(text: str | None) -> float | None:
         return None
     value = float(text)
     return value if value not in (float("inf"), float("-inf")) else None
+
+
+def _number_or_text(text: str) -> float | str:
+    value = number(text)
+    return text if value is None else value
 
 
 def row_instant(cells: dict, local_zone: tzinfo) -> datetime | None:
@@ -284,9 +289,12 @@ def class_frame(rows: list[ClassRow], tz=None, with_ids: bool = False) -> pd.Dat
     )
     frame = pd.DataFrame([[cells.get(h) for h in headings] for cells in data], columns=headings, dtype=object)
     for heading in headings:
-        column = frame[heading].dropna()
-        if heading not in (TIME, GROUP, DEVICE, TIME_ZONE, ROW_ID) and len(column) and column.map(number).notna().all():
-            frame[heading] = pd.to_numeric(frame[heading].map(number), errors="coerce")
+        if heading in (TIME, GROUP, DEVICE, NOTE, TIME_ZONE, ROW_ID):
+            continue
+        cells = frame[heading].map(lambda text: text if text is None else _number_or_text(text))
+        # A column of numbers is numbers; one where a person typed words too keeps them beside the numbers.
+        numeric = all(isinstance(cell, float) for cell in cells.dropna())
+        frame[heading] = pd.to_numeric(cells) if numeric else cells
     if TIME in frame:
         instants = [row_instant(cells, zone) for cells in data]
         frame[TIME] = pd.to_datetime(instants, utc=True).tz_convert(zone)

@@ -18,6 +18,7 @@ from sensorlab.classview import ClassReader, channels, class_lines, default_chan
 from sensorlab.ethercalc import SlowDown
 from sensorlab.schedule import kernel_zone
 from test_devices import class_batch
+from test_exactly_once import wait_until
 from test_faults import servers
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures" / "classview").glob("*.json"))
@@ -198,3 +199,54 @@ def rate_limited_server_is_read_less_often(tmp_path):
 
 if "2026" in ETHERCALCS:
     test_a_rate_limited_server_is_read_less_often = rate_limited_server_is_read_less_often
+
+
+def test_frame_reads_each_time_in_its_own_zone_numbers_as_numbers_and_each_row_once(sheet_url):
+    sheet = sensorlab.Sheet(sheet_url)
+    # The hour that repeats when summer time ends in Berlin, written in the sheet's order the other way round.
+    second = {**logged_row("group 1", "2026-10-25 02:30:00", "k1-2", temperature=-1.5), "time zone": "UTC+01:00"}
+    first = {**logged_row("group 1", "2026-10-25 02:30:00", "k1-1", temperature=12), "time zone": "UTC+02:00"}
+    sheet.append([second, first])
+    sheet.append([first])  # a late copy of a write
+    sheet._command(["set A5 text t 2026-10-25 01:00:00", "set C5 text t not measured"])  # typed by a person
+    wait_until(lambda: len(sheet.rows()) == 3)
+    frame = sheet.frame(tz="Europe/Berlin")
+    assert list(frame["temperature"]) == ["not measured", 12, -1.5]  # text in the column: kept as it is
+    moments = list(frame["time"])
+    assert [str(m) for m in moments] == [
+        "2026-10-25 01:00:00+02:00",  # a row that does not say its zone: read in the zone asked for
+        "2026-10-25 02:30:00+02:00",
+        "2026-10-25 02:30:00+01:00",
+    ]
+    assert list(frame.columns) == ["time", "group", "temperature", "every (min)", "time zone"]
+    assert frame["every (min)"].dtype == float and list(frame["every (min)"].dropna()) == [15.0, 15.0]
+    numbers = sheet.frame(with_ids=True).dropna(subset=["row id"])
+    assert list(numbers["row id"]) == ["k1-1", "k1-2"] and numbers["temperature"].tolist() == [12, -1.5]
+
+
+def test_a_logger_without_a_group_is_labelled_by_its_key_or_on_a_hub_by_the_login_if_the_teacher_allows(monkeypatch):
+    from sensorlab.rows import default_group
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "ada")
+    monkeypatch.delenv("SENSORLAB_GROUP_FROM_LOGIN", raising=False)
+    assert default_group("3f2a9c1b") == "logger 3f2a9c"  # off by default: sheets have no password
+    monkeypatch.setenv("SENSORLAB_GROUP_FROM_LOGIN", "1")
+    assert default_group("3f2a9c1b") == "ada"
+    monkeypatch.delenv("JUPYTERHUB_USER")
+    assert default_group("3f2a9c1b") == "logger 3f2a9c"
+    with pytest.raises(ValueError, match='group must be some text .* such as "group 3"'):
+        sensorlab.Logger(name="labelled", group=7)
+
+
+def test_the_view_reads_once_a_minute_and_never_more_often_than_the_loggers_post():
+    from sensorlab.classview import ClassLine, read_period
+
+    now = datetime(2026, 12, 7, 10, tzinfo=timezone.utc)
+
+    def line(state: str, interval: float) -> ClassLine:
+        return ClassLine("group", "", state, now, interval)
+
+    assert read_period(60, []) == 60
+    assert read_period(60, [line("on time", 5), line("on time", 900)]) == 60  # a logger posting every 5 s
+    assert read_period(60, [line("on time", 900), line("on time", 3600)]) == 900  # rows come every 15 min at most
+    assert read_period(60, [line("silent", 5), line("late", 30)]) == 60  # only loggers posting on time count

@@ -8,10 +8,30 @@ export function sheetName(url: string): string {
   return url.split('/').pop() as string;
 }
 
-/** The header and rows as people see them: the row id left out, the 2026 server's ' marks removed. */
+/** The columns a Logger writes into every row besides what was measured, with the form of their cells. */
+const LOGGER_COLUMNS: Record<string, RegExp> = {
+  group: /^\S.*$/,
+  'every (min)': /^\d+(\.\d+)?$/,
+  'time zone': /^UTC[+-]\d\d:\d\d$/
+};
+
+/**
+ * The header and rows as people see them (the row id left out, the 2026 server's ' marks removed), and without
+ * the columns every Logger's row has (its group, the minutes to its next row, its time's zone), after checking the
+ * cells they hold: what is left is what the tests posted.
+ */
 export async function sheetCsv(name: string, server = defaultServer): Promise<string[][]> {
   const { header, rows } = sheetContent(await sheetText(name, server));
-  return header.length ? [header, ...rows] : [];
+  const kept = header.map((_, i) => i).filter(i => !(header[i] in LOGGER_COLUMNS));
+  for (const i of header.map((_, i) => i).filter(i => header[i] in LOGGER_COLUMNS)) {
+    for (const row of rows) {
+      if (row[i] && !LOGGER_COLUMNS[header[i]].test(row[i])) {
+        throw new Error(`sheet ${name}: "${header[i]}" holds "${row[i]}"`);
+      }
+    }
+  }
+  const pick = (row: string[]) => kept.map(i => row[i] ?? '');
+  return header.length ? [pick(header), ...rows.map(pick)] : [];
 }
 
 /** Every row id in the sheet, each copy: a row posted twice shows its id twice here. */

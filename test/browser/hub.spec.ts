@@ -200,17 +200,23 @@ test('a class of three on JupyterHub logs into one sheet: nothing lost, every ro
     expect(await kernelJson<number>(student.page, status('pending'))).toBe(0);
     posted.push(student.postedBefore + (await kernelJson<number>(student.page, status('posted'))));
   }
-  const ids = await kernelJson<string[]>(
+  const rows = await kernelJson<{ id: string; group: string }[]>(
     reloaded.page,
     `import json
-print(json.dumps([r["row id"] for r in sensorlab.Sheet("${sheet}").rows(with_ids=True)]))`
+print(json.dumps([{"id": r["row id"], "group": r["group"]} for r in sensorlab.Sheet("${sheet}").rows(with_ids=True)]))`
   );
+  const ids = rows.map(row => row.id);
   expect(new Set(ids).size, 'a row twice in the sheet').toBe(ids.length);
   const perLogger = new Map<string, number>();
   for (const id of ids) {
     perLogger.set(id.split('-')[0], (perLogger.get(id.split('-')[0]) ?? 0) + 1);
   }
   expect([...perLogger.values()].sort((a, b) => a - b)).toEqual([...posted].sort((a, b) => a - b));
+  // The hub's teacher lets logins label the rows (SENSORLAB_GROUP_FROM_LOGIN): the sheet says whose each row is.
+  for (const student of students) {
+    const theirs = rows.filter(row => row.group === student.name).length;
+    expect(theirs, `${student.name}'s rows`).toBe(posted[students.indexOf(student)]);
+  }
 
   // What a class needs: each student's server and kernel, measured while they ran the lesson.
   const measured = students.map((s, i) => {

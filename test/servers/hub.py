@@ -176,7 +176,8 @@ def hub(
     """Yield the environment that names a running hub whose students' lessons post to one class sheet.
 
     Every student's folder starts with the lessons (examples/); their kernels see SENSORLAB_SHEET
-    (one sheet for the class, on ``sheet_server``) and SENSORLAB_DEMO (a row every 20 s).
+    (one sheet for the class, on ``sheet_server``), SENSORLAB_DEMO (a row every 20 s) and
+    SENSORLAB_GROUP_FROM_LOGIN (each login labels its rows).
     """
     check_user_env()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -188,7 +189,8 @@ def hub(
     hub_port = free_port(port)
     password = password or secrets.token_urlsafe(9)
     token = secrets.token_hex(24)
-    environment = {"SENSORLAB_SHEET": sheet_url, "SENSORLAB_DEMO": "1"}
+    # The class's teacher lets each login label its rows in the class sheet (off by default: sheets have no password).
+    environment = {"SENSORLAB_SHEET": sheet_url, "SENSORLAB_DEMO": "1", "SENSORLAB_GROUP_FROM_LOGIN": "1"}
     # It holds the password and the hub's token: for this user's eyes only.
     config = os.open(workdir / "jupyterhub_config.py", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(config, "w") as file:

@@ -49,7 +49,7 @@ export class ClassView {
     this._problem.setAttribute('aria-live', 'polite');
 
     this._table = element('table', 'jp-sensorlab-ClassView-table');
-    const caption = element('caption', '', trans.__('Every logger of the class, those that need you first'));
+    const caption = element('caption', '', trans.__('Every logger of the class: those that need you come first'));
     const head = element('tr', '');
     for (const heading of [
       trans.__('State'),

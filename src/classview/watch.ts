@@ -17,7 +17,7 @@ export function backOff(lastWaitMs: number, periodMs: number, retryAfterS: numbe
   if (retryAfterS !== null) {
     return Math.max(periodMs, retryAfterS * 1000);
   }
-  return Math.max(periodMs, Math.min(2 * lastWaitMs, MAX_BACKOFF_MS));
+  return Math.max(periodMs, Math.min(2 * Math.max(lastWaitMs, periodMs), MAX_BACKOFF_MS));
 }
 
 /** Reads a class sheet again and again until disposed; `changed` says when there is something new to show. */
@@ -88,14 +88,14 @@ export class ClassWatch {
       if (error instanceof TooManyReadsError) {
         wait = backOff(this._wait, period(), error.retryAfterS);
         this._problem = trans.__(
-          'The sheet server asked to be read less often, so the class is read less often for now. What you see may be a few minutes old.'
+          'The sheet server is busy and asked for fewer reads: the class is read less often for now, so what you see may be a few minutes old.'
         );
       } else {
         wait = period();
         const why = error instanceof SheetReadError ? error.detail : (error as Error).message;
         // TRANSLATORS: %1 says why (The sheet server answered 500 Internal Server Error.).
         this._problem = trans.__(
-          'The class sheet could not be read: %1 This shows what was read last, and tries again at the next read.',
+          'The class sheet could not be read: %1 What you see is from the last read; the next read tries again.',
           why
         );
       }

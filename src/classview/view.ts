@@ -1,7 +1,7 @@
 // What the teacher sees of a class, in the notebook widget and the sidebar alike: a summary, a table with
 // one line per logger and device (those needing attention first), and every line on one chart.
 import { formatClock, formatDayAndTime, formatNumber, trans } from '../i18n';
-import { element, formatValue, labelled, valueText } from '../ui/dom';
+import { element, labelled, valueText } from '../ui/dom';
 import { ClassChart } from './chart';
 import { IClassLine, IClassView, LineState } from './model';
 import { ago, lineStateWord, summary } from './words';
@@ -14,16 +14,17 @@ const STATE_ICONS: Record<LineState, string> = {
   'no readings': '?'
 };
 
-/** A logger's interval: "30 s", "15 min", "3.5 min". */
+/** A logger's interval: "a row every 30 s", "a row every 15 min". */
 function intervalText(seconds: number): string {
   if (seconds < 90) {
     const number = formatNumber(Math.round(seconds));
-    // TRANSLATORS: %1 is a number of seconds.
-    return trans.__('%1 s', number);
+    // TRANSLATORS: %1 is a number of seconds: how often a logger posts a row.
+    return trans.__('a row every %1 s', number);
   }
-  const number = formatValue(seconds / 60);
-  // TRANSLATORS: %1 is a number of minutes.
-  return trans.__('%1 min', number);
+  const minutes = seconds / 60;
+  const number = formatNumber(minutes, Number.isInteger(minutes) ? 0 : 1);
+  // TRANSLATORS: %1 is a number of minutes: how often a logger posts a row.
+  return trans.__('a row every %1 min', number);
 }
 
 /** A time of day when it is today, else with its day. */
@@ -51,18 +52,15 @@ export class ClassView {
     this._table = element('table', 'jp-sensorlab-ClassView-table');
     const caption = element('caption', '', trans.__('Every logger of the class: those that need you come first'));
     const head = element('tr', '');
-    for (const heading of [
-      trans.__('State'),
-      trans.__('Group'),
-      trans.__('Device'),
-      trans.__('Latest values'),
-      trans.__('Last row'),
-      trans.__('A row every')
-    ]) {
+    for (const heading of [trans.__('State'), trans.__('Group'), trans.__('Device'), trans.__('Latest values')]) {
       const cell = element('th', '', heading);
       cell.scope = 'col';
       head.appendChild(cell);
     }
+    const lastHeading = element('th', '', trans.__('Last row'));
+    lastHeading.scope = 'col';
+    head.appendChild(lastHeading);
+    this._deviceHeading = head.children[2] as HTMLTableCellElement;
     this._body = element('tbody', '');
     this._table.append(caption, element('thead', ''), this._body);
     this._table.tHead!.appendChild(head);
@@ -104,7 +102,10 @@ export class ClassView {
       this._problem.textContent = view.problem;
     }
     this._table.hidden = lines.length === 0;
-    this._body.replaceChildren(...lines.map(line => this._row(line, now)));
+    // The device column only when a logger has several: most write no device.
+    const devices = lines.some(line => line.device !== '');
+    this._deviceHeading.hidden = !devices;
+    this._body.replaceChildren(...lines.map(line => this._row(line, now, devices)));
     this._showChannels(view.channels, view.channel);
     this._chart.show(view, lines);
   }
@@ -114,7 +115,7 @@ export class ClassView {
     this.node.remove();
   }
 
-  private _row(line: IClassLine, now: number): HTMLTableRowElement {
+  private _row(line: IClassLine, now: number, devices: boolean): HTMLTableRowElement {
     const row = element('tr', `jp-sensorlab-ClassView-line jp-mod-${line.state.replace(' ', '-')}`);
     row.dataset.state = line.state;
     row.dataset.label = line.label;
@@ -131,16 +132,17 @@ export class ClassView {
       // TRANSLATORS: %1 are a logger's latest values (temperature: 21.5), %2 when it read them (10:15:00).
       valuesText = trans.__('%1 (at %2)', valuesText, when(line.values_at, now));
     }
+    const device = element('td', '', line.device);
+    device.hidden = !devices;
+    // When, how long ago, and how often it posts: the state compares the last two.
     const last = element('td', 'jp-sensorlab-ClassView-last', when(line.last_row, now));
-    last.append(' ', element('span', 'jp-sensorlab-ClassView-ago', ago(now - line.last_row)));
-    row.append(
-      state,
-      label,
-      element('td', '', line.device),
-      element('td', '', valuesText),
-      last,
-      element('td', '', intervalText(line.interval_s))
+    last.append(
+      ' ',
+      element('span', 'jp-sensorlab-ClassView-ago', ago(now - line.last_row)),
+      ' ',
+      element('span', 'jp-sensorlab-ClassView-every', intervalText(line.interval_s))
     );
+    row.append(state, label, device, element('td', 'jp-sensorlab-ClassView-values', valuesText), last);
     return row;
   }
 
@@ -165,6 +167,7 @@ export class ClassView {
   private _problem: HTMLDivElement;
   private _table: HTMLTableElement;
   private _body: HTMLTableSectionElement;
+  private _deviceHeading: HTMLTableCellElement;
   private _channels: HTMLSelectElement;
   private _chart: ClassChart;
 }

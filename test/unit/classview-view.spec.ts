@@ -86,8 +86,7 @@ describe('the class view', () => {
       ['Group', 'col'],
       ['Device', 'col'],
       ['Latest values', 'col'],
-      ['Last row', 'col'],
-      ['A row every', 'col']
+      ['Last row', 'col']
     ]);
     const rows = [...table.querySelectorAll('tbody tr')];
     expect(rows.map(row => row.getAttribute('data-state'))).toEqual(['silent', 'late', 'no readings', 'on time']);
@@ -102,8 +101,7 @@ describe('the class view', () => {
       'group 2',
       '',
       'temperature: 19.5 · humidity: 40',
-      `${formatClock(NOW - 12 * MIN)} 12 minutes ago`,
-      '5 min'
+      `${formatClock(NOW - 12 * MIN)} 12 minutes ago a row every 5 min`
     ]);
     expect(cells(rows[2])[3]).toBe(`temperature: 20 (at ${formatClock(NOW - 6 * MIN)})`);
     expect(cells(rows[3])).toEqual([
@@ -111,8 +109,7 @@ describe('the class view', () => {
       'group 1',
       'micro:bit',
       'temperature: 21.5',
-      `${formatClock(NOW - 30_000)} just now`,
-      '5 min'
+      `${formatClock(NOW - 30_000)} just now a row every 5 min`
     ]);
   });
 
@@ -189,9 +186,30 @@ describe('the class view', () => {
 
   test('a last row of another day says its day', () => {
     view.show({ ...VIEW, lines: [line('group 3', 'silent', 3 * 24 * 60, {})] }, NOW);
-    expect(cells(view.node.querySelector('tbody tr')!)[4]).toBe(
-      `${formatDayAndTime(NOW - 3 * 24 * 60 * MIN)} 3 days ago`
-    );
+    const row = view.node.querySelector('tbody tr')!;
+    expect(cells(row)[4]).toBe(`${formatDayAndTime(NOW - 3 * 24 * 60 * MIN)} 3 days ago a row every 5 min`);
+  });
+
+  test('the device column only when a logger has a device', () => {
+    const device = () => view.node.querySelectorAll<HTMLElement>('tr > :nth-child(3)');
+    expect([...device()].map(cell => cell.hidden)).toEqual([false, false, false, false, false]);
+    view.show({ ...VIEW, lines: LINES.slice(0, 3) }, NOW);
+    expect([...device()].map(cell => cell.hidden)).toEqual([true, true, true, true]);
+  });
+
+  test('how often a logger posts: seconds under a minute and a half, else minutes', () => {
+    const every = (interval_s: number) => {
+      view.show({ ...VIEW, lines: [{ ...LINES[0], interval_s }] }, NOW);
+      return view.node.querySelector('.jp-sensorlab-ClassView-every')!.textContent;
+    };
+    expect([2, 60, 89, 90, 210, 900].map(every)).toEqual([
+      'a row every 2 s',
+      'a row every 60 s',
+      'a row every 89 s',
+      'a row every 1.5 min',
+      'a row every 3.5 min',
+      'a row every 15 min'
+    ]);
   });
 });
 

@@ -3,16 +3,8 @@
 import { formatClock, formatDayAndTime, formatNumber, trans } from '../i18n';
 import { element, labelled, valueText } from '../ui/dom';
 import { ClassChart } from './chart';
-import { IClassLine, IClassView, LineState } from './model';
+import { IClassLine, IClassView } from './model';
 import { ago, lineStateWord, summary } from './words';
-
-/** Beside the word, for a sighted reader scanning the table: the word says it too. */
-const STATE_ICONS: Record<LineState, string> = {
-  'on time': '✓',
-  late: '!',
-  silent: '✕',
-  'no readings': '?'
-};
 
 /** A logger's interval: "a row every 30 s", "a row every 15 min". */
 function intervalText(seconds: number): string {
@@ -51,16 +43,13 @@ export class ClassView {
 
     this._table = element('table', 'jp-sensorlab-ClassView-table');
     const caption = element('caption', '', trans.__('Every logger of the class: those that need you come first'));
+    // Three columns, so the table fits the sidebar: the device under its group, the last row under the state.
     const head = element('tr', '');
-    for (const heading of [trans.__('State'), trans.__('Group'), trans.__('Device'), trans.__('Latest values')]) {
+    for (const heading of [trans.__('Group'), trans.__('State and last row'), trans.__('Latest values')]) {
       const cell = element('th', '', heading);
       cell.scope = 'col';
       head.appendChild(cell);
     }
-    const lastHeading = element('th', '', trans.__('Last row'));
-    lastHeading.scope = 'col';
-    head.appendChild(lastHeading);
-    this._deviceHeading = head.children[2] as HTMLTableCellElement;
     this._body = element('tbody', '');
     this._table.append(caption, element('thead', ''), this._body);
     this._table.tHead!.appendChild(head);
@@ -102,10 +91,7 @@ export class ClassView {
       this._problem.textContent = view.problem;
     }
     this._table.hidden = lines.length === 0;
-    // The device column only when a logger has several: most write no device.
-    const devices = lines.some(line => line.device !== '');
-    this._deviceHeading.hidden = !devices;
-    this._body.replaceChildren(...lines.map(line => this._row(line, now, devices)));
+    this._body.replaceChildren(...lines.map(line => this._row(line, now)));
     this._showChannels(view.channels, view.channel);
     this._chart.show(view, lines);
   }
@@ -115,34 +101,47 @@ export class ClassView {
     this.node.remove();
   }
 
-  private _row(line: IClassLine, now: number, devices: boolean): HTMLTableRowElement {
+  private _row(line: IClassLine, now: number): HTMLTableRowElement {
     const row = element('tr', `jp-sensorlab-ClassView-line jp-mod-${line.state.replace(' ', '-')}`);
     row.dataset.state = line.state;
     row.dataset.label = line.label;
     row.dataset.device = line.device;
-    const state = element('td', 'jp-sensorlab-ClassView-state');
-    const icon = element('span', 'jp-sensorlab-ClassView-icon', STATE_ICONS[line.state]);
-    icon.setAttribute('aria-hidden', 'true');
-    state.append(icon, ' ', lineStateWord(line.state));
-    const label = element('th', '', line.label);
-    label.scope = 'row';
-    const values = Object.entries(line.values).map(([name, value]) => labelled(name, valueText(value)));
-    let valuesText = values.length > 0 ? values.join(' · ') : trans.__('none yet');
-    if (values.length > 0 && line.values_at !== null && line.values_at !== line.last_row) {
-      // TRANSLATORS: %1 are a logger's latest values (temperature: 21.5), %2 when it read them (10:15:00).
-      valuesText = trans.__('%1 (at %2)', valuesText, when(line.values_at, now));
+    const group = element('th', 'jp-sensorlab-ClassView-group', line.label);
+    group.scope = 'row';
+    if (line.device) {
+      group.append(' ', element('span', 'jp-sensorlab-ClassView-device', line.device));
     }
-    const device = element('td', '', line.device);
-    device.hidden = !devices;
-    // When, how long ago, and how often it posts: the state compares the last two.
-    const last = element('td', 'jp-sensorlab-ClassView-last', when(line.last_row, now));
-    last.append(
+    const word = element('span', 'jp-sensorlab-ClassView-word');
+    // Beside the word, for a sighted reader scanning the table: a shape and a colour (see the style).
+    const icon = element('span', 'jp-sensorlab-ClassView-icon');
+    icon.setAttribute('aria-hidden', 'true');
+    word.append(icon, lineStateWord(line.state));
+    const [time, age] = [when(line.last_row, now), ago(now - line.last_row)];
+    // TRANSLATORS: %1 is when a logger's last row was written (10:15:00), %2 how long ago (5 minutes ago).
+    const lastRow = trans.__('last row %1, %2', time, age);
+    const state = element('td', 'jp-sensorlab-ClassView-state');
+    state.append(
+      word,
       ' ',
-      element('span', 'jp-sensorlab-ClassView-ago', ago(now - line.last_row)),
+      element('span', 'jp-sensorlab-ClassView-last', lastRow),
       ' ',
       element('span', 'jp-sensorlab-ClassView-every', intervalText(line.interval_s))
     );
-    row.append(state, label, device, element('td', 'jp-sensorlab-ClassView-values', valuesText), last);
+    const values = element('td', 'jp-sensorlab-ClassView-values');
+    for (const [name, value] of Object.entries(line.values)) {
+      if (values.childElementCount > 0) {
+        values.append(' ');
+      }
+      values.append(element('span', 'jp-sensorlab-ClassView-value', labelled(name, valueText(value))));
+    }
+    if (values.childElementCount === 0) {
+      values.textContent = trans.__('none yet');
+    } else if (line.values_at !== null && line.values_at !== line.last_row) {
+      const at = when(line.values_at, now);
+      // TRANSLATORS: %1 is when a logger's latest values were measured (10:15:00), before its last row.
+      values.append(' ', element('span', 'jp-sensorlab-ClassView-valuesAt', trans.__('measured at %1', at)));
+    }
+    row.append(group, state, values);
     return row;
   }
 
@@ -167,7 +166,6 @@ export class ClassView {
   private _problem: HTMLDivElement;
   private _table: HTMLTableElement;
   private _body: HTMLTableSectionElement;
-  private _deviceHeading: HTMLTableCellElement;
   private _channels: HTMLSelectElement;
   private _chart: ClassChart;
 }

@@ -44,7 +44,8 @@ export class ClassViewView extends DOMWidgetView {
         this.model.set('channel', channel);
         this.model.save_changes();
       },
-      () => Math.max(320, Math.min(720, this.el.clientWidth - 24 || 480))
+      // Before the widget is on the page it has no width yet.
+      () => (this.el.clientWidth ? Math.max(320, Math.min(720, this.el.clientWidth - 24)) : 480)
     );
     this.el.append(element('div', 'jp-sensorlab-Logger-title', trans.__('Class view')), this._sheet, this._view.node);
     this.listenTo(this.model, 'change', () => this._show());

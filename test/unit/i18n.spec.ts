@@ -300,7 +300,7 @@ describe('in a pseudo-language, every word the page shows is translated', () => 
     expect(shown.node.querySelector('[role="status"]')!.textContent).toBe(
       '1⟦ on time⟧, 1⟦ with no readings⟧, 1⟦ late⟧, 1⟦ silent⟧'
     );
-    expect(shown.node.querySelector('td')!.textContent).toBe('✕ ⟦silent⟧');
+    expect(shown.node.querySelector('.jp-sensorlab-ClassView-word')!.textContent).toBe('⟦silent⟧');
     expect(untranslated(shownTexts(shown.node))).toEqual([]);
     shown.show({ ...view, lines: [], channels: [], read_at: null, problem: '' }, T);
     expect(untranslated(shownTexts(shown.node))).toEqual([]);

@@ -31,17 +31,27 @@ export function useTranslator(translator: ITranslator): void {
   clockFormats.clear();
 }
 
-/** The page's language as a BCP 47 tag ("fr-FR"); the kernel follows it. */
-export function pageLanguage(): string {
-  return language;
-}
-
 /**
  * Whose way numbers and times are written: the language chosen in JupyterLab; while it is JupyterLab's
  * default, English, the browser's own (a British or Indian user keeps their 24-hour clock or their digits).
  */
 function formatLocale(): string | undefined {
   return language === 'en' ? undefined : language;
+}
+
+/**
+ * A kernel widget's model tells the kernel the page's language (a BCP 47 tag, "fr-FR", in its `_language`
+ * trait): from now on the kernel writes its errors and status lines in it.
+ */
+export function shareLanguage(model: {
+  get(name: '_language'): unknown;
+  set(name: '_language', value: string): void;
+  save_changes(): void;
+}): void {
+  if (model.get('_language') !== language) {
+    model.set('_language', language);
+    model.save_changes();
+  }
 }
 
 const numberFormats = new Map<number, Intl.NumberFormat>();

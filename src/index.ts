@@ -4,6 +4,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
 import { IJupyterWidgetRegistry } from '@jupyter-widgets/base';
+import { ClassViewModel, ClassViewView } from './classview/widget';
 import { DeviceHub } from './hub';
 import { trans, translateSettings, useTranslator } from './i18n';
 import { MonitorPanel } from './monitor/panel';
@@ -40,10 +41,10 @@ const hubPlugin: JupyterFrontEndPlugin<IDeviceHub> = {
   }
 };
 
-/** The notebook widget `sensorlab.Logger`. */
+/** The notebook widgets `sensorlab.Logger` and `sensorlab.ClassView`. */
 const widgetPlugin: JupyterFrontEndPlugin<void> = {
   id: 'sensorlab:widget',
-  description: 'Shows sensorlab.Logger widgets in notebooks.',
+  description: 'Shows sensorlab.Logger and sensorlab.ClassView widgets in notebooks.',
   autoStart: true,
   requires: [IJupyterWidgetRegistry, IDeviceHub],
   activate: (_: JupyterFrontEnd, registry: IJupyterWidgetRegistry, hub: IDeviceHub): void => {
@@ -52,7 +53,9 @@ const widgetPlugin: JupyterFrontEndPlugin<void> = {
       version: MODULE_VERSION,
       exports: {
         LoggerModel: createLoggerModel(hub),
-        LoggerView: createLoggerView(hub)
+        LoggerView: createLoggerView(hub),
+        ClassViewModel,
+        ClassViewView
       }
     });
   }
@@ -78,16 +81,22 @@ const monitorPlugin: JupyterFrontEndPlugin<void> = {
         hub.forwardEveryMs = (settings.get('forwardEvery').composite as number) * 1000;
         hub.historyMs = (settings.get('chartHistoryMinutes').composite as number) * 60_000;
         hub.units = settings.get('units').composite as Record<string, string>;
+        panel.classSection.refreshMs = (settings.get('classRefresh').composite as number) * 1000;
+        panel.classSection.address = settings.get('classSheet').composite as string;
       }
     };
     // The sidebar's history choice is the chartHistoryMinutes setting, where settings exist.
-    const panel = new MonitorPanel(hub, minutes => {
-      if (settings) {
-        void settings.set('chartHistoryMinutes', minutes);
-      } else {
-        hub.historyMs = minutes * 60_000;
-      }
-    });
+    const panel = new MonitorPanel(
+      hub,
+      minutes => {
+        if (settings) {
+          void settings.set('chartHistoryMinutes', minutes);
+        } else {
+          hub.historyMs = minutes * 60_000;
+        }
+      },
+      address => void settings?.set('classSheet', address)
+    );
     // The Settings Editor shows this plugin's settings in the page's language (the schema asks the
     // registry to wait for this transform: "jupyter.lab.transform").
     registry?.transform(monitorPlugin.id, { fetch: translateSettings });

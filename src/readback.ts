@@ -38,9 +38,38 @@ export class SheetReadError extends Error {
   }
 }
 
+/**
+ * The server asks the page to read less often (HTTP 429): wait `retryAfterS` seconds when its
+ * Retry-After says how long (null when it does not).
+ */
+export class TooManyReadsError extends SheetReadError {
+  constructor(
+    detail: string,
+    readonly retryAfterS: number | null
+  ) {
+    super('server-error', detail);
+    this.name = 'TooManyReadsError';
+  }
+}
+
+/** Retry-After in seconds from now: a number of seconds or an HTTP date; null when it is neither. */
+export function retryAfterSeconds(header: unknown, now = Date.now()): number | null {
+  if (typeof header !== 'string' || header.trim() === '') {
+    return null;
+  }
+  if (/^\s*\d+\s*$/.test(header)) {
+    return Number(header);
+  }
+  const at = Date.parse(header);
+  return isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
 /** Tells axios's failures apart: a timeout, an answer with an error status, or nothing readable. */
 function readError(error: unknown, url: string, timeoutMs: number): SheetReadError {
-  const failure = error as { code?: string; response?: { status: number; statusText?: string } };
+  const failure = error as {
+    code?: string;
+    response?: { status: number; statusText?: string; headers?: Record<string, unknown> };
+  };
   if (failure.code === 'ECONNABORTED' || failure.code === 'ETIMEDOUT') {
     const seconds = timeoutMs / 1000;
     const waited = formatNumber(seconds, Number.isInteger(seconds) ? 0 : 1);
@@ -52,7 +81,11 @@ function readError(error: unknown, url: string, timeoutMs: number): SheetReadErr
     const { status, statusText } = failure.response;
     const answer = statusText ? `${status} ${statusText}` : String(status);
     // TRANSLATORS: %1 is the HTTP status the server answered, with its English words: "500 Internal Server Error".
-    return new SheetReadError('server-error', trans.__('The sheet server answered %1.', answer));
+    const detail = trans.__('The sheet server answered %1.', answer);
+    if (status === 429) {
+      return new TooManyReadsError(detail, retryAfterSeconds(failure.response.headers?.['retry-after']));
+    }
+    return new SheetReadError('server-error', detail);
   }
   // The browser hides why (a refused cross-origin read looks like a server that is down).
   const server = new URL(url).origin;
@@ -70,26 +103,45 @@ function readError(error: unknown, url: string, timeoutMs: number): SheetReadErr
  * on, with its cause.
  */
 export async function readSheet(sheetUrl: string, timeoutMs = 10000): Promise<ISheetContent> {
+  mustBeWebAddress(sheetUrl);
+  const text = await readCsv(csvUrl(sheetUrl), timeoutMs);
+  return text === null ? { header: [], rows: [] } : sheetContent(text);
+}
+
+/** Only http(s) addresses are read: any other throws a SheetReadError that says so. */
+function mustBeWebAddress(sheetUrl: string): void {
   if (!isWebAddress(sheetUrl)) {
     throw new SheetReadError(
       'not-web-address',
       trans.__('The sheet address is not an http(s) address, so it is never read.')
     );
   }
-  const url = csvUrl(sheetUrl);
-  let text: string;
+}
+
+/**
+ * The text of a CSV API address, or null for a sheet nobody wrote (a 404, or the 2026 server's empty 200).
+ * A failure throws a SheetReadError (a TooManyReadsError for a 429).
+ */
+async function readCsv(url: string, timeoutMs: number): Promise<string | null> {
   try {
     const response = await axios.get<string>(url, {
       responseType: 'text',
       timeout: timeoutMs,
       validateStatus: status => status === 200 || status === 404
     });
-    if (response.status === 404) {
-      return { header: [], rows: [] };
-    }
-    text = response.data;
+    return response.status === 404 || !response.data ? null : response.data;
   } catch (error) {
     throw readError(error, url, timeoutMs);
   }
-  return sheetContent(text);
+}
+
+/**
+ * Reads sheets by name from the server of `sheetUrl` (a class sheet, its continuations, its device sheets):
+ * their CSV text, or null for a sheet nobody wrote.
+ */
+export function sheetReader(sheetUrl: string, timeoutMs = 10000): (name: string) => Promise<string | null> {
+  return async name => {
+    mustBeWebAddress(sheetUrl);
+    return readCsv(csvUrl(sheetUrl, name), timeoutMs);
+  };
 }

@@ -24,19 +24,27 @@ export function isWebAddress(address: string): boolean {
   }
 }
 
-/** The CSV API address of a sheet, from its address for people (`http://host/id`). */
-export function csvUrl(sheetUrl: string): string {
-  const url = new URL(sheetUrl);
-  const name = url.pathname.replace(/^\/(_\/)?/, '').replace(/\/$/, '');
-  return `${url.origin}/_/${encodeURIComponent(name)}/csv`;
+/** A sheet's name, from its address for people (`http://host/id`). */
+export function sheetName(sheetUrl: string): string {
+  return new URL(sheetUrl).pathname.replace(/^\/(_\/)?/, '').replace(/\/$/, '');
+}
+
+/** The CSV API address of a sheet, from its address for people; of sheet `name` on the same server when given. */
+export function csvUrl(sheetUrl: string, name = sheetName(sheetUrl)): string {
+  return `${new URL(sheetUrl).origin}/_/${encodeURIComponent(name)}/csv`;
 }
 
 /**
  * A cell as it was written. The 2026 EtherCalc puts `'` before text that starts with
  * `= + - @` or a tab, so spreadsheet programs never run it as a formula.
  */
-function unneutralised(cell: string): string {
+export function unneutralised(cell: string): string {
   return /^'[=+\-@\t]/.test(cell) ? cell.slice(1) : cell;
+}
+
+/** A CSV export's lines as cells, header first, without empty lines. */
+export function csvRows(text: string): string[][] {
+  return Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
 }
 
 /**
@@ -46,8 +54,7 @@ function unneutralised(cell: string): string {
  * its first copy, as every sensorlab reader shows it.
  */
 export function sheetContent(text: string): ISheetContent {
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
-  const [header = [], ...rows] = parsed.data;
+  const [header = [], ...rows] = csvRows(text);
   const idColumn = header.indexOf(ROW_ID);
   const seen = new Set<string>();
   const firstCopies = rows.filter(row => {

@@ -23,6 +23,18 @@ declare function require(id: '../package.json'): { version: string };
 export const MODULE_NAME = 'sensorlab';
 export const MODULE_VERSION: string = require('../package.json').version;
 
+/** A kernel widget's names as ipywidgets looks them up: its model and view classes in this package. */
+export function widgetNames(model: string, view: string): Record<string, string> {
+  return {
+    _model_name: model,
+    _view_name: view,
+    _model_module: MODULE_NAME,
+    _view_module: MODULE_NAME,
+    _model_module_version: MODULE_VERSION,
+    _view_module_version: MODULE_VERSION
+  };
+}
+
 export namespace CommandIDs {
   export const startSimulated = 'sensorlab:start-simulated';
   export const stopSimulated = 'sensorlab:stop-simulated';

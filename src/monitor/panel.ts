@@ -9,6 +9,7 @@ import { countdown, errorsText, IKernelStatus, lastPost, rowsWaiting } from '../
 import type { IDeviceHub } from '../tokens';
 import { element, keepingFocus, problemCounts, refreshTiles, sheetLink, stateWord, valueTiles } from '../ui/dom';
 import { Redraw } from '../ui/redraw';
+import { ClassSection } from './classsection';
 
 /**
  * The sidebar: every device of this tab, its state, its latest values and what it
@@ -17,7 +18,8 @@ import { Redraw } from '../ui/redraw';
 export class MonitorPanel extends Widget {
   constructor(
     readonly hub: IDeviceHub,
-    private _chooseHistory: (minutes: number) => void = minutes => (hub.historyMs = minutes * 60_000)
+    private _chooseHistory: (minutes: number) => void = minutes => (hub.historyMs = minutes * 60_000),
+    rememberClassSheet: (address: string) => void = () => undefined
   ) {
     super();
     this.id = 'sensorlab-monitor';
@@ -36,6 +38,7 @@ export class MonitorPanel extends Widget {
     this._problem.setAttribute('role', 'alert');
     this._list = element('div', 'jp-sensorlab-Monitor-devices');
     this._loggers = element('div', 'jp-sensorlab-Monitor-loggers');
+    this.classSection = new ClassSection(rememberClassSheet, () => Math.max(200, this.node.clientWidth - 32));
     this.node.append(
       heading,
       actions,
@@ -43,7 +46,8 @@ export class MonitorPanel extends Widget {
       this._problem,
       this._list,
       element('h2', 'jp-sensorlab-Monitor-heading', trans.__('Loggers')),
-      this._loggers
+      this._loggers,
+      this.classSection.node
     );
     hub.loggersChanged.connect(this._renderLoggers, this);
     // The countdowns to the next post tick by themselves.
@@ -55,7 +59,11 @@ export class MonitorPanel extends Widget {
     this._render();
   }
 
+  /** The teacher's view of a class sheet; the settings give its address and refresh. */
+  readonly classSection: ClassSection;
+
   dispose(): void {
+    this.classSection.dispose();
     this._redraw.dispose();
     clearInterval(this._clock);
     this.hub.sourcesChanged.disconnect(this._scheduleRender, this);

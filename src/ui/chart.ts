@@ -3,7 +3,7 @@
 // with a tone whose pitch follows the value (an audio trace).
 import uPlot from 'uplot';
 import type { ILine } from '../history';
-import { formatClock, formatNumber, trans } from '../i18n';
+import { formatClock, formatDayAndTime, formatNumber, trans } from '../i18n';
 import { chartSummary, extremes, nearestPoint, pitch, pointWords } from './describe';
 
 /** While a chart has the keyboard, its summary is announced by itself at most this often, and only when it changed. */
@@ -13,12 +13,19 @@ export const ANNOUNCE_EVERY_MS = 60_000;
 const TONE_SECONDS = 0.15;
 
 /** A colour of the current JupyterLab theme (the canvas cannot read CSS variables itself). */
-function themeColor(variable: string, fallback: string): string {
+export function themeColor(variable: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(variable).trim() || fallback;
 }
 
-/** Tick labels on one line, as the page's language writes times: with seconds when ticks are under a minute apart. */
-function clockLabels(_: uPlot, seconds: number[], _axis: number, _space: number, increment: number): string[] {
+/**
+ * Tick labels on one line, as the page's language writes times: with seconds when ticks are under a minute
+ * apart, with the day when the chart spans more than a day.
+ */
+function clockLabels(plot: uPlot, seconds: number[], _axis: number, _space: number, increment: number): string[] {
+  const { min = 0, max = 0 } = plot.scales.x ?? {};
+  if (max - min > 86_400) {
+    return seconds.map(s => formatDayAndTime(s * 1000));
+  }
   return seconds.map(s => formatClock(s * 1000, increment < 60));
 }
 
@@ -62,8 +69,25 @@ function playTone(hz: number): void {
   oscillator.stop(start + TONE_SECONDS);
 }
 
+/** A chart's time axis and value axis, in the theme's colours (looked up at each drawing) and the page's language. */
+export function chartAxes(): uPlot.Axis[] {
+  const text = () => themeColor('--jp-ui-font-color2', '#666');
+  const grid = () => themeColor('--jp-border-color2', '#ddd');
+  const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+  return [
+    // Time labels on one line (see clockLabels): the chart is small.
+    { ...axis, size: 28, space: 80, values: clockLabels },
+    { ...axis, size: 48, space: 20, values: valueLabels }
+  ];
+}
+
 /** Each chart's own ids, for aria-describedby. */
 let chartsMade = 0;
+
+/** A new id for a chart's parts, for aria-describedby. */
+export function chartId(): string {
+  return `jp-sensorlab-Chart-${++chartsMade}`;
+}
 
 /**
  * A live line chart of one channel, drawn with uPlot. The plot takes the keyboard: its name says
@@ -87,7 +111,7 @@ export class ChannelChart {
     title.className = 'jp-sensorlab-Chart-title';
     title.textContent = _unit ? `${channel} (${_unit})` : channel;
 
-    const id = `jp-sensorlab-Chart-${++chartsMade}`;
+    const id = chartId();
     this._plotArea = document.createElement('div');
     this._plotArea.className = 'jp-sensorlab-Chart-plot';
     // "application": a screen reader passes the arrow keys on to the chart instead of reading the page with them.
@@ -124,10 +148,6 @@ export class ChannelChart {
     this.node.append(title, this._plotArea, this._summary, hint, this._announcement);
     parent.appendChild(this.node);
     // Colours are looked up at each drawing, so a change of theme shows at the next reading.
-    const text = () => themeColor('--jp-ui-font-color2', '#666');
-    const grid = () => themeColor('--jp-border-color2', '#ddd');
-    // Both axes in the theme's colours; each with its own size, spacing and labels.
-    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     this._plot = new uPlot(
       {
         width,
@@ -135,11 +155,7 @@ export class ChannelChart {
         legend: { show: false },
         cursor: { show: false },
         scales: { x: { time: true } },
-        axes: [
-          // Time labels on one line (see clockLabels): the chart is small and the day is today.
-          { ...axis, size: 28, space: 80, values: clockLabels },
-          { ...axis, size: 48, space: 20, values: valueLabels }
-        ],
+        axes: chartAxes(),
         series: [
           {},
           {

@@ -7,8 +7,8 @@ import { DEVICE_KINDS, DeviceKind, IDevice, IDeviceFilter } from '../devices';
 import type { LineFormat } from '../sources/lines';
 import { ISerialOptions, SerialSource } from '../sources/serial';
 import type { ISource, SourceState } from '../sources/types';
-import { pageLanguage, trans } from '../i18n';
-import { DeviceOptions, IDeviceHub, ILoggerHandle, ILoggerLink, MODULE_NAME, MODULE_VERSION } from '../tokens';
+import { shareLanguage, trans } from '../i18n';
+import { DeviceOptions, IDeviceHub, ILoggerHandle, ILoggerLink, widgetNames } from '../tokens';
 import { ALIVE_EVERY_MS, parseDeviceRequest, parseRecorded, WidgetMessage } from '../protocol';
 import { BluetoothSource, IBluetoothOptions } from '../sources/bluetooth';
 
@@ -65,12 +65,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
     defaults(): any {
       return {
         ...super.defaults(),
-        _model_name: 'LoggerModel',
-        _view_name: 'LoggerView',
-        _model_module: MODULE_NAME,
-        _view_module: MODULE_NAME,
-        _model_module_version: MODULE_VERSION,
-        _view_module_version: MODULE_VERSION,
+        ...widgetNames('LoggerModel', 'LoggerView'),
         name: '',
         source: 'simulated',
         forward_every: null,
@@ -90,11 +85,7 @@ export function createLoggerModel(hub: IDeviceHub): typeof DOMWidgetModel {
 
     initialize(attributes: any, options: any): void {
       super.initialize(attributes, options);
-      // The kernel speaks the page's language from now on: its errors and status lines come translated.
-      if (this.get('_language') !== pageLanguage()) {
-        this.set('_language', pageLanguage());
-        this.save_changes();
-      }
+      shareLanguage(this);
       this.filter = { kind: 'simulated', devices: [] };
       this.startable = null;
       this.link = null;

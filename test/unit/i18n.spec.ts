@@ -16,6 +16,9 @@ import { MonitorPanel } from '../../src/monitor/panel';
 import { ISheetReadProblem, readSheet } from '../../src/readback';
 import type { ISheetContent } from '../../src/sheet';
 import { BluetoothSource } from '../../src/sources/bluetooth';
+import type { IClassView } from '../../src/classview/model';
+import { ClassView } from '../../src/classview/view';
+import { ClassViewView } from '../../src/classview/widget';
 import { SimulatedSource } from '../../src/sources/simulated';
 import { SimulatedClassSource } from '../../src/sources/simulated-class';
 import type { ILoggerLink } from '../../src/tokens';
@@ -25,6 +28,7 @@ import { createLoggerModel, ILoggerModel } from '../../src/widget/model';
 import { FakeChannel, FakeKernel, reading, settle } from './fakes';
 import { FakePort, serialTestbed, waitFor } from './serial-testbed';
 import { loggerView } from './views';
+import { Model } from 'backbone';
 
 // jsdom has no canvas to draw on: the charts are counted, not drawn.
 jest.mock('uplot', () => jest.fn().mockImplementation(() => ({ setData: jest.fn(), destroy: jest.fn() })));
@@ -222,7 +226,7 @@ describe('in a pseudo-language, every word the page shows is translated', () => 
   test('the sidebar with no device and no logger', () => {
     const panel = shell.add.mock.calls[0][0] as MonitorPanel;
     const texts = [...shownTexts(panel.node), panel.title.caption];
-    expect(panel.node.querySelectorAll('button, option')).toHaveLength(7);
+    expect(panel.node.querySelectorAll('button, option')).toHaveLength(8);
     expect(untranslated(texts)).toEqual([]);
   });
 
@@ -262,6 +266,72 @@ describe('in a pseudo-language, every word the page shows is translated', () => 
       expect(untranslated(shownTexts(view.el))).toEqual([]);
       view.remove();
     }
+  });
+
+  test("the class view: every state, a line of another day, the kernel's problem, the notebook widget", () => {
+    const line = (label: string, state: IClassView['lines'][number]['state'], ago: number, interval_s = 300) => ({
+      label,
+      device: label === 'group 1' ? 'micro:bit' : '',
+      state,
+      last_row: T - ago,
+      interval_s,
+      values: { temperature: 21.456, humidity: 40 },
+      values_at: T - ago - 60_000
+    });
+    const view: IClassView = {
+      lines: [
+        line('group 3', 'silent', 3 * 86_400_000),
+        line('group 2', 'late', 2 * 3_600_000, 30),
+        line('group 4', 'no readings', 30_000),
+        line('group 1', 'on time', 12 * 60_000)
+      ],
+      channels: ['humidity', 'temperature'],
+      channel: 'temperature',
+      series: [{ label: 'group 1', device: 'micro:bit', times: [T], values: [21.456] }],
+      read_at: T,
+      next_read: T + 60_000,
+      problem: '⟦Le serveur de la feuille ne répond pas.⟧'
+    };
+    const shown = new ClassView(
+      () => undefined,
+      () => 400
+    );
+    shown.show(view, T);
+    expect(shown.node.querySelector('[role="status"]')!.textContent).toBe(
+      '1⟦ on time⟧, 1⟦ with no readings⟧, 1⟦ late⟧, 1⟦ silent⟧'
+    );
+    expect(shown.node.querySelector('.jp-sensorlab-ClassView-word')!.textContent).toBe('⟦silent⟧');
+    expect(untranslated(shownTexts(shown.node))).toEqual([]);
+    shown.show({ ...view, lines: [], channels: [], read_at: null, problem: '' }, T);
+    expect(untranslated(shownTexts(shown.node))).toEqual([]);
+    shown.dispose();
+
+    const model = Object.assign(new Model({ ...view, sheet_url: 'http://127.0.0.1:8000/class-7b' }), {
+      save_changes: () => undefined
+    });
+    const widget = new ClassViewView({ model: model as never });
+    widget.render();
+    expect(untranslated(shownTexts(widget.el))).toEqual([]);
+    widget.remove();
+  });
+
+  test("the sidebar's Class section: an address that is not one, then watching a sheet it cannot read", async () => {
+    const panel = new MonitorPanel(hub);
+    const section = panel.node.querySelector('.jp-sensorlab-Monitor-class')!;
+    const field = section.querySelector<HTMLInputElement>('input')!;
+    field.value = 'class-7b';
+    section.querySelector<HTMLButtonElement>('button')!.click();
+    expect(section.querySelector('[role="alert"]')!.textContent).toMatch(/^⟦The class sheet’s address/);
+    expect(untranslated(shownTexts(panel.node))).toEqual([]);
+    axiosGet.mockRejectedValue(Object.assign(new Error('429'), { response: { status: 429, headers: {} } }));
+    field.value = 'http://127.0.0.1:8000/class-7b';
+    section.querySelector<HTMLButtonElement>('button')!.click();
+    await settle();
+    expect(section.querySelector('.jp-sensorlab-ClassView-problem')!.textContent).toMatch(
+      /^⟦The sheet server is busy and asked for fewer reads/
+    );
+    expect(untranslated(shownTexts(panel.node))).toEqual([]);
+    panel.dispose();
   });
 
   describe('a class with several devices, problems, Loggers and a sheet', () => {
@@ -419,7 +489,7 @@ describe("the settings' words in the pseudo-language", () => {
     for (const property of Object.values(schema.properties ?? {})) {
       words.push(property.title, property.description);
     }
-    expect(words.filter(Boolean)).toHaveLength(9);
+    expect(words.filter(Boolean)).toHaveLength(13);
     expect(untranslated(words.filter(Boolean) as string[])).toEqual([]);
     expect(Object.keys(schema.properties ?? {})).toEqual(Object.keys(monitorSchema.properties));
     expect(schema.properties!.forwardEvery.default).toBe(5);

@@ -5,6 +5,8 @@ exception, a lost reading) stops the run with an error and writes no results.
 
 `bench/run.py lite` measures the class site alone (item 10) and prints its figures without writing
 bench/results.md; it needs only the EtherCalc servers, e.g. under test/servers/lite.py run.
+`bench/run.py classview` measures the teacher's class view alone (item 11) on each EtherCalc server the same way,
+e.g. under test/servers/servers.py run.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "python"))
 sys.path.insert(0, str(ROOT / "test" / "servers"))
 sys.path.insert(0, str(ROOT / "bench"))
+import classview  # noqa: E402
 import kernel  # noqa: E402
 import lite_report  # noqa: E402
 import sheets  # noqa: E402
 from lite import PYODIDE_VERSION, class_site  # noqa: E402
 from proxy import Proxy  # noqa: E402
-from report import PROXY_DELAY, ratio, report  # noqa: E402
+from report import PROXY_DELAY, ratio, report, yes  # noqa: E402
 
 CATCH_UP_ROWS = 10_000
 CATCH_UP_BASELINE_ROWS = int(os.environ.get("SENSORLAB_BENCH_BASELINE_ROWS", 2000))
@@ -105,6 +108,20 @@ def lite_alone(ethercalc: str) -> int:
     return 0
 
 
+def classview_alone(servers: dict) -> int:
+    results = {}
+    for kind, url in sorted(servers.items()):
+        t = step(f"11. the class view (EtherCalc {kind})")
+        results[kind] = classview.measure(url)
+        print(f"done in {time.monotonic() - t:.0f} s", flush=True)
+    (ROOT / "bench/.work").mkdir(exist_ok=True)
+    (ROOT / "bench/.work/classview.json").write_text(json.dumps(results, indent=1))
+    rows = ["| figure | sensorlab | naive baseline | ratio | target | met? |", "|---|---|---|---|---|---|"]
+    classview.report_rows(results, lambda *cells: rows.append(f"| {' | '.join(cells)} |"), ratio, yes)
+    print("\n".join(["", *rows, "", *classview.missed_notes(results), *classview.also_seen(results)]))
+    return 0
+
+
 def naive_kernel_memory(readings: int, per_message: int) -> dict:
     """The kernel-side baseline of item 5: readings kept as the dicts they arrived as, in a Python process."""
     batches = []
@@ -145,6 +162,11 @@ def main() -> int:
         if not ethercalc:
             sys.exit("Run it under test/servers/lite.py run (or servers.py run): it needs a local EtherCalc.")
         return lite_alone(ethercalc)
+    servers = json.loads(os.environ.get("SENSORLAB_ETHERCALCS") or json.dumps({"2020": ethercalc} if ethercalc else {}))
+    if sys.argv[1:] == ["classview"]:
+        if not servers:
+            sys.exit("Run it under test/servers/servers.py run: it needs the local EtherCalc servers.")
+        return classview_alone(servers)
     if not ethercalc or not os.environ.get("SENSORLAB_JUPYTER"):
         sys.exit("Run the benchmark with `make bench` (it starts a local EtherCalc and Jupyter server).")
     results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
@@ -154,8 +176,7 @@ def main() -> int:
     results["parse"] = parse_lines()
     print(f"done in {time.monotonic() - t:.0f} s", flush=True)
 
-    servers = json.loads(os.environ.get("SENSORLAB_ETHERCALCS") or json.dumps({"2020": ethercalc}))
-    results["catch_up"], results["sheets"] = {}, {}
+    results["catch_up"], results["sheets"], results["classview"] = {}, {}, {}
     for kind, url in sorted(servers.items()):
         t = step(f"4. catch-up after an outage (real EtherCalc {kind})")
         results["catch_up"][kind] = kernel.catch_up(CATCH_UP_ROWS, CATCH_UP_BASELINE_ROWS, kind)
@@ -165,6 +186,9 @@ def main() -> int:
             "class": sheets.class_at_once(url),
             "append": [sheets.append_cost(url, n) for n in (100, 20_000)],
         }
+        print(f"done in {time.monotonic() - t:.0f} s", flush=True)
+        t = step(f"11. the class view (EtherCalc {kind})")
+        results["classview"][kind] = classview.measure(url)
         print(f"done in {time.monotonic() - t:.0f} s", flush=True)
 
     t = step("2, 3, 5, 6, 9. browser → kernel (Chromium, JupyterLab, ipykernel)")

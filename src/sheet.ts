@@ -5,6 +5,17 @@ import Papa from 'papaparse';
 /** The column sensorlab uses to post each row once: kept out of what people are shown. */
 export const ROW_ID = 'row id';
 
+/**
+ * The headings a Logger writes besides what was measured (as python_shim/sensorlab/columns.py names them): which
+ * logger (`group`), the minutes until its next row, its time's zone, and in a pointer row the device sheet it names.
+ */
+export const EVERY = 'every (min)';
+export const TIME_ZONE = 'time zone';
+export const RESERVED = ['time', 'group', 'device', 'note', EVERY, TIME_ZONE, 'sheet', ROW_ID];
+
+/** Columns kept for the readers, not for people: the previews of a sheet leave them out. */
+const BOOKKEEPING = [ROW_ID, EVERY, TIME_ZONE];
+
 /** What the browser reads back from a sheet: its header and its rows, as text. */
 export interface ISheetContent {
   header: string[];
@@ -48,7 +59,8 @@ export function csvRows(text: string): string[][] {
 }
 
 /**
- * A sheet's CSV export as people see the sheet: header and rows, without the row id.
+ * A sheet's CSV export as people see the sheet: header and rows, without the readers' bookkeeping (row id, the
+ * minutes to a logger's next row, the time's zone).
  * A sheet nobody wrote yet is empty (the 2026 server answers an empty 200 for it).
  * A write that landed late can leave a second copy of a row: each row id is shown once,
  * its first copy, as every sensorlab reader shows it.
@@ -68,7 +80,7 @@ export function sheetContent(text: string): ISheetContent {
     seen.add(id);
     return true;
   });
-  const shown = header.map((_, i) => i).filter(i => i !== idColumn);
+  const shown = header.map((_, i) => i).filter(i => !BOOKKEEPING.includes(header[i]));
   return {
     header: shown.map(i => header[i]),
     rows: firstCopies.map(row => shown.map(i => unneutralised(row[i] ?? '')))

@@ -10,6 +10,7 @@ The rules are the ones the sidebar's class section follows (src/classview); both
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import statistics
@@ -46,6 +47,7 @@ GAPS = 6  # gaps between a logger's last rows whose median is its interval when 
 STATES = ("silent", "late", "no readings", "on time")
 LARGEST_SHEET_PARTS = 1000  # a sheet and its continuations: a bound, never reached by a class
 
+_RESERVED = frozenset(RESERVED)
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _OFFSET = re.compile(r"UTC([+-])(\d\d):(\d\d)")
 _TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?")
@@ -53,7 +55,12 @@ _TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?")
 
 def number(text: str | None) -> float | None:
     """A cell's number, or None when it is not one (the CSV gives every cell as text)."""
-    if text is None or not _NUMBER.fullmatch(text.strip()):
+    return None if text is None else _number(text)
+
+
+@functools.lru_cache(maxsize=65536)  # a class's values and times repeat: each text is read once per refresh or less
+def _number(text: str) -> float | None:
+    if not _NUMBER.fullmatch(text.strip()):
         return None
     value = float(text)
     return value if value not in (float("inf"), float("-inf")) else None
@@ -67,11 +74,16 @@ def _number_or_text(text: str) -> float | str:
 def row_instant(cells: dict, local_zone: tzinfo) -> datetime | None:
     """When a row was taken, in UTC: its ``time`` on the wall clock of its ``time zone`` (the reader's zone for rows
     that do not say it); None when it has no readable time."""
-    match = _TIME.fullmatch((cells.get(TIME) or "").strip())
+    return _instant(cells.get(TIME) or "", cells.get(TIME_ZONE) or "", local_zone)
+
+
+@functools.lru_cache(maxsize=65536)
+def _instant(time_text: str, zone_text: str, local_zone: tzinfo) -> datetime | None:
+    match = _TIME.fullmatch(time_text.strip())
     if not match:
         return None
     year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
-    offset = _OFFSET.fullmatch((cells.get(TIME_ZONE) or "").strip())
+    offset = _OFFSET.fullmatch(zone_text.strip())
     if offset:
         sign = -1 if offset.group(1) == "-" else 1
         zone = timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3))))
@@ -199,16 +211,34 @@ def _label(cells: dict) -> str | None:
 def _values(cells: dict) -> dict[str, float]:
     found = {}
     for heading, text in cells.items():
-        if heading not in RESERVED:
-            value = number(text)
+        if heading not in _RESERVED:
+            value = _number(text)
             if value is not None:
                 found[heading] = value
     return found
 
 
-def natural(text: str) -> tuple:
-    """Sorts "group 2" before "group 10"."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", text))
+def _natural_compare(a: str, b: str) -> int:
+    """Compares "group 2" before "group 10": runs of digits as numbers, the rest character by character (as the
+    sidebar's naturalCompare does)."""
+    left, right = re.findall(r"\d+|\D+", a), re.findall(r"\d+|\D+", b)
+    for x, y in zip(left, right):
+        if x == y:
+            continue
+        if x[0].isdigit() and y[0].isdigit():
+            p, q = x.lstrip("0") or "0", y.lstrip("0") or "0"
+            if len(p) != len(q):
+                return len(p) - len(q)
+            if p != q:
+                return -1 if p < q else 1
+            continue  # "07" and "7": the same number
+        return -1 if x < y else 1
+    if len(left) != len(right):
+        return len(left) - len(right)
+    return (a > b) - (a < b)
+
+
+natural = functools.cmp_to_key(_natural_compare)
 
 
 def _interval(rows: list[tuple[datetime, dict]]) -> float:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from traitlets import Float, List, Unicode, observe
 
 from .cells import replace_earlier_run
-from .classview import ClassLine, ClassReader, channels, class_lines, default_channel, read_period
+from .classview import ClassLine, ClassReader, channels, class_lines, default_channel, natural, read_period
 from .ethercalc import Sheet, SheetError, SlowDown
 from .i18n import _
 from .pandas_loader import load
@@ -82,6 +82,7 @@ class ClassView(SensorlabWidget):
         self._found: list[ClassLine] = []
         self._read_due = 0.0  # monotonic
         self._slowdowns = 0
+        self._just_read = False
         self._ticks: Repeating | None = None
         super().__init__(sheet_url=sheet.url, channel=channel or "")
         replace_earlier_run(self)  # running the cell again replaces the view rather than adding a second reader
@@ -151,8 +152,7 @@ class ClassView(SensorlabWidget):
         self._slowdowns = 0
         self.problem = ""
         self.read_at = time.time() * 1000
-        now = datetime.now(timezone.utc)
-        self._next_read_in(read_period(self.refresh, class_lines(self._rows, now, self._zone)))
+        self._just_read = True  # the next lines say when to read again
 
     def _problem(self, words: str, wait: float) -> None:
         self.problem = words
@@ -164,6 +164,9 @@ class ClassView(SensorlabWidget):
 
     def _show(self) -> None:
         found = class_lines(self._rows, datetime.now(timezone.utc), self._zone)
+        if self._just_read:
+            self._just_read = False
+            self._next_read_in(read_period(self.refresh, found))
         names = channels(found)
         self._found = found
         self.lines = [
@@ -186,6 +189,8 @@ class ClassView(SensorlabWidget):
             self._send_series()
 
     def _send_series(self) -> None:
+        # In name order, not state order: each group keeps its colour on the chart when its state changes.
+        by_name = sorted(self._found, key=lambda line: (natural(line.label), natural(line.device)))
         self.series = [
             {
                 "label": line.label,
@@ -193,7 +198,7 @@ class ClassView(SensorlabWidget):
                 "times": [_ms(when) for when, _value in line.series(self.channel)],
                 "values": [value for _when, value in line.series(self.channel)],
             }
-            for line in self._found
+            for line in by_name
         ]
 
     @observe("channel")

@@ -1,7 +1,7 @@
 // The teacher's view of a class, from its sheet alone: whose each row is, one line per logger and device,
 // its state, and the chart's series. The rules are issue 24's spec, shared with the kernel's
 // python_shim/sensorlab/classview.py through test/fixtures/classview. No DOM and no words: the views say it.
-import { csvRows, ROW_ID, unneutralised } from '../sheet';
+import { csvRows, EVERY, RESERVED, ROW_ID, TIME_ZONE, unneutralised } from '../sheet';
 
 /** Reads a sheet's CSV text by its name; null for a sheet nobody wrote. */
 export type SheetReader = (sheet: string) => Promise<string | null>;
@@ -49,7 +49,7 @@ export const DEFAULT_INTERVAL_S = 900;
 const INSTANTS_FOR_INTERVAL = 7;
 
 /** The columns that are not values. */
-const NOT_VALUES = new Set(['time', 'group', 'device', 'note', 'every (min)', 'time zone', 'sheet', ROW_ID, '']);
+const NOT_VALUES = new Set([...RESERVED, '']);
 
 /** A sheet's header and rows, cells as written (the 2026 server's `'` taken off). */
 interface ITable {
@@ -168,10 +168,10 @@ export function classRows(tables: ReadonlyArray<ITable>, localZone?: string): IC
     const column = (name: string) => header.indexOf(name);
     const [time, zone, group, device, every, sheet, id] = [
       'time',
-      'time zone',
+      TIME_ZONE,
       'group',
       'device',
-      'every (min)',
+      EVERY,
       'sheet',
       ROW_ID
     ].map(column);

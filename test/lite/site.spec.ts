@@ -10,7 +10,8 @@ const LESSONS = [
   '03-bluetooth-environment.ipynb',
   '04-day-and-night.ipynb',
   '05-thermostat.ipynb',
-  '06-our-whole-class.ipynb'
+  '06-our-whole-class.ipynb',
+  '07-watch-the-class.ipynb'
 ];
 // Lessons 01 and 06 in the class's language, in a folder per language.
 const TRANSLATED_LESSONS: Record<string, string[]> = {

@@ -250,3 +250,17 @@ def test_the_view_reads_once_a_minute_and_never_more_often_than_the_loggers_post
     assert read_period(60, [line("on time", 5), line("on time", 900)]) == 60  # a logger posting every 5 s
     assert read_period(60, [line("on time", 900), line("on time", 3600)]) == 900  # rows come every 15 min at most
     assert read_period(60, [line("silent", 5), line("late", 30)]) == 60  # only loggers posting on time count
+
+
+def test_groups_are_in_the_order_people_count_them_as_the_sidebar_orders_them():
+    names = ["group 10", "group 2", "Group 3", "group 02b", "bench A", "group-1", "group 1"]
+    # As src/classview/model.ts's naturalCompare: digits as numbers, the rest character by character.
+    assert sorted(names, key=natural) == [
+        "Group 3",
+        "bench A",
+        "group 1",
+        "group 2",
+        "group 02b",
+        "group 10",
+        "group-1",
+    ]

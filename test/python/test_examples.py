@@ -1,8 +1,8 @@
-"""The classroom notebooks: each is a lesson with the same parts, and 04 and 06 run headless.
+"""The classroom notebooks: each is a lesson with the same parts, and 04, 06 and 07 run headless.
 
 01, 02, 03 and 05 need the page (the simulated sensor lives in the browser): they run in
-test/browser/examples.spec.ts. 04 reads and writes sheets only, so it runs here, in a
-real kernel against the real EtherCalc, and its outputs are checked. 06 runs here too, with
+test/browser/examples.spec.ts. 04 and 07 read and write sheets only, so they run here, in a
+real kernel against each real EtherCalc, and their outputs are checked. 06 runs here too, with
 this test sending the kernel what the page sends for a class of 30 micro:bits.
 
 Lessons 01 and 06 are also in French, German and Spanish (examples/fr/, de/, es/): each
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import nbformat
+import pandas as pd
 import pytest
 import sensorlab
 from comms import open_readings_comm
@@ -54,7 +55,7 @@ def lesson_id(lesson: Path) -> str:
     return str(lesson.relative_to(EXAMPLES).with_suffix(""))
 
 
-def test_the_six_lessons_are_there():
+def test_the_seven_lessons_are_there():
     assert [n.name for n in NOTEBOOKS] == [
         "01-first-readings.ipynb",
         "02-microbit-serial.ipynb",
@@ -62,6 +63,7 @@ def test_the_six_lessons_are_there():
         "04-day-and-night.ipynb",
         "05-thermostat.ipynb",
         "06-our-whole-class.ipynb",
+        "07-watch-the-class.ipynb",
     ]
 
 
@@ -135,6 +137,17 @@ def test_each_translation_has_its_lessons_code_cells_with_the_same_sensorlab_cal
     assert code_cells_uses(translation) == original
 
 
+def run_lesson(name: str, folder) -> tuple[list, list[str], str]:
+    """Run a lesson headless in ``folder``: its code cells, the text each shows, and all that text."""
+    notebook = nbformat.read(EXAMPLES / name, as_version=4)
+    NotebookClient(
+        notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    cells = [c for c in notebook.cells if c.cell_type == "code"]
+    shown = [outputs_of(c) for c in cells]
+    return cells, shown, "\n".join(shown)
+
+
 def outputs_of(cell) -> str:
     """The text a cell shows: its streams and its plain-text results."""
     parts = []
@@ -148,13 +161,7 @@ def outputs_of(cell) -> str:
 
 def test_day_and_night_runs_on_a_made_up_day_and_reads_it_back(ethercalc, monkeypatch, notebook_folder):
     monkeypatch.setenv("SENSORLAB_SHEET", f"{ethercalc}/examples-04")
-    notebook = nbformat.read(EXAMPLES / "04-day-and-night.ipynb", as_version=4)
-    NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(notebook_folder)}}
-    ).execute()
-    cells = [c for c in notebook.cells if c.cell_type == "code"]
-    shown = [outputs_of(c) for c in cells]
-    everything = "\n".join(shown)
+    cells, shown, everything = run_lesson("04-day-and-night.ipynb", notebook_folder)
 
     assert "60 rows a day: 48 by day and 12 by night" in everything
     sheet_url = re.search(r"reading (\S+)", everything).group(1)
@@ -172,6 +179,61 @@ def test_day_and_night_runs_on_a_made_up_day_and_reads_it_back(ethercalc, monkey
     assert re.search(r"^day\s+48\s", table, re.M) and re.search(r"^night\s+12\s", table, re.M), table
     warmer = float(re.search(r"By day the room was (-?[\d.]+) °C warmer", everything).group(1))
     assert 3 < warmer < 8
+
+
+# Lesson 07's pretend class: six groups posting every 15 minutes for five hours; group 4 stopped
+# after 10 rows (its laptop closed), group 6 posts rows with a note and no values (its board sends nothing).
+PRACTICE_ROWS = {"group 1": 21, "group 2": 21, "group 3": 21, "group 4": 10, "group 5": 21, "group 6": 21}
+
+
+def test_watch_the_class_finds_the_stopped_group_and_compares_the_groups(ethercalc, monkeypatch, notebook_folder):
+    monkeypatch.setenv("SENSORLAB_SHEET", f"{ethercalc}/examples-07-{uuid.uuid4().hex[:8]}")
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # the kernel's zone: rows say theirs in `time zone`
+    cells, shown, everything = run_lesson("07-watch-the-class.ipynb", notebook_folder)
+
+    assert "115 rows in the practice sheet" in everything
+    sheet_url = re.search(r"rows in the practice sheet (\S+)", everything).group(1)
+    assert sheet_url.startswith(f"{ethercalc}/examples-07-") and "-practice-class-" in sheet_url
+    stopped_at = re.search(r"group 4 stopped at (\d\d:\d\d)", everything).group(1)
+
+    # The class view is on the page, and its table says what the teacher should see, in its order:
+    # the stopped group first, then the one without readings, then every other group on time.
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for c in cells for o in c.outputs)
+    table = next(s for s in shown if "interval (min)" in s)
+    states = re.findall(r"^\d+\s+(group \d)\s+(silent|late|no readings|on time)\s", table, re.M)
+    assert [group for group, _state in states] == ["group 4", "group 6", "group 1", "group 2", "group 3", "group 5"]
+    assert dict(states)["group 4"] in ("silent", "late")
+    assert dict(states)["group 6"] == "no readings"
+    assert [state for _group, state in states[2:]] == ["on time"] * 4
+    # The groups that need a look, in words, and no other.
+    looks = re.findall(
+        r"^(group \d): (silent|late|no readings|on time) \(its last row came at (\d\d:\d\d)\)$", everything, re.M
+    )
+    assert [(group, state) for group, state, _at in looks] == [
+        ("group 4", dict(states)["group 4"]),
+        ("group 6", "no readings"),
+    ]
+    assert looks[0][2] == stopped_at
+
+    # The whole class in pandas: every row once; each group's count of values, and a chart of every group.
+    assert "115 rows from 6 groups" in everything
+    comparison = next(s for s in shown if "count" in s and "mean" in s)
+    counts = dict(re.findall(r"^(group \d)\s+(\d+)\s", comparison, re.M))
+    assert counts == {group: str(0 if group == "group 6" else rows) for group, rows in PRACTICE_ROWS.items()}
+    assert any("image/png" in o.get("data", {}) for c in cells for o in c.outputs)
+
+    # What the lesson wrote, read back here: each row once, each group's rows 15 minutes apart, in the kernel's zone.
+    frame = sensorlab.Sheet(sheet_url).frame(tz="Europe/Berlin", with_ids=True)
+    assert len(frame) == 115 and frame["row id"].is_unique
+    assert frame.groupby("group").size().to_dict() == PRACTICE_ROWS
+    assert frame["time"].is_monotonic_increasing
+    for group, rows in frame.groupby("group"):
+        assert set(rows["time"].diff().dropna()) == {pd.Timedelta(minutes=15)}, group
+    assert frame.loc[frame["group"] == "group 4", "time"].max().strftime("%H:%M") == stopped_at
+    assert set(frame["time zone"]) <= {"UTC+01:00", "UTC+02:00"}
+    assert frame.loc[frame["group"] == "group 6", ["temperature", "light"]].isna().all().all()
+    assert set(frame.loc[frame["group"] == "group 6", "note"]) == {"no readings yet"}
+    assert len(sensorlab.Sheet(sheet_url).rows()) == 115  # no second copy of any row in the sheet
 
 
 CLASS_SERIALS = [-52381702] + [1_000_003 + 7919 * n for n in range(29)]  # a serial number can be negative

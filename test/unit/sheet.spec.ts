@@ -1,9 +1,27 @@
 import axios from 'axios';
 import { readSheet, SheetReadError, sheetUnreadable } from '../../src/readback';
-import { csvUrl } from '../../src/sheet';
+import { csvUrl, sheetContent } from '../../src/sheet';
 
 jest.mock('axios');
 const get = axios.get as jest.MockedFunction<typeof axios.get>;
+
+describe('sheetContent', () => {
+  it("shows a logger's rows without the readers' bookkeeping, each row id once", () => {
+    const text = [
+      'time,group,temperature,every (min),time zone,row id',
+      '2026-12-07 10:00:00,group 3,21.5,15,UTC+01:00,k3-1',
+      '2026-12-07 10:00:00,group 3,21.5,15,UTC+01:00,k3-1',
+      '2026-12-07 10:15:00,group 3,21.7,15,UTC+01:00,k3-2'
+    ].join('\n');
+    expect(sheetContent(text)).toEqual({
+      header: ['time', 'group', 'temperature'],
+      rows: [
+        ['2026-12-07 10:00:00', 'group 3', '21.5'],
+        ['2026-12-07 10:15:00', 'group 3', '21.7']
+      ]
+    });
+  });
+});
 
 describe('csvUrl', () => {
   test.each([

@@ -6,7 +6,7 @@ import os
 import platform
 from pathlib import Path
 
-import classview
+import class_view
 import devices_report
 import lite_report
 import sheets
@@ -165,7 +165,7 @@ def report(r: dict, seconds: float) -> str:
             yes(c["seconds"] < 30),
         )
     sheets.report_rows(r["sheets"], row, ratio, yes)
-    classview.report_rows(r.get("classview", {}), row, ratio, yes)
+    class_view.report_rows(r.get("classview", {}), row, ratio, yes)
 
     m = b["memory"]
     nk = r["naive_kernel_memory"]
@@ -263,7 +263,7 @@ def report(r: dict, seconds: float) -> str:
             f"read and checked row by row. Baseline: one CSV append per row, {c['baseline_rows']:,} rows, until all "
             "read back; its time for all rows is its measured rate applied to them.",
             *sheets.HOW_MEASURED,
-            *classview.how_measured(r.get("classview", {})),
+            *class_view.how_measured(r.get("classview", {})),
             "5. A new page and kernel; 864,000 readings with times 100 ms apart over the last 24 h enter the simulated "
             "source as fast as item 2's rate. Page: `HeapProfiler.collectGarbage` then `Runtime.getHeapUsage` over "
             "CDP. Kernel: resident memory (VmRSS from /proc/self/status) after `gc.collect()` and `malloc_trim(0)` "
@@ -292,7 +292,7 @@ def report(r: dict, seconds: float) -> str:
             "its bad-line counts change.",
             f"- CPU while item 2's readings flowed (cores): browser {t['cores']['browser']:.2f}, Jupyter server "
             f"{t['cores']['server']:.2f}, kernel {t['cores']['kernel']:.2f}.",
-            *classview.also_seen(r.get("classview", {})),
+            *class_view.also_seen(r.get("classview", {})),
             *devices_report.also_seen(devices),
             *(lite_report.also_seen(lite, b) if lite else []),
             "",
@@ -386,7 +386,7 @@ def missed_notes(r: dict) -> list[str]:
                 )
             )
     notes += sheets.missed_notes(r["sheets"])
-    notes += classview.missed_notes(r.get("classview", {}))
+    notes += class_view.missed_notes(r.get("classview", {}))
     m = b["memory"]
     if m["kernel_growth_mb"] >= 50:
         per = m["kernel_growth_mb"] * 2**20 / (m["readings"] - m["warm_up"])

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "python"))
 sys.path.insert(0, str(ROOT / "test" / "servers"))
 sys.path.insert(0, str(ROOT / "bench"))
-import classview  # noqa: E402
+import class_view  # noqa: E402
 import kernel  # noqa: E402
 import lite_report  # noqa: E402
 import sheets  # noqa: E402
@@ -112,13 +112,13 @@ def classview_alone(servers: dict) -> int:
     results = {}
     for kind, url in sorted(servers.items()):
         t = step(f"11. the class view (EtherCalc {kind})")
-        results[kind] = classview.measure(url)
+        results[kind] = class_view.measure(url)
         print(f"done in {time.monotonic() - t:.0f} s", flush=True)
     (ROOT / "bench/.work").mkdir(exist_ok=True)
     (ROOT / "bench/.work/classview.json").write_text(json.dumps(results, indent=1))
     rows = ["| figure | sensorlab | naive baseline | ratio | target | met? |", "|---|---|---|---|---|---|"]
-    classview.report_rows(results, lambda *cells: rows.append(f"| {' | '.join(cells)} |"), ratio, yes)
-    print("\n".join(["", *rows, "", *classview.missed_notes(results), *classview.also_seen(results)]))
+    class_view.report_rows(results, lambda *cells: rows.append(f"| {' | '.join(cells)} |"), ratio, yes)
+    print("\n".join(["", *rows, "", *class_view.missed_notes(results), *class_view.also_seen(results)]))
     return 0
 
 
@@ -188,7 +188,7 @@ def main() -> int:
         }
         print(f"done in {time.monotonic() - t:.0f} s", flush=True)
         t = step(f"11. the class view (EtherCalc {kind})")
-        results["classview"][kind] = classview.measure(url)
+        results["classview"][kind] = class_view.measure(url)
         print(f"done in {time.monotonic() - t:.0f} s", flush=True)
 
     t = step("2, 3, 5, 6, 9. browser → kernel (Chromium, JupyterLab, ipykernel)")

@@ -349,7 +349,7 @@ def how_measured(results: dict) -> list[str]:
     if not results:
         return []
     return [
-        f"11. `bench/classview.py`, on each EtherCalc server: a class sheet filled with {ROWS:,} rows (one PUT, as "
+        f"11. `bench/class_view.py`, on each EtherCalc server: a class sheet filled with {ROWS:,} rows (one PUT, as "
         "item 8 fills its sheets, of a SocialCalc save rather than CSV, whose times the servers would turn into dates) "
         f"from {LOGGERS} loggers posting in turn every {EVERY_MIN} minutes until now "
         "(`time`, `group`, `temperature`, `light`, `every (min)`, `time zone`, `row id` `<key>-<n>`). Refresh: "
